@@ -1,0 +1,47 @@
+package guichet
+
+import (
+	"context"
+	"time"
+)
+
+// Acquirer is the bank side of a payment: it answers authorizations and is
+// told of captures, cancellations and refunds. The simulator in
+// internal/sim is one implementation; a connector to a real processor is
+// another, and plugs in without touching the core.
+type Acquirer interface {
+	// Process sends one operation. A refusal is a result, not an error; an
+	// error means the acquirer could not answer (CodeUnavailable).
+	Process(ctx context.Context, r AcquirerRequest) (AcquirerResult, error)
+}
+
+// AcquirerRequest is one operation sent to the acquirer.
+type AcquirerRequest struct {
+	Shop   *Shop
+	Kind   OperationKind
+	Amount Money
+	// Card is set for authorizations and credits, with the PAN in clear.
+	Card *Card
+	// Transaction is set for operations on an existing transaction.
+	Transaction *Transaction
+	// ForceCode, in TEST only, asks the simulator for this two-digit issuer
+	// answer.
+	ForceCode string
+}
+
+// AcquirerResult is the acquirer's answer.
+type AcquirerResult struct {
+	Approved bool
+	// Code is the issuer's two-digit answer: "00" approved, "05" do not
+	// honour, "51" insufficient funds…
+	Code     string
+	AuthCode string
+	Brand    Brand
+	Country  string // ISO 3166 alpha-3 of the issuer, when known
+}
+
+// Clock tells the time. The core reads it instead of time.Now so that tests
+// and TEST shops control time.
+type Clock interface {
+	Now() time.Time
+}

@@ -1,0 +1,100 @@
+package guichet
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error so that each front can map it to its own wire
+// error. The set is closed on purpose: a code is added only when a caller
+// must act differently.
+type Code string
+
+// The error codes.
+const (
+	CodeInvalid      Code = "invalid"      // bad input; Error.Param names the field
+	CodeUnauthorized Code = "unauthorized" // wrong or missing credentials
+	CodeNotFound     Code = "not_found"    // the object referred to does not exist
+	CodeConflict     Code = "conflict"     // state-machine violation or duplicate
+	CodeUnavailable  Code = "unavailable"  // acquirer down or timed out; retryable
+	CodeInternal     Code = "internal"     // everything else; details are only logged
+)
+
+// Error is the one error type of guichet. Message is meant for the caller;
+// Err, the cause, is never shown outside the process.
+type Error struct {
+	Code    Code
+	Message string
+	// Param names the offending input, when there is one.
+	Param string
+	// Reason refines Code for fronts whose protocols distinguish more cases
+	// (a refund beyond the captured amount and a capture of a cancelled
+	// transaction are both conflicts, but not the same answer on the wire).
+	Reason Reason
+	Err    error
+}
+
+func (e *Error) Error() string {
+	msg := string(e.Code) + ": " + e.Message
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Reason is a finer classification of an error than its Code.
+type Reason string
+
+// The reasons the core reports.
+const (
+	ReasonNone           Reason = ""
+	ReasonAmount         Reason = "amount"          // amount out of the allowed range
+	ReasonCurrency       Reason = "currency"        // currency unknown or different from the transaction's
+	ReasonState          Reason = "state"           // operation not allowed in the transaction's state
+	ReasonDuplicate      Reason = "duplicate"       // request identifier already used
+	ReasonCard           Reason = "card"            // card number invalid
+	ReasonExpiry         Reason = "expiry"          // card expired or expiry malformed
+	ReasonTokenExists    Reason = "token_exists"    // token reference already registered
+	ReasonTokenMissing   Reason = "token_missing"   // token reference unknown
+	ReasonNotCaptured    Reason = "not_captured"    // refund of a transaction with nothing captured
+	ReasonWrongReference Reason = "wrong_reference" // reference does not match the transaction
+)
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, CodeInternal when err carries none, and
+// the empty code for a nil error.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// ErrorReason returns the reason of err, or ReasonNone.
+func ErrorReason(err error) Reason {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ReasonNone
+}
+
+// ErrorMessage returns the caller-facing message of err. Errors without a
+// code never leak their text.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}

@@ -1,0 +1,80 @@
+package guichet
+
+import (
+	"context"
+	"time"
+)
+
+// Store persists shops, transactions, tokens, events and exchanges.
+//
+// Every change happens inside Update, whose function runs in one database
+// transaction: either everything it wrote is committed, or nothing is.
+// Update returns only after a durable commit, so an answer sent after it is
+// never lost. Implementations may run several Update functions in one
+// database transaction (group commit), so a function must not block.
+type Store interface {
+	// Update runs fn in a read-write unit of work. If fn returns an error,
+	// nothing it wrote is kept and Update returns that error.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only unit of work.
+	View(ctx context.Context, fn func(Tx) error) error
+	// RecordExchange queues an exchange for the audit log. It may return
+	// before the exchange is durable.
+	RecordExchange(ctx context.Context, e Exchange) error
+	// Exchanges lists recorded exchanges, newest first.
+	Exchanges(ctx context.Context, f ExchangeFilter) ([]Exchange, error)
+	Close() error
+}
+
+// ExchangeFilter selects exchanges.
+type ExchangeFilter struct {
+	ShopID string
+	Limit  int
+}
+
+// Tx is the store as one unit of work sees it. Getters return an *Error with
+// CodeNotFound when nothing matches. A Tx is valid only inside the function
+// it was given to.
+type Tx interface {
+	Shop(id string) (*Shop, error)
+	ShopByPaybox(site, rang string) (*Shop, error)
+	Shops() ([]Shop, error)
+	PutShop(s *Shop) error
+
+	Transaction(id string) (*Transaction, error)
+	// TransactionByNumber finds a transaction by its own number (NUMAPPEL).
+	TransactionByNumber(shopID string, number int64) (*Transaction, error)
+	// TransactionByOperation finds the transaction holding the operation
+	// with the given number (NUMTRANS).
+	TransactionByOperation(shopID string, number int64) (*Transaction, error)
+	// FindTransaction finds the latest transaction with this reference and
+	// amount.
+	FindTransaction(shopID, reference string, amount int64) (*Transaction, error)
+	// Transactions lists transactions, newest first.
+	Transactions(f TransactionFilter) ([]Transaction, error)
+	// PutTransaction inserts a transaction or saves a loaded one. Operations
+	// are append-only: those added since loading are inserted.
+	PutTransaction(t *Transaction) error
+
+	Token(shopID, reference string) (*Token, error)
+	PutToken(t *Token) error
+	DeleteToken(shopID, reference string) error
+
+	// Claim records that the request key was used by the shop; it returns
+	// an *Error with CodeConflict when the key was claimed before.
+	Claim(shopID, key string, at time.Time) error
+	// Emit writes events to the outbox.
+	Emit(events ...Event) error
+	// Events lists outbox events of a transaction, oldest first.
+	Events(transactionID string) ([]Event, error)
+	// NextNumber allocates a number for a transaction or an operation,
+	// unique in the store and increasing.
+	NextNumber() (int64, error)
+}
+
+// TransactionFilter selects transactions.
+type TransactionFilter struct {
+	ShopID    string
+	Reference string
+	Limit     int
+}

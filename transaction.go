@@ -1,0 +1,134 @@
+package guichet
+
+import "time"
+
+// Status is the state of a transaction.
+type Status string
+
+// The transaction states. Refused, cancelled, refunded and credited are
+// final: no operation but an inquiry applies to them.
+const (
+	StatusAuthorized Status = "authorized" // authorized, nothing captured yet
+	StatusCaptured   Status = "captured"   // some or all of the amount captured
+	StatusCancelled  Status = "cancelled"
+	StatusRefunded   Status = "refunded" // everything captured was refunded
+	StatusRefused    Status = "refused"
+	StatusCredited   Status = "credited" // a stand-alone credit to a card
+)
+
+// Final reports whether no further operation may change a transaction in
+// status s.
+func (s Status) Final() bool {
+	switch s {
+	case StatusCancelled, StatusRefunded, StatusRefused, StatusCredited:
+		return true
+	}
+	return false
+}
+
+// OperationKind names what an operation did.
+type OperationKind string
+
+// The operation kinds.
+const (
+	OpAuthorize    OperationKind = "authorize"
+	OpCapture      OperationKind = "capture"
+	OpCancel       OperationKind = "cancel"
+	OpRefund       OperationKind = "refund"
+	OpCredit       OperationKind = "credit"
+	OpUpdateAmount OperationKind = "update_amount"
+)
+
+// Transaction is one payment attempt on one means of payment, with the
+// amounts every operation moved so far.
+type Transaction struct {
+	ID     string
+	ShopID string
+	// Number identifies the transaction to the merchant (Paybox NUMAPPEL).
+	Number    int64
+	Reference string
+	Currency  string
+	// Amount is the authorized amount, after any amount update.
+	Amount   int64
+	Captured int64
+	Refunded int64
+	Status   Status
+	Card     StoredCard
+	TokenID  string
+	// AuthCode is the issuer's authorization number.
+	AuthCode string
+	// ResponseCode is the issuer's two-digit answer ("00" when approved).
+	ResponseCode string
+	// RemitAt is when captured funds are remitted to the bank. Before
+	// that, a capture may still be cancelled.
+	RemitAt    time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Operations []Operation
+}
+
+// Money returns the authorized amount with its currency.
+func (t *Transaction) Money() Money { return Money{Amount: t.Amount, Currency: t.Currency} }
+
+// Operation returns the operation with the given number, or nil.
+func (t *Transaction) Operation(number int64) *Operation {
+	for i := range t.Operations {
+		if t.Operations[i].Number == number {
+			return &t.Operations[i]
+		}
+	}
+	return nil
+}
+
+// First returns the operation that created the transaction.
+func (t *Transaction) First() *Operation {
+	if len(t.Operations) == 0 {
+		return nil
+	}
+	return &t.Operations[0]
+}
+
+// Remitted reports whether the captured funds were sent to the bank at now.
+func (t *Transaction) Remitted(now time.Time) bool {
+	return t.Captured > 0 && !t.RemitAt.IsZero() && !now.Before(t.RemitAt)
+}
+
+// Operation is one thing done to a transaction. Each has its own number
+// (Paybox NUMTRANS) so that fronts can show their identifiers.
+type Operation struct {
+	ID            string
+	TransactionID string
+	Number        int64
+	Kind          OperationKind
+	Amount        int64
+	// Approved is false for an authorization the issuer refused.
+	Approved  bool
+	Code      string // the issuer's or acquirer's answer code
+	CreatedAt time.Time
+}
+
+// Event is something that happened, written to the outbox in the same
+// database transaction as the change that caused it, for the notification
+// dispatcher to deliver.
+type Event struct {
+	ID            string
+	ShopID        string
+	TransactionID string
+	Type          string // "transaction.authorized", "transaction.captured", …
+	At            time.Time
+	Data          []byte // JSON
+}
+
+// Exchange is one request and its answer on a front, recorded for the back
+// office with card data masked.
+type Exchange struct {
+	ID        string
+	ShopID    string // empty when the request named no known shop
+	Protocol  string // "ppps", …
+	Operation string // the protocol's name for what was asked (TYPE=00003, …)
+	Code      string // the protocol's answer code
+	Request   string
+	Response  string
+	At        time.Time
+	Duration  time.Duration
+}
