@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `guichet — a self-hostable payment gateway speaking the French PSPs' protocols.
+
+Usage:
+  guichet serve [flags]   run the gateway (guichet serve -h for the flags)
+  guichet bench ppps      measure Paybox Direct authorizations against a running gateway
+  guichet version         print the version
+`
+
+// run dispatches a subcommand. Everything the program needs from the
+// outside (arguments, environment, output) comes in as parameters, so that
+// tests can run the whole program in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("missing command")
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], getenv, stdout, stderr, nil)
+	case "bench":
+		err = bench(ctx, args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "guichet", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprint(stderr, usage)
+		err = fmt.Errorf("unknown command %q", args[0])
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}

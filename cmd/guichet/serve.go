@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"guichet"
+	"guichet/internal/core"
+	"guichet/internal/paybox"
+	"guichet/internal/sim"
+	"guichet/internal/store/postgres"
+	"guichet/internal/store/sqlite"
+	"guichet/internal/vault"
+	"guichet/internal/web"
+)
+
+// config is what serve is told by flags and the environment.
+type config struct {
+	listen   string
+	data     string
+	db       string
+	noDemo   bool
+	logLevel string
+}
+
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.listen, "listen", envOr(getenv, "GUICHET_LISTEN", "127.0.0.1:8080"), "address to listen on")
+	fs.StringVar(&c.data, "data", envOr(getenv, "GUICHET_DATA", "./guichet-data"), "data directory (keys, SQLite database)")
+	fs.StringVar(&c.db, "db", getenv("GUICHET_DB"), "database: empty for SQLite in the data directory, or postgres://…")
+	fs.BoolVar(&c.noDemo, "no-demo", false, "do not create the demo shops on first start")
+	fs.StringVar(&c.logLevel, "log-level", envOr(getenv, "GUICHET_LOG_LEVEL", "info"), "debug, info, warn or error")
+	return c, fs.Parse(args)
+}
+
+func envOr(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// serve runs the gateway until ctx ends. ready, when not nil, receives the
+// address it listens on once it accepts connections.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
+	start := time.Now()
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
+		return fmt.Errorf("-log-level: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	key, err := vault.LoadOrCreateKey(getenv, cfg.data)
+	if err != nil {
+		return err
+	}
+	v, err := vault.New(key)
+	if err != nil {
+		return err
+	}
+	store, dbName, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	clock := realClock{}
+	svc := core.New(store, sim.New(clock.Now), v, clock, log)
+	var demo []guichet.Shop
+	if !cfg.noDemo {
+		if demo, err = seedDemo(ctx, store, clock.Now()); err != nil {
+			return fmt.Errorf("demo shops: %w", err)
+		}
+	}
+
+	metrics := web.NewMetrics()
+	mux := http.NewServeMux()
+	paybox.Register(mux, svc, log)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		err := store.View(r.Context(), func(tx guichet.Tx) error { _, err := tx.Shops(); return err })
+		if err != nil {
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", metrics.Handler())
+
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           web.Wrap(mux, log, metrics),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	banner(stdout, "http://"+ln.Addr().String(), cfg.data, dbName, demo, time.Since(start))
+	log.Info("listening", "addr", ln.Addr().String(), "db", dbName)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Requests in flight finish and their answers are sent; the deferred
+	// store.Close then flushes what is queued.
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func openStore(ctx context.Context, cfg config) (guichet.Store, string, error) {
+	if strings.HasPrefix(cfg.db, "postgres://") || strings.HasPrefix(cfg.db, "postgresql://") {
+		s, err := postgres.Open(ctx, cfg.db)
+		return s, "PostgreSQL", err
+	}
+	if cfg.db != "" {
+		return nil, "", fmt.Errorf("-db %q: want empty (SQLite) or a postgres:// URL", cfg.db)
+	}
+	path := filepath.Join(cfg.data, "guichet.db")
+	s, err := sqlite.Open(ctx, path)
+	return s, "SQLite " + path, err
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func banner(w io.Writer, url, data, db string, demo []guichet.Shop, took time.Duration) {
+	fmt.Fprintf(w, "guichet %s — payment gateway sandbox, ready in %s\n\n", version, took.Round(time.Millisecond))
+	fmt.Fprintf(w, "  Paybox Direct (PPPS)  %s/PPPS.php\n", url)
+	fmt.Fprintf(w, "  availability probe    %s/load.html\n", url)
+	fmt.Fprintf(w, "  health, metrics       %s/healthz  %s/metrics\n", url, url)
+	fmt.Fprintf(w, "  data directory        %s\n", data)
+	fmt.Fprintf(w, "  database              %s\n", db)
+	if len(demo) > 0 {
+		fmt.Fprintf(w, "\n  Demo shops (TEST mode; HMAC key %s…, test card 1111222233334444):\n", demoHMACKey[:16])
+		for _, s := range demo {
+			fmt.Fprintf(w, "    SITE %s RANG %s  CLE %s  IDENTIFIANT %s\n", s.Paybox.Site, s.Paybox.Rang, s.Paybox.Key, s.Paybox.Identifiant)
+		}
+	}
+	fmt.Fprintln(w)
+}

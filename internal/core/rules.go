@@ -1,0 +1,154 @@
+package core
+
+import (
+	"fmt"
+	"time"
+
+	"guichet"
+)
+
+// The rules below are pure functions of a transaction and a request. They
+// return an *guichet.Error whose Reason tells fronts which wire code to use.
+
+func stateError(t *guichet.Transaction, what string) error {
+	return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+		Message: fmt.Sprintf("cannot %s a transaction that is %s", what, t.Status)}
+}
+
+func amountError(format string, args ...any) error {
+	return &guichet.Error{Code: guichet.CodeInvalid, Reason: guichet.ReasonAmount, Param: "amount",
+		Message: fmt.Sprintf(format, args...)}
+}
+
+// checkMoney refuses amounts that are not positive and currencies other
+// than the transaction's.
+func checkMoney(t *guichet.Transaction, m guichet.Money) error {
+	if m.Amount <= 0 {
+		return amountError("the amount must be positive")
+	}
+	if t != nil && m.Currency != t.Currency {
+		return &guichet.Error{Code: guichet.CodeInvalid, Reason: guichet.ReasonCurrency, Param: "currency",
+			Message: fmt.Sprintf("the transaction is in %s, not %s", t.Currency, m.Currency)}
+	}
+	return nil
+}
+
+// canCapture allows captures, partial and repeated, while the sum stays
+// within the authorized amount.
+func canCapture(t *guichet.Transaction, m guichet.Money) error {
+	if err := checkMoney(t, m); err != nil {
+		return err
+	}
+	if t.Status != guichet.StatusAuthorized && t.Status != guichet.StatusCaptured {
+		return stateError(t, "capture")
+	}
+	if t.Refunded > 0 {
+		return stateError(t, "capture more of")
+	}
+	if m.Amount > t.Amount-t.Captured {
+		return amountError("capturing %d would exceed the authorized %d (already captured %d)", m.Amount, t.Amount, t.Captured)
+	}
+	return nil
+}
+
+// canCancel allows a cancellation before any funds were remitted to the
+// bank: an authorization not yet captured, or a capture still waiting for
+// the evening remittance. The amount sent may not exceed the transaction's.
+func canCancel(t *guichet.Transaction, m guichet.Money, now time.Time) error {
+	if err := checkMoney(t, m); err != nil {
+		return err
+	}
+	switch {
+	case t.Status == guichet.StatusAuthorized:
+	case t.Status == guichet.StatusCaptured && t.Refunded == 0 && !t.Remitted(now):
+	default:
+		if t.Status == guichet.StatusCaptured {
+			return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+				Message: "the transaction was already remitted; refund it instead"}
+		}
+		return stateError(t, "cancel")
+	}
+	if m.Amount > t.Amount {
+		return amountError("cancelling %d exceeds the transaction amount %d", m.Amount, t.Amount)
+	}
+	return nil
+}
+
+// canRefund allows refunds, partial and repeated, while their sum stays
+// within what was captured.
+func canRefund(t *guichet.Transaction, m guichet.Money) error {
+	if err := checkMoney(t, m); err != nil {
+		return err
+	}
+	if t.Status == guichet.StatusRefunded {
+		// Everything captured came back already: what is asked is more
+		// than what remains, which merchants know as an amount error.
+		return amountError("the transaction was refunded in full already")
+	}
+	if t.Status != guichet.StatusCaptured {
+		return stateError(t, "refund")
+	}
+	if m.Amount > t.Captured-t.Refunded {
+		return amountError("refunding %d would exceed what remains captured (%d)", m.Amount, t.Captured-t.Refunded)
+	}
+	return nil
+}
+
+// canUpdateAmount allows lowering or restating the amount of an
+// authorization that nothing was captured from.
+func canUpdateAmount(t *guichet.Transaction, m guichet.Money) error {
+	if err := checkMoney(t, m); err != nil {
+		return err
+	}
+	if t.Status != guichet.StatusAuthorized {
+		return stateError(t, "change the amount of")
+	}
+	if m.Amount > t.Amount {
+		return amountError("the new amount %d exceeds the authorized %d", m.Amount, t.Amount)
+	}
+	return nil
+}
+
+// check runs the rule of an operation kind.
+func check(t *guichet.Transaction, kind guichet.OperationKind, m guichet.Money, now time.Time) error {
+	switch kind {
+	case guichet.OpCapture:
+		return canCapture(t, m)
+	case guichet.OpCancel:
+		return canCancel(t, m, now)
+	case guichet.OpRefund:
+		return canRefund(t, m)
+	case guichet.OpUpdateAmount:
+		return canUpdateAmount(t, m)
+	}
+	return guichet.Errorf(guichet.CodeInvalid, "operation %q does not apply to an existing transaction", kind)
+}
+
+// apply moves the transaction's amounts and status for an operation that
+// check allowed.
+func apply(t *guichet.Transaction, kind guichet.OperationKind, amount int64, remitAt time.Time) {
+	switch kind {
+	case guichet.OpCapture:
+		if t.Captured == 0 {
+			t.RemitAt = remitAt
+		}
+		t.Captured += amount
+		t.Status = guichet.StatusCaptured
+	case guichet.OpCancel:
+		t.Status = guichet.StatusCancelled
+	case guichet.OpRefund:
+		t.Refunded += amount
+		if t.Refunded == t.Captured {
+			t.Status = guichet.StatusRefunded
+		}
+	case guichet.OpUpdateAmount:
+		t.Amount = amount
+	}
+}
+
+// remittance returns when funds captured at now are sent to the bank: at
+// the end of the day in Paris, delayed by the given number of days.
+func remittance(now time.Time, loc *time.Location, delayDays int) time.Time {
+	y, m, d := now.In(loc).Date()
+	return time.Date(y, m, d+1+delayDays, 0, 0, 0, 0, loc)
+}

@@ -1,0 +1,124 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"guichet"
+)
+
+// Service is the transaction engine every front calls.
+type Service struct {
+	store    guichet.Store
+	acquirer guichet.Acquirer
+	vault    guichet.Vault
+	clock    guichet.Clock
+	log      *slog.Logger
+	paris    *time.Location
+	// NewID makes object identifiers; tests replace it to get stable ones.
+	NewID func(prefix string) string
+}
+
+// New returns a Service over its collaborators.
+func New(store guichet.Store, acquirer guichet.Acquirer, vault guichet.Vault, clock guichet.Clock, log *slog.Logger) *Service {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		// Without a time zone database the remittance hour drifts by one
+		// hour in summer; nothing else depends on it.
+		paris = time.FixedZone("CET", 3600)
+	}
+	return &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris, NewID: randomID}
+}
+
+func randomID(prefix string) string {
+	var b [12]byte
+	rand.Read(b[:])
+	return prefix + hex.EncodeToString(b[:])
+}
+
+// Now is the time on the shop's clock: real time, plus the offset a TEST
+// shop's clock was advanced by.
+func (s *Service) Now(shop *guichet.Shop) time.Time {
+	now := s.clock.Now()
+	if shop != nil && shop.IsTest() {
+		now = now.Add(shop.ClockOffset)
+	}
+	return now
+}
+
+// Paris is the time zone of the French platforms guichet emulates, where
+// days (for request numbers and remittances) begin and end.
+func (s *Service) Paris() *time.Location { return s.paris }
+
+// Store gives fronts read access to what the engine persisted.
+func (s *Service) Store() guichet.Store { return s.store }
+
+// ShopByPaybox finds the shop holding a Paybox SITE and RANG.
+func (s *Service) ShopByPaybox(ctx context.Context, site, rang string) (*guichet.Shop, error) {
+	var shop *guichet.Shop
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		shop, err = tx.ShopByPaybox(site, rang)
+		return err
+	})
+	return shop, err
+}
+
+// event builds an outbox event describing the transaction after op.
+func (s *Service) event(t *guichet.Transaction, op *guichet.Operation, typ string, at time.Time) guichet.Event {
+	data, _ := json.Marshal(struct {
+		Transaction string `json:"transaction"`
+		Number      int64  `json:"number"`
+		Operation   int64  `json:"operation"`
+		Kind        string `json:"kind"`
+		Amount      int64  `json:"amount"`
+		Currency    string `json:"currency"`
+		Status      string `json:"status"`
+		Reference   string `json:"reference"`
+	}{t.ID, t.Number, op.Number, string(op.Kind), op.Amount, t.Currency, string(t.Status), t.Reference})
+	return guichet.Event{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID, Type: typ, At: at, Data: data}
+}
+
+// claim records the request key in tx, when there is one.
+func claim(tx guichet.Tx, shop *guichet.Shop, key string, now time.Time) error {
+	if key == "" {
+		return nil
+	}
+	return tx.Claim(shop.ID, key, now)
+}
+
+// process calls the acquirer, turning a failure into CodeUnavailable.
+func (s *Service) process(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, error) {
+	res, err := s.acquirer.Process(ctx, r)
+	if err != nil {
+		if guichet.ErrorCode(err) == guichet.CodeInternal {
+			return res, &guichet.Error{Code: guichet.CodeUnavailable, Message: "the acquirer did not answer", Err: err}
+		}
+		return res, err
+	}
+	return res, nil
+}
+
+func checkCurrency(m guichet.Money) error {
+	if _, ok := guichet.CurrencyByCode(m.Currency); !ok {
+		return &guichet.Error{Code: guichet.CodeInvalid, Reason: guichet.ReasonCurrency, Param: "currency",
+			Message: fmt.Sprintf("unknown currency %q", m.Currency)}
+	}
+	return nil
+}
+
+func checkCard(c guichet.Card, now time.Time) error {
+	if !guichet.LuhnValid(c.PAN) {
+		return &guichet.Error{Code: guichet.CodeInvalid, Reason: guichet.ReasonCard, Param: "card",
+			Message: "the card number is invalid"}
+	}
+	if c.ExpMonth < 1 || c.ExpMonth > 12 || c.Expired(now) {
+		return &guichet.Error{Code: guichet.CodeInvalid, Reason: guichet.ReasonExpiry, Param: "expiry",
+			Message: "the card has expired or its expiry date is invalid"}
+	}
+	return nil
+}

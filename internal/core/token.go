@@ -1,0 +1,120 @@
+package core
+
+import (
+	"context"
+	"fmt"
+
+	"guichet"
+)
+
+// TokenRequest registers a card under a merchant's reference, or replaces
+// the card of an existing reference. Registering authorizes Amount on the
+// card (without capturing it) to prove the card good, as Paybox Direct Plus
+// does.
+type TokenRequest struct {
+	Shop       *guichet.Shop
+	Reference  string // the merchant's name for the token (REFABONNE)
+	Order      string // the order reference of the proving authorization
+	Card       guichet.Card
+	Amount     guichet.Money
+	Replace    bool // update an existing token instead of creating one
+	RequestKey string
+	ForceCode  string
+}
+
+// RegisterToken creates or replaces a token. When the issuer refuses the
+// proving authorization, the refused transaction is returned and no token
+// is written.
+func (s *Service) RegisterToken(ctx context.Context, r TokenRequest) (*guichet.Token, *guichet.Transaction, error) {
+	// A first look spares the issuer an authorization bound to be thrown
+	// away; the store's unique reference settles races below.
+	var existing *guichet.Token
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		existing, err = tx.Token(r.Shop.ID, r.Reference)
+		return err
+	})
+	switch {
+	case err == nil && !r.Replace:
+		return nil, nil, tokenExists(r.Reference)
+	case guichet.ErrorCode(err) == guichet.CodeNotFound && r.Replace:
+		return nil, nil, tokenMissing(r.Reference)
+	case err != nil && guichet.ErrorCode(err) != guichet.CodeNotFound:
+		return nil, nil, err
+	}
+
+	now := s.Now(r.Shop)
+	tok := &guichet.Token{ID: s.NewID("tok_"), ShopID: r.Shop.ID, Reference: r.Reference,
+		Handle: newHandle(), CreatedAt: now, UpdatedAt: now}
+	if existing != nil {
+		tok.ID, tok.CreatedAt = existing.ID, existing.CreatedAt
+	}
+	order := r.Order
+	if order == "" {
+		order = r.Reference
+	}
+	// The proving authorization and the token are written together: the
+	// token exists exactly when its authorization was approved.
+	t, err := s.newTransactionWith(ctx, CardRequest{Shop: r.Shop, Reference: order, Amount: r.Amount,
+		Card: r.Card, RequestKey: r.RequestKey, ForceCode: r.ForceCode}, guichet.OpAuthorize,
+		func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
+			if t.Status == guichet.StatusRefused {
+				return nil, nil
+			}
+			cur, err := tx.Token(r.Shop.ID, r.Reference)
+			switch {
+			case err == nil && (!r.Replace || cur.ID != tok.ID):
+				return nil, tokenExists(r.Reference)
+			case guichet.ErrorCode(err) == guichet.CodeNotFound && r.Replace:
+				return nil, tokenMissing(r.Reference)
+			case err != nil && guichet.ErrorCode(err) != guichet.CodeNotFound:
+				return nil, err
+			}
+			tok.Card = t.Card
+			t.TokenID = tok.ID
+			if err := tx.PutToken(tok); err != nil {
+				return nil, err
+			}
+			typ := "token.created"
+			if r.Replace {
+				typ = "token.updated"
+			}
+			return []guichet.Event{{ID: s.NewID("evt_"), ShopID: r.Shop.ID, TransactionID: t.ID, Type: typ, At: now,
+				Data: []byte(fmt.Sprintf(`{"token":%q,"reference":%q}`, tok.ID, tok.Reference))}}, nil
+		})
+	if err != nil {
+		return nil, nil, err
+	}
+	if t.Status == guichet.StatusRefused {
+		return nil, t, nil
+	}
+	return tok, t, nil
+}
+
+// DeleteToken forgets a token. Transactions paid with it are kept.
+func (s *Service) DeleteToken(ctx context.Context, shop *guichet.Shop, reference, requestKey string) error {
+	now := s.Now(shop)
+	err := s.store.Update(ctx, func(tx guichet.Tx) error {
+		if err := claim(tx, shop, requestKey, now); err != nil {
+			return err
+		}
+		if err := tx.DeleteToken(shop.ID, reference); err != nil {
+			return err
+		}
+		return tx.Emit(guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: "token.deleted", At: now,
+			Data: []byte(fmt.Sprintf(`{"reference":%q}`, reference))})
+	})
+	if guichet.ErrorCode(err) == guichet.CodeNotFound {
+		return tokenMissing(reference)
+	}
+	return err
+}
+
+func tokenExists(ref string) error {
+	return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonTokenExists, Param: "token",
+		Message: fmt.Sprintf("subscriber %q already exists", ref)}
+}
+
+func tokenMissing(ref string) error {
+	return &guichet.Error{Code: guichet.CodeNotFound, Reason: guichet.ReasonTokenMissing, Param: "token",
+		Message: fmt.Sprintf("no subscriber %q", ref)}
+}

@@ -1,0 +1,145 @@
+package paybox
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"guichet"
+)
+
+// parseDigits reads up to max decimal digits, nothing else.
+func parseDigits(s string, max int) (int64, bool) {
+	if s == "" || len(s) > max {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	return v, err == nil
+}
+
+// parseQuestion reads NUMQUESTION: 1 to 2147483647, often zero-padded to
+// ten digits.
+func parseQuestion(s string) (int64, bool) {
+	v, ok := parseDigits(s, 10)
+	return v, ok && v >= 1 && v <= 2147483647
+}
+
+// normRang writes a RANG as the platform echoes it: two digits at least
+// ("032" and "32" are the same rang, answered "32").
+func normRang(s string) string {
+	v, ok := parseDigits(s, 3)
+	if !ok {
+		return s
+	}
+	if v < 10 {
+		return "0" + strconv.FormatInt(v, 10)
+	}
+	return strconv.FormatInt(v, 10)
+}
+
+// normType pads a TYPE sent without its leading zeros ("56").
+func normType(s string) (string, bool) {
+	v, ok := parseDigits(s, 5)
+	if !ok {
+		return s, false
+	}
+	t := strconv.FormatInt(v, 10)
+	return strings.Repeat("0", 5-len(t)) + t, true
+}
+
+// validDateQ accepts DDMMYYYY and DDMMYYYYHHMMSS dates that exist.
+func validDateQ(s string) bool {
+	layout := ""
+	switch len(s) {
+	case 8:
+		layout = "02012006"
+	case 14:
+		layout = "02012006150405"
+	default:
+		return false
+	}
+	if _, ok := parseDigits(s, 14); !ok {
+		return false
+	}
+	_, err := time.Parse(layout, s)
+	return err == nil
+}
+
+// validActivity accepts the ACTIVITE codes the platform knows.
+func validActivity(s string) bool {
+	switch s {
+	case "020", "021", "022", "023", "024", "027":
+		return true
+	}
+	return false
+}
+
+// parseExpiry reads DATEVAL, MMYY.
+func parseExpiry(s string) (month, year int, ok bool) {
+	if len(s) != 4 {
+		return 0, 0, false
+	}
+	v, ok := parseDigits(s, 4)
+	if !ok {
+		return 0, 0, false
+	}
+	month, year = int(v/100), 2000+int(v%100)
+	return month, year, month >= 1 && month <= 12
+}
+
+// cvvOptional tells the cards that have no CVV: Maestro cards, of which
+// the Paybox test platform has one.
+func cvvOptional(pan string) bool {
+	return strings.HasPrefix(pan, "6703") || strings.HasPrefix(pan, "6759")
+}
+
+// masked fields never reach the exchange log in clear.
+var secretFields = map[string]bool{"CVV": true, "CLE": true, "HMAC": true, "PBX_HMAC": true}
+
+// maskForm renders a request for the exchange log: card numbers masked,
+// CVV, password and signature replaced.
+func maskForm(f Form) string {
+	var b strings.Builder
+	for i, p := range f {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		v := p.Value
+		switch {
+		case secretFields[p.Name]:
+			v = strings.Repeat("X", min(len(v), 8))
+		case p.Name == "PORTEUR" || p.Name == "PBX_PORTEUR":
+			v = maskDigits(v)
+		}
+		b.WriteString(p.Name + "=" + v)
+	}
+	return b.String()
+}
+
+// maskAnswer masks a card number echoed in the PORTEUR of an answer.
+func maskAnswer(s string) string {
+	i := strings.Index(s, "&PORTEUR=")
+	if i < 0 {
+		return s
+	}
+	start := i + len("&PORTEUR=")
+	end := strings.IndexByte(s[start:], '&')
+	if end < 0 {
+		end = len(s) - start
+	}
+	return s[:start] + maskDigits(s[start:start+end]) + s[start+end:]
+}
+
+// maskDigits masks a value that looks like a card number, and leaves
+// handles alone.
+func maskDigits(v string) string {
+	if _, ok := parseDigits(v, 19); ok && len(v) >= 12 {
+		return guichet.MaskPAN(v)
+	}
+	return v
+}

@@ -1,0 +1,158 @@
+// Package sim is a simulated acquirer modelled on the Paybox pre-production
+// platform. It answers every operation at once and deterministically, so
+// that a merchant's integration tests and guichet's own get the same answer
+// for the same request every time.
+package sim
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"time"
+
+	"guichet"
+)
+
+// The issuer answer codes the simulator gives on its own. Any other code
+// comes from a request's ForceCode.
+const (
+	CodeApproved          = "00"
+	CodeInvalidCardNumber = "14"
+	CodeExpiredCard       = "54"
+)
+
+// TestAuthCode is the authorization number Paybox pre-production gives to
+// every approved operation of a TEST shop.
+const TestAuthCode = "XXXXXX"
+
+// Acquirer implements guichet.Acquirer. It holds no state but its clock, so
+// it is safe for concurrent use.
+type Acquirer struct {
+	now func() time.Time
+}
+
+var _ guichet.Acquirer = (*Acquirer)(nil)
+
+// New returns a simulated acquirer that reads the time from now, to decide
+// whether a card has expired. A nil now means time.Now.
+func New(now func() time.Time) *Acquirer {
+	if now == nil {
+		now = time.Now
+	}
+	return &Acquirer{now: now}
+}
+
+// Process answers one operation.
+//
+// Authorizations and credits need a card. The card is refused with code 14
+// when its number fails the Luhn check and 54 when it has expired: the core
+// checks both before calling the acquirer, and the simulator checks them
+// again because a real issuer would, and because a front or a connector that
+// skipped the core's checks must not see such a card approved. These checks
+// come before ForceCode, since no issuer answer can approve a card the
+// network rejects.
+//
+// Captures, cancellations, refunds and amount updates need the transaction
+// they apply to, and are approved.
+//
+// For a TEST shop, ForceCode, when set, replaces the issuer's answer: "00"
+// approves, any other two-digit code refuses with that code. It is ignored
+// for a PRODUCTION shop, as a real bank would know nothing of it.
+func (a *Acquirer) Process(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, error) {
+	// A cancelled request is one the bank never answered; reporting it as
+	// unavailable lets the caller retry instead of recording a refusal.
+	if err := ctx.Err(); err != nil {
+		return guichet.AcquirerResult{}, &guichet.Error{Code: guichet.CodeUnavailable, Message: "acquirer request abandoned", Err: err}
+	}
+	test := r.Shop == nil || r.Shop.IsTest()
+	force := ""
+	if test {
+		force = r.ForceCode
+	}
+	if force != "" && !twoDigits(force) {
+		return guichet.AcquirerResult{}, &guichet.Error{Code: guichet.CodeInvalid, Param: "force_code",
+			Message: "the forced answer code must be two digits"}
+	}
+
+	switch r.Kind {
+	case guichet.OpAuthorize, guichet.OpCredit:
+		if r.Card == nil {
+			return guichet.AcquirerResult{}, &guichet.Error{Code: guichet.CodeInvalid, Param: "card",
+				Message: "an " + string(r.Kind) + " needs a card"}
+		}
+		res := guichet.AcquirerResult{Brand: Brand(r.Card.PAN), Country: Country(r.Card.PAN)}
+		now := a.now()
+		// A TEST shop may run its clock ahead of real time; the issuer
+		// sees the shop's time, so that expiry answers agree with the
+		// core's.
+		if test && r.Shop != nil {
+			now = now.Add(r.Shop.ClockOffset)
+		}
+		switch {
+		case !guichet.LuhnValid(r.Card.PAN):
+			res.Code = CodeInvalidCardNumber
+		case r.Card.ExpMonth < 1 || r.Card.ExpMonth > 12 || r.Card.Expired(now):
+			res.Code = CodeExpiredCard
+		case force != "":
+			res.Code = force
+		default:
+			res.Code = CodeApproved
+		}
+		if res.Approved = res.Code == CodeApproved; res.Approved {
+			res.AuthCode = TestAuthCode
+			if !test {
+				res.AuthCode = authCode(r)
+			}
+		}
+		return res, nil
+
+	case guichet.OpCapture, guichet.OpCancel, guichet.OpRefund, guichet.OpUpdateAmount:
+		t := r.Transaction
+		if t == nil {
+			return guichet.AcquirerResult{}, &guichet.Error{Code: guichet.CodeInvalid, Param: "transaction",
+				Message: "a " + string(r.Kind) + " needs the transaction it applies to"}
+		}
+		res := guichet.AcquirerResult{Code: CodeApproved, Brand: t.Card.Brand, Country: t.Card.Country}
+		if force != "" {
+			res.Code = force
+		}
+		// A follow-up carries the authorization it completes, as Paybox
+		// answers repeat the original AUTORISATION.
+		if res.Approved = res.Code == CodeApproved; res.Approved {
+			res.AuthCode = t.AuthCode
+		}
+		return res, nil
+	}
+	return guichet.AcquirerResult{}, &guichet.Error{Code: guichet.CodeInvalid, Param: "kind",
+		Message: "unknown operation " + string(r.Kind)}
+}
+
+func twoDigits(s string) bool {
+	return len(s) == 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'
+}
+
+// authAlphabet is the character set of simulated production authorization
+// numbers, which real issuers draw from digits and capitals.
+const authAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// authCode derives a six-character authorization number from the card, the
+// amount and the kind of operation, so that the same request always gets
+// the same number while different payments get different ones. Six
+// characters keep about 31 bits of the hash, far too few to recover the PAN
+// from.
+func authCode(r guichet.AcquirerRequest) string {
+	h := sha256.New()
+	// Each field is length-prefixed so that different field splits cannot
+	// hash alike.
+	for _, f := range []string{"guichet-sim-auth", string(r.Kind), r.Card.PAN, r.Amount.Currency} {
+		_ = binary.Write(h, binary.BigEndian, uint32(len(f)))
+		h.Write([]byte(f))
+	}
+	_ = binary.Write(h, binary.BigEndian, r.Amount.Amount)
+	sum := h.Sum(nil)
+	code := make([]byte, 6)
+	for i := range code {
+		code[i] = authAlphabet[int(sum[i])%len(authAlphabet)]
+	}
+	return string(code)
+}

@@ -1,0 +1,368 @@
+// Package postgres is the guichet.Store kept in PostgreSQL, for gateways
+// that run several processes against one database.
+//
+// Each Update is one database transaction, at READ COMMITTED: the
+// transaction getters lock the row they return (SELECT … FOR UPDATE), so
+// concurrent Updates of one transaction take turns, while Updates of
+// different transactions run in parallel. PostgreSQL already groups the
+// commits of concurrent sessions into one WAL flush, so nothing like the
+// SQLite store's batching is needed here.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"guichet"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+const (
+	// defaultMaxConns bounds the pool unless the URL sets pool_max_conns:
+	// enough for the fronts' concurrency, well under PostgreSQL's default
+	// limit of 100 connections shared by every instance.
+	defaultMaxConns = 32
+	// migrationLock is the advisory lock key that serialises migrations
+	// between instances starting together ("guichet" in ASCII).
+	migrationLock int64 = 0x67756963686574
+	// exchangeBatch bounds how many exchanges go to the database in one
+	// round trip.
+	exchangeBatch = 512
+	// exchangeTimeout bounds the writing of one batch of exchanges, which
+	// no caller waits for with a context of its own.
+	exchangeTimeout = 30 * time.Second
+)
+
+// Store is a guichet.Store backed by PostgreSQL. Its methods are safe for
+// concurrent use.
+type Store struct {
+	pool *pgxpool.Pool
+
+	// exchanges queues recorded exchanges for the goroutine that writes
+	// them in batches, off the fronts' request path.
+	exchanges chan guichet.Exchange
+	// flushes asks that goroutine to write everything queued, and to close
+	// the given channel once it has.
+	flushes chan chan struct{}
+	stop    chan struct{}
+	stopped chan struct{}
+
+	// mu guards closed and exchangeErr. RecordExchange and Exchanges hold
+	// it for reading while they talk to the exchange writer, so that Close
+	// stops the writer only once nobody can still be talking to it.
+	mu          sync.RWMutex
+	closed      bool
+	exchangeErr error
+}
+
+var _ guichet.Store = (*Store)(nil)
+
+// Open connects to the database at url (a postgres:// URL or keyword/value
+// string, as pgx accepts), brings its schema up to date and returns the
+// store.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns
+	}
+	if err := migrate(ctx, cfg.ConnConfig.Copy()); err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s := &Store{
+		pool:      pool,
+		exchanges: make(chan guichet.Exchange, 4*exchangeBatch),
+		flushes:   make(chan chan struct{}),
+		stop:      make(chan struct{}),
+		stopped:   make(chan struct{}),
+	}
+	go s.writeExchanges()
+	return s, nil
+}
+
+// migrate applies, in name order, the embedded migrations not yet recorded
+// in schema_migrations, each in one transaction with its record. It holds
+// an advisory lock throughout, so that instances starting together apply
+// each migration once; the lock belongs to a connection of its own, which
+// closing releases whatever happens.
+func migrate(ctx context.Context, cfg *pgx.ConnConfig) error {
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
+		return err
+	}
+	_, err = conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    BIGINT PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+	)`)
+	if err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a version number", base)
+		}
+		script, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			var applied bool
+			if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", version).Scan(&applied); err != nil {
+				return err
+			}
+			if applied {
+				return nil
+			}
+			if _, err := tx.Exec(ctx, string(script)); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", version, base)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	_, err = conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", migrationLock)
+	return err
+}
+
+// Update runs fn in one database transaction and commits it, durably, when
+// fn succeeds. A panic in fn is turned into a CodeInternal error, as the
+// SQLite store must, so that both behave alike.
+func (s *Store) Update(ctx context.Context, fn func(guichet.Tx) error) error {
+	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, true, fn)
+}
+
+// View runs fn in a read-only transaction. REPEATABLE READ gives fn one
+// snapshot for all its reads, as a SQLite read transaction does.
+func (s *Store) View(ctx context.Context, fn func(guichet.Tx) error) error {
+	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, false, fn)
+}
+
+func (s *Store) run(ctx context.Context, opts pgx.TxOptions, write bool, fn func(guichet.Tx) error) (err error) {
+	s.mu.RLock()
+	closed := s.closed
+	s.mu.RUnlock()
+	if closed {
+		return errClosed()
+	}
+	pgTx, err := s.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return convert(err, "begin")
+	}
+	// Ending the transaction must not depend on a context the caller may
+	// have cancelled meanwhile: an abandoned commit leaves the caller
+	// unsure whether it happened.
+	end := context.WithoutCancel(ctx)
+	defer pgTx.Rollback(end)
+	t := &tx{ctx: ctx, pg: pgTx, write: write}
+	defer t.end()
+	if err := call(fn, t); err != nil {
+		return err
+	}
+	if err := pgTx.Commit(end); err != nil {
+		return convert(err, "commit")
+	}
+	return nil
+}
+
+// call runs fn, turning a panic into an error.
+func call(fn func(guichet.Tx) error, t *tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &guichet.Error{Code: guichet.CodeInternal, Message: "internal error", Err: fmt.Errorf("panic in Update: %v\n%s", p, debug.Stack())}
+		}
+	}()
+	return fn(t)
+}
+
+// RecordExchange queues e for the exchange writer. It waits only when the
+// queue is full. An exchange without an ID gets one.
+func (s *Store) RecordExchange(ctx context.Context, e guichet.Exchange) error {
+	if e.ID == "" {
+		e.ID = newID()
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return errClosed()
+	}
+	select {
+	case s.exchanges <- e:
+		return nil
+	case <-ctx.Done():
+		return cancelled(ctx.Err())
+	}
+}
+
+// Exchanges lists exchanges, newest first. It first has the queued ones
+// written, so that a caller sees the exchanges it recorded.
+func (s *Store) Exchanges(ctx context.Context, f guichet.ExchangeFilter) ([]guichet.Exchange, error) {
+	if err := s.flush(ctx); err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, shop_id, protocol, operation, code, request, response, at, duration_ns
+		FROM exchanges WHERE $1 = '' OR shop_id = $1 ORDER BY at DESC NULLS LAST, seq DESC LIMIT $2`, f.ShopID, limit)
+	if err != nil {
+		return nil, convert(err, "list exchanges")
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (guichet.Exchange, error) {
+		var e guichet.Exchange
+		var at pgtype.Timestamptz
+		var d int64
+		err := row.Scan(&e.ID, &e.ShopID, &e.Protocol, &e.Operation, &e.Code, &e.Request, &e.Response, &at, &d)
+		e.At, e.Duration = fromTime(at), time.Duration(d)
+		return e, err
+	})
+	if err != nil {
+		return nil, convert(err, "list exchanges")
+	}
+	return list, nil
+}
+
+func (s *Store) flush(ctx context.Context) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return errClosed()
+	}
+	done := make(chan struct{})
+	select {
+	case s.flushes <- done:
+	case <-ctx.Done():
+		return cancelled(ctx.Err())
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return cancelled(ctx.Err())
+	}
+}
+
+// Close writes the queued exchanges and closes the pool, once the Updates
+// and Views under way have finished. It returns the error of any exchange
+// that could not be written. Calling it again does nothing.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	close(s.stop)
+	<-s.stopped
+	s.pool.Close()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.exchangeErr
+}
+
+// writeExchanges is the goroutine that writes exchanges, as many at a time
+// as have queued up while the previous batch was being written.
+func (s *Store) writeExchanges() {
+	defer close(s.stopped)
+	buf := make([]guichet.Exchange, 0, exchangeBatch)
+	for {
+		select {
+		case e := <-s.exchanges:
+			buf = append(buf[:0], e)
+			buf = s.writeQueued(buf)
+		case done := <-s.flushes:
+			buf = s.writeQueued(buf[:0])
+			close(done)
+		case <-s.stop:
+			s.writeQueued(buf[:0])
+			return
+		}
+	}
+}
+
+// writeQueued writes buf and whatever is queued, until the queue is empty.
+func (s *Store) writeQueued(buf []guichet.Exchange) []guichet.Exchange {
+	for {
+	gather:
+		for len(buf) < exchangeBatch {
+			select {
+			case e := <-s.exchanges:
+				buf = append(buf, e)
+			default:
+				break gather
+			}
+		}
+		if len(buf) == 0 {
+			return buf
+		}
+		if err := s.insertExchanges(buf); err != nil {
+			s.mu.Lock()
+			s.exchangeErr = err
+			s.mu.Unlock()
+		}
+		clear(buf)
+		buf = buf[:0]
+	}
+}
+
+// insertExchanges writes list in one round trip; a batch outside an
+// explicit transaction runs in an implicit one, so it costs one commit.
+func (s *Store) insertExchanges(list []guichet.Exchange) error {
+	ctx, cancel := context.WithTimeout(context.Background(), exchangeTimeout)
+	defer cancel()
+	b := &pgx.Batch{}
+	for _, e := range list {
+		b.Queue(`INSERT INTO exchanges (id, shop_id, protocol, operation, code, request, response, at, duration_ns)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+			e.ID, e.ShopID, e.Protocol, e.Operation, e.Code, e.Request, e.Response, timeArg(e.At), int64(e.Duration))
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return convert(err, "record exchanges")
+	}
+	return nil
+}
+
+// errClosed answers calls made after Close.
+func errClosed() error {
+	return &guichet.Error{Code: guichet.CodeUnavailable, Message: "store closed"}
+}
