@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,7 @@ type config struct {
 	db       string
 	noDemo   bool
 	logLevel string
+	pprof    bool
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -42,6 +44,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.db, "db", getenv("GUICHET_DB"), "database: empty for SQLite in the data directory, or postgres://…")
 	fs.BoolVar(&c.noDemo, "no-demo", false, "do not create the demo shops on first start")
 	fs.StringVar(&c.logLevel, "log-level", envOr(getenv, "GUICHET_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.BoolVar(&c.pprof, "pprof", false, "serve Go profiles under /debug/pprof/ (for operators measuring guichet)")
 	return c, fs.Parse(args)
 }
 
@@ -104,6 +107,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", metrics.Handler())
+	if cfg.pprof {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	}
 
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {

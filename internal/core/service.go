@@ -2,8 +2,6 @@ package core
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -20,6 +18,7 @@ type Service struct {
 	clock    guichet.Clock
 	log      *slog.Logger
 	paris    *time.Location
+	shops    shopCache
 	// NewID makes object identifiers; tests replace it to get stable ones.
 	NewID func(prefix string) string
 }
@@ -32,14 +31,10 @@ func New(store guichet.Store, acquirer guichet.Acquirer, vault guichet.Vault, cl
 		// hour in summer; nothing else depends on it.
 		paris = time.FixedZone("CET", 3600)
 	}
-	return &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris, NewID: randomID}
+	return &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris, NewID: newID}
 }
 
-func randomID(prefix string) string {
-	var b [12]byte
-	rand.Read(b[:])
-	return prefix + hex.EncodeToString(b[:])
-}
+func newID(prefix string) string { return guichet.NewID(prefix, time.Now()) }
 
 // Now is the time on the shop's clock: real time, plus the offset a TEST
 // shop's clock was advanced by.
@@ -58,14 +53,29 @@ func (s *Service) Paris() *time.Location { return s.paris }
 // Store gives fronts read access to what the engine persisted.
 func (s *Service) Store() guichet.Store { return s.store }
 
-// ShopByPaybox finds the shop holding a Paybox SITE and RANG.
+// ShopByPaybox finds the shop holding a Paybox SITE and RANG. The shop
+// returned is shared: callers must not change it.
 func (s *Service) ShopByPaybox(ctx context.Context, site, rang string) (*guichet.Shop, error) {
+	key := "paybox:" + site + ":" + rang
+	if shop := s.shops.get(key, s.clock.Now()); shop != nil {
+		return shop, nil
+	}
 	var shop *guichet.Shop
 	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
 		shop, err = tx.ShopByPaybox(site, rang)
 		return err
 	})
-	return shop, err
+	if err != nil {
+		return nil, err
+	}
+	s.shops.put(key, shop, s.clock.Now())
+	return shop, nil
+}
+
+// PutShop creates or changes a shop.
+func (s *Service) PutShop(ctx context.Context, shop *guichet.Shop) error {
+	defer s.shops.clear()
+	return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.PutShop(shop) })
 }
 
 // event builds an outbox event describing the transaction after op.

@@ -217,7 +217,7 @@ func call(fn func(guichet.Tx) error, t *tx) (err error) {
 // queue is full. An exchange without an ID gets one.
 func (s *Store) RecordExchange(ctx context.Context, e guichet.Exchange) error {
 	if e.ID == "" {
-		e.ID = newID()
+		e.ID = guichet.NewID("", time.Now())
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()

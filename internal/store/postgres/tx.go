@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -403,7 +401,7 @@ func (t *tx) PutToken(tok *guichet.Token) error {
 		return err
 	}
 	if tok.ID == "" {
-		tok.ID = newID()
+		tok.ID = guichet.NewID("", time.Now())
 	}
 	c := &tok.Card
 	var id string
@@ -466,7 +464,7 @@ func (t *tx) Emit(events ...guichet.Event) error {
 	b := &pgx.Batch{}
 	for _, e := range events {
 		if e.ID == "" {
-			e.ID = newID()
+			e.ID = guichet.NewID("", time.Now())
 		}
 		b.Queue(`INSERT INTO events (id, shop_id, transaction_id, type, at, data, next_attempt_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
@@ -548,8 +546,3 @@ func blob(b []byte) []byte {
 }
 
 // newID returns a random identifier for the rows a caller did not name.
-func newID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}

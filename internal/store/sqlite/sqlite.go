@@ -131,7 +131,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// Update function touches. The large page cache keeps the indexes
 	// that random IDs scatter writes over in memory.
 	writeDB, err := sql.Open("sqlite", dsn(path, "busy_timeout("+timeout+")", "foreign_keys(1)", "journal_mode(WAL)",
-		"synchronous(FULL)", "temp_store(MEMORY)", "cache_size(-65536)", "wal_autocheckpoint("+strconv.Itoa(walSafetyPages)+")"))
+		"synchronous(FULL)", "temp_store(MEMORY)", "cache_size(-16384)", "wal_autocheckpoint("+strconv.Itoa(walSafetyPages)+")"))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -324,7 +324,7 @@ func (s *Store) View(ctx context.Context, fn func(guichet.Tx) error) error {
 // batch. An exchange without an ID gets one.
 func (s *Store) RecordExchange(ctx context.Context, e guichet.Exchange) error {
 	if e.ID == "" {
-		e.ID = newID()
+		e.ID = guichet.NewID("", time.Now())
 	}
 	s.mu.Lock()
 	if s.closed {

@@ -1,9 +1,7 @@
 package sqlite
 
 import (
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -362,7 +360,7 @@ func (t *tx) PutToken(tok *guichet.Token) error {
 		return err
 	}
 	if tok.ID == "" {
-		tok.ID = newID()
+		tok.ID = guichet.NewID("", time.Now())
 	}
 	c := &tok.Card
 	rows, err := t.run.query(`INSERT INTO tokens (`+tokenCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -438,7 +436,7 @@ func (t *tx) Emit(events ...guichet.Event) error {
 	}
 	for _, e := range events {
 		if e.ID == "" {
-			e.ID = newID()
+			e.ID = guichet.NewID("", time.Now())
 		}
 		_, err := t.run.exec(`INSERT INTO events (id, shop_id, transaction_id, type, at, data, next_attempt_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -511,8 +509,3 @@ func blob(b []byte) any {
 }
 
 // newID returns a random identifier for the rows a caller did not name.
-func newID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
