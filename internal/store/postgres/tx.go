@@ -3,25 +3,59 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 
 	"guichet"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // tx is the guichet.Tx of one Update or View function.
 //
+// A round trip to the database costs more than the work most statements
+// ask of it, so tx talks to it as late and as seldom as it can. It takes a
+// connection from the pool only when it first needs one, and opens the
+// database transaction with the first batch it sends. The inserts of Claim,
+// Emit and PutTransaction (of a new transaction) are not sent at once: they
+// queue up until a read needs to see them or the commit comes, and then go
+// in one pipelined batch, the commit included. An Update that only writes,
+// such as a payment, thus costs one round trip.
+//
+// A queued insert can only fail when its batch is sent, after the call that
+// queued it has returned. So queued inserts have no ON CONFLICT clause: a
+// conflict raises an error, which aborts the database transaction (and the
+// COMMIT queued behind it), and the Update fails with that error, whatever
+// its function returns; every later call on the tx returns it too. Claim
+// still reports at once a key claimed twice within one Update.
+//
 // A statement that fails inside a PostgreSQL transaction aborts it, so the
-// hot inserts use ON CONFLICT DO NOTHING and count the rows they wrote, and
-// the rarer upserts that can hit a second unique constraint run inside a
-// savepoint: a conflict reported to fn never spoils the rest of its work.
+// statements sent at once count the rows they wrote where a conflict must
+// not end the unit of work, and the rarer upserts that can hit a second
+// unique constraint run inside a savepoint: a conflict they report to fn
+// never spoils the rest of its work.
 type tx struct {
 	ctx   context.Context
-	pg    pgx.Tx
+	s     *Store
 	write bool
 	ended bool
+	// begin is the statement that opens the database transaction.
+	begin string
+	// conn is nil until the first statement is sent.
+	conn *pgxpool.Conn
+	// begun tells that the database transaction is open.
+	begun bool
+	// pending are the queued inserts.
+	pending []statement
+	// claimed holds the keys this tx claimed, as shop ID and key.
+	claimed map[[2]string]bool
+	// failed is the error of a statement sent in a batch, after which
+	// the database transaction is aborted and the tx unusable.
+	failed error
 	// loaded maps each transaction this tx read or wrote to the number of
 	// its operations already stored, so that PutTransaction knows whether
 	// to insert or update it and which operations are new.
@@ -29,6 +63,30 @@ type tx struct {
 }
 
 var _ guichet.Tx = (*tx)(nil)
+
+// statement is an SQL statement sent in a batch.
+type statement struct {
+	sql  string
+	args []any
+	// doing names the statement in the errors convert makes.
+	doing string
+	// conflict, when set, is the error a unique violation stands for.
+	conflict func() *guichet.Error
+	// check, when set, judges the statement by its command tag; its error
+	// does not abort the database transaction.
+	check func(pgconn.CommandTag) error
+}
+
+// failure turns the error the statement raised into the error to report.
+func (st *statement) failure(err error) error {
+	var pe *pgconn.PgError
+	if st.conflict != nil && errors.As(err, &pe) && pe.Code == "23505" {
+		e := st.conflict()
+		e.Err = err
+		return e
+	}
+	return convert(err, st.doing)
+}
 
 // end makes t unusable once its function has returned.
 func (t *tx) end() { t.ended = true }
@@ -40,27 +98,141 @@ func (t *tx) check(write bool) error {
 	if write && !t.write {
 		return &guichet.Error{Code: guichet.CodeInternal, Message: "internal error", Err: errors.New("store write attempted in View")}
 	}
-	return nil
+	return t.failed
 }
 
 func notFound(what string) error {
 	return &guichet.Error{Code: guichet.CodeNotFound, Message: what + " not found"}
 }
 
-// savepoint runs fn inside a savepoint, so that an error in it undoes only
-// what fn did instead of aborting the whole transaction.
-func (t *tx) savepoint(fn func(pgx.Tx) error) error {
-	sp, err := t.pg.Begin(t.ctx)
+// acquire takes the connection of t from the pool, the first time only.
+func (t *tx) acquire() (*pgx.Conn, error) {
+	if t.conn == nil {
+		c, err := t.s.pool.Acquire(t.ctx)
+		if err != nil {
+			return nil, convert(err, "connect")
+		}
+		t.conn = c
+	}
+	return t.conn.Conn(), nil
+}
+
+// queue adds an insert to those sent with the next batch.
+func (t *tx) queue(st statement) {
+	t.pending = append(t.pending, st)
+}
+
+// sync sends what t owes the database, the BEGIN and the queued inserts,
+// and returns the connection, ready for a statement that must see them.
+func (t *tx) sync() (*pgx.Conn, error) {
+	if err := t.send(t.ctx); err != nil {
+		return nil, err
+	}
+	return t.conn.Conn(), nil
+}
+
+// send runs, in one round trip, the BEGIN the database transaction still
+// lacks, the queued inserts, then tail. A statement that raises an error
+// aborts the database transaction: t keeps that error as failed.
+func (t *tx) send(ctx context.Context, tail ...statement) error {
+	if t.failed != nil {
+		return t.failed
+	}
+	conn, err := t.acquire()
 	if err != nil {
 		return err
 	}
-	if err := fn(sp); err != nil {
-		if rerr := sp.Rollback(t.ctx); rerr != nil {
+	stmts := make([]statement, 0, 1+len(t.pending)+len(tail))
+	if !t.begun {
+		stmts = append(stmts, statement{sql: t.begin, doing: "begin"})
+	}
+	stmts = append(append(stmts, t.pending...), tail...)
+	t.pending = t.pending[:0]
+	b := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, len(stmts))}
+	for _, st := range stmts {
+		b.Queue(st.sql, st.args...)
+	}
+	results := conn.SendBatch(ctx, b)
+	var failed, checked error
+	for i := range stmts {
+		tag, err := results.Exec()
+		if err != nil {
+			failed = stmts[i].failure(err)
+			break
+		}
+		if stmts[i].check != nil && checked == nil {
+			checked = stmts[i].check(tag)
+		}
+	}
+	if err := results.Close(); err != nil && failed == nil {
+		failed = convert(err, "send batch")
+	}
+	// The BEGIN may have run even when the batch failed: the server tells
+	// whether a transaction is open, idle ('I') meaning none is.
+	t.begun = conn.PgConn().TxStatus() != 'I'
+	if failed != nil {
+		t.failed = failed
+		return failed
+	}
+	return checked
+}
+
+// finish commits the database transaction of t, if it has one or has
+// something to write, in the same round trip as the queued inserts. COMMIT
+// answers only once the commit record is flushed (synchronous_commit is
+// left on), so a nil error means a durable commit.
+func (t *tx) finish(ctx context.Context) error {
+	if t.failed != nil {
+		return t.failed
+	}
+	if !t.begun && len(t.pending) == 0 {
+		// Nothing was read or written: there is nothing to commit.
+		return nil
+	}
+	return t.send(ctx, statement{sql: "COMMIT", doing: "commit", check: func(tag pgconn.CommandTag) error {
+		// COMMIT of an aborted transaction rolls back and says so.
+		if tag.String() != "COMMIT" {
+			return &guichet.Error{Code: guichet.CodeInternal, Message: "internal error", Err: errors.New("commit: transaction rolled back")}
+		}
+		return nil
+	}})
+}
+
+// release rolls back whatever database transaction t left open and puts
+// its connection back in the pool, which discards it if the rollback
+// failed. The rollback must not depend on the caller's context, which may
+// be cancelled already.
+func (t *tx) release() {
+	if t.conn == nil {
+		return
+	}
+	if pg := t.conn.Conn().PgConn(); !pg.IsClosed() && pg.TxStatus() != 'I' {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.ctx), rollbackTimeout)
+		t.conn.Exec(ctx, "ROLLBACK")
+		cancel()
+	}
+	t.conn.Release()
+	t.conn = nil
+}
+
+// savepoint runs fn inside a savepoint, so that an error in it undoes only
+// what fn did instead of aborting the whole transaction.
+func (t *tx) savepoint(fn func(*pgx.Conn) error) error {
+	conn, err := t.sync()
+	if err != nil {
+		return err
+	}
+	if _, err := conn.Exec(t.ctx, "SAVEPOINT guichet"); err != nil {
+		return err
+	}
+	if err := fn(conn); err != nil {
+		if _, rerr := conn.Exec(t.ctx, "ROLLBACK TO SAVEPOINT guichet"); rerr != nil {
 			return errors.Join(err, rerr)
 		}
 		return err
 	}
-	return sp.Commit(t.ctx)
+	_, err = conn.Exec(t.ctx, "RELEASE SAVEPOINT guichet")
+	return err
 }
 
 // Shops.
@@ -88,7 +260,11 @@ func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
 }
 
 func (t *tx) shops(query string, args ...any) ([]guichet.Shop, error) {
-	rows, err := t.pg.Query(t.ctx, query, args...)
+	conn, err := t.sync()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := conn.Query(t.ctx, query, args...)
 	if err != nil {
 		return nil, convert(err, "load shop")
 	}
@@ -140,8 +316,8 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 		site, rang, ident, key, hmac = text(p.Site), text(p.Rang), text(p.Identifiant), text(p.Key), text(p.HMACKey)
 	}
 	// The savepoint catches a Paybox site and rang taken by another shop.
-	err := t.savepoint(func(sp pgx.Tx) error {
-		_, err := sp.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+	err := t.savepoint(func(conn *pgx.Conn) error {
+		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
 				paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
 				paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
@@ -186,7 +362,11 @@ func scanOperation(row pgx.CollectableRow) (guichet.Operation, error) {
 // transactions runs query, which selects transactionCols, and loads the
 // operations of every transaction it returns in one more query.
 func (t *tx) transactions(query string, args ...any) ([]guichet.Transaction, error) {
-	rows, err := t.pg.Query(t.ctx, query, args...)
+	conn, err := t.sync()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := conn.Query(t.ctx, query, args...)
 	if err != nil {
 		return nil, convert(err, "load transaction")
 	}
@@ -203,7 +383,7 @@ func (t *tx) transactions(query string, args ...any) ([]guichet.Transaction, err
 		ids[i] = list[i].ID
 		index[list[i].ID] = &list[i]
 	}
-	rows, err = t.pg.Query(t.ctx, "SELECT "+operationCols+" FROM operations WHERE transaction_id = ANY($1) ORDER BY number", ids)
+	rows, err = conn.Query(t.ctx, "SELECT "+operationCols+" FROM operations WHERE transaction_id = ANY($1) ORDER BY number", ids)
 	if err != nil {
 		return nil, convert(err, "load operations")
 	}
@@ -296,45 +476,77 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		}
 	}
 	c := &tr.Card
-	b := &pgx.Batch{}
 	if !loaded {
-		// The insert goes alone: only once it is known to have written
-		// the row may operations be attached to that ID.
-		tag, err := t.pg.Exec(t.ctx, `INSERT INTO transactions (`+transactionCols+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-			ON CONFLICT DO NOTHING`,
-			tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
-			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-			tr.TokenID, tr.AuthCode, tr.ResponseCode, timeArg(tr.RemitAt), timeArg(tr.CreatedAt), timeArg(tr.UpdatedAt))
-		if err != nil {
-			return convert(err, "insert transaction")
-		}
-		if tag.RowsAffected() == 0 {
-			return &guichet.Error{Code: guichet.CodeConflict, Message: "transaction already exists"}
+		// A new transaction and its operations are queued: a conflict
+		// will fail the whole Update when they are sent.
+		t.queue(statement{
+			sql: `INSERT INTO transactions (` + transactionCols + `)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+			args: []any{tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
+				c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
+				tr.TokenID, tr.AuthCode, tr.ResponseCode, timeArg(tr.RemitAt), timeArg(tr.CreatedAt), timeArg(tr.UpdatedAt)},
+			doing: "insert transaction",
+			conflict: func() *guichet.Error {
+				return &guichet.Error{Code: guichet.CodeConflict, Message: "transaction already exists"}
+			},
+		})
+		if len(tr.Operations) > 0 {
+			// One statement for all the operations: each statement costs
+			// the server more than each row.
+			args := make([]any, 0, 8*len(tr.Operations))
+			for _, op := range tr.Operations {
+				args = append(args, op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, timeArg(op.CreatedAt))
+			}
+			t.queue(statement{
+				sql:   `INSERT INTO operations (` + operationCols + `) VALUES ` + placeholders(len(tr.Operations), 8),
+				args:  args,
+				doing: "save transaction",
+				conflict: func() *guichet.Error {
+					return &guichet.Error{Code: guichet.CodeConflict, Message: "operation already exists"}
+				},
+			})
 		}
 	} else {
-		// The shop, number and creation time never change, so they are
-		// not written again, and the update cannot break a unique
-		// constraint. It goes in one round trip with the new operations.
-		b.Queue(`UPDATE transactions SET reference = $1, currency = $2, amount = $3, captured = $4,
+		// A loaded transaction is saved at once, with the queued inserts
+		// in front, because an update that finds no row must be reported
+		// to the caller without aborting the database transaction. The
+		// shop, number and creation time never change, so they are not
+		// written again, and the update cannot break a unique constraint.
+		stmts := []statement{{
+			sql: `UPDATE transactions SET reference = $1, currency = $2, amount = $3, captured = $4,
 			refunded = $5, status = $6, card_masked = $7, card_fingerprint = $8, card_brand = $9, card_country = $10,
 			card_exp_month = $11, card_exp_year = $12, card_sealed = $13, token_id = $14, auth_code = $15,
 			response_code = $16, remit_at = $17, updated_at = $18 WHERE id = $19`,
-			tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
-			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-			tr.TokenID, tr.AuthCode, tr.ResponseCode, timeArg(tr.RemitAt), timeArg(tr.UpdatedAt), tr.ID)
-	}
-	for _, op := range tr.Operations[stored:] {
-		// The EXISTS test turns a missing transaction into an insert
-		// that writes nothing, where the foreign key would abort the
-		// whole database transaction.
-		b.Queue(`INSERT INTO operations (`+operationCols+`)
-			SELECT $1, $2::text, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM transactions WHERE id = $2::text)
-			ON CONFLICT DO NOTHING`,
-			op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, timeArg(op.CreatedAt))
-	}
-	if b.Len() > 0 {
-		if err := t.sendBatch(b, loaded); err != nil {
+			args: []any{tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
+				c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
+				tr.TokenID, tr.AuthCode, tr.ResponseCode, timeArg(tr.RemitAt), timeArg(tr.UpdatedAt), tr.ID},
+			doing: "save transaction",
+			check: func(tag pgconn.CommandTag) error {
+				if tag.RowsAffected() == 0 {
+					return notFound("transaction")
+				}
+				return nil
+			},
+		}}
+		for _, op := range tr.Operations[stored:] {
+			// The EXISTS test turns a missing transaction into an insert
+			// that writes nothing, where the foreign key would abort the
+			// whole database transaction.
+			stmts = append(stmts, statement{
+				sql: `INSERT INTO operations (` + operationCols + `)
+					SELECT $1, $2::text, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM transactions WHERE id = $2::text)
+					ON CONFLICT DO NOTHING`,
+				args:  []any{op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, timeArg(op.CreatedAt)},
+				doing: "save transaction",
+				check: func(tag pgconn.CommandTag) error {
+					if tag.RowsAffected() == 0 {
+						return &guichet.Error{Code: guichet.CodeConflict, Message: "operation already exists"}
+					}
+					return nil
+				},
+			})
+		}
+		if err := t.send(t.ctx, stmts...); err != nil {
 			return err
 		}
 	}
@@ -343,27 +555,6 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 	}
 	t.loaded[tr.ID] = len(tr.Operations)
 	return nil
-}
-
-// sendBatch runs b, the update of a loaded transaction (when updated) then
-// inserts of operations, and reports the first statement that wrote
-// nothing.
-func (t *tx) sendBatch(b *pgx.Batch, updated bool) error {
-	results := t.pg.SendBatch(t.ctx, b)
-	defer results.Close()
-	for i := range b.Len() {
-		tag, err := results.Exec()
-		if err != nil {
-			return convert(err, "save transaction")
-		}
-		if tag.RowsAffected() == 0 {
-			if i == 0 && updated {
-				return notFound("transaction")
-			}
-			return &guichet.Error{Code: guichet.CodeConflict, Message: "operation already exists"}
-		}
-	}
-	return convert(results.Close(), "save transaction")
 }
 
 // Tokens.
@@ -379,7 +570,11 @@ func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 	var brand string
 	var created, updated pgtype.Timestamptz
 	c := &tok.Card
-	err := t.pg.QueryRow(t.ctx, "SELECT "+tokenCols+" FROM tokens WHERE shop_id = $1 AND reference = $2", shopID, reference).Scan(
+	conn, err := t.sync()
+	if err != nil {
+		return nil, err
+	}
+	err = conn.QueryRow(t.ctx, "SELECT "+tokenCols+" FROM tokens WHERE shop_id = $1 AND reference = $2", shopID, reference).Scan(
 		&tok.ID, &tok.ShopID, &tok.Reference, &tok.Handle, &c.Masked, &c.Fingerprint, &brand, &c.Country,
 		&c.ExpMonth, &c.ExpYear, &c.Sealed, &created, &updated)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -407,8 +602,8 @@ func (t *tx) PutToken(tok *guichet.Token) error {
 	var id string
 	var created pgtype.Timestamptz
 	// The savepoint catches an ID taken by another reference's token.
-	err := t.savepoint(func(sp pgx.Tx) error {
-		return sp.QueryRow(t.ctx, `INSERT INTO tokens (`+tokenCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+	err := t.savepoint(func(conn *pgx.Conn) error {
+		return conn.QueryRow(t.ctx, `INSERT INTO tokens (`+tokenCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 			ON CONFLICT (shop_id, reference) DO UPDATE SET handle = excluded.handle,
 				card_masked = excluded.card_masked, card_fingerprint = excluded.card_fingerprint,
 				card_brand = excluded.card_brand, card_country = excluded.card_country,
@@ -429,7 +624,11 @@ func (t *tx) DeleteToken(shopID, reference string) error {
 	if err := t.check(true); err != nil {
 		return err
 	}
-	tag, err := t.pg.Exec(t.ctx, "DELETE FROM tokens WHERE shop_id = $1 AND reference = $2", shopID, reference)
+	conn, err := t.sync()
+	if err != nil {
+		return err
+	}
+	tag, err := conn.Exec(t.ctx, "DELETE FROM tokens WHERE shop_id = $1 AND reference = $2", shopID, reference)
 	if err != nil {
 		return convert(err, "delete token")
 	}
@@ -441,54 +640,73 @@ func (t *tx) DeleteToken(shopID, reference string) error {
 
 // Claims, events, numbers.
 
+// Claim queues the insert of the claim. A key this tx claimed already is
+// reported at once; a key claimed by an earlier Update is reported when the
+// insert is sent, and then fails the whole Update.
 func (t *tx) Claim(shopID, key string, at time.Time) error {
 	if err := t.check(true); err != nil {
 		return err
 	}
-	tag, err := t.pg.Exec(t.ctx, "INSERT INTO claims (shop_id, key, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", shopID, key, timeArg(at))
-	if err != nil {
-		return convert(err, "claim")
+	k := [2]string{shopID, key}
+	if t.claimed[k] {
+		return duplicate()
 	}
-	if tag.RowsAffected() == 0 {
-		return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonDuplicate, Message: "request already processed"}
+	if t.claimed == nil {
+		t.claimed = make(map[[2]string]bool)
 	}
+	t.claimed[k] = true
+	t.queue(statement{
+		sql:      "INSERT INTO claims (shop_id, key, at) VALUES ($1, $2, $3)",
+		args:     []any{shopID, key, timeArg(at)},
+		doing:    "claim",
+		conflict: duplicate,
+	})
 	return nil
 }
 
-// Emit writes events to the outbox, due for delivery at once. An event
+func duplicate() *guichet.Error {
+	return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonDuplicate, Message: "request already processed"}
+}
+
+// Emit queues the events for the outbox, due for delivery at once. An event
 // without an ID gets one.
 func (t *tx) Emit(events ...guichet.Event) error {
 	if err := t.check(true); err != nil {
 		return err
 	}
-	b := &pgx.Batch{}
+	if len(events) == 0 {
+		return nil
+	}
+	// One statement for all the events; the rows of a VALUES list are
+	// inserted in order, so seq keeps the order of events.
+	args := make([]any, 0, 7*len(events))
 	for _, e := range events {
 		if e.ID == "" {
 			e.ID = guichet.NewID("", time.Now())
 		}
-		b.Queue(`INSERT INTO events (id, shop_id, transaction_id, type, at, data, next_attempt_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-			e.ID, e.ShopID, e.TransactionID, e.Type, timeArg(e.At), blob(e.Data), timeArg(e.At))
+		args = append(args, e.ID, e.ShopID, e.TransactionID, e.Type, timeArg(e.At), blob(e.Data), timeArg(e.At))
 	}
-	results := t.pg.SendBatch(t.ctx, b)
-	defer results.Close()
-	for range b.Len() {
-		tag, err := results.Exec()
-		if err != nil {
-			return convert(err, "emit event")
-		}
-		if tag.RowsAffected() == 0 {
+	t.queue(statement{
+		sql: `INSERT INTO events (id, shop_id, transaction_id, type, at, data, next_attempt_at)
+			VALUES ` + placeholders(len(events), 7),
+		args:  args,
+		doing: "emit event",
+		conflict: func() *guichet.Error {
 			return &guichet.Error{Code: guichet.CodeConflict, Message: "event already exists"}
-		}
-	}
-	return convert(results.Close(), "emit event")
+		},
+	})
+	return nil
 }
 
 func (t *tx) Events(transactionID string) ([]guichet.Event, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	rows, err := t.pg.Query(t.ctx, `SELECT id, shop_id, transaction_id, type, at, data FROM events
+	conn, err := t.sync()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := conn.Query(t.ctx, `SELECT id, shop_id, transaction_id, type, at, data FROM events
 		WHERE transaction_id = $1 ORDER BY at NULLS FIRST, seq`, transactionID)
 	if err != nil {
 		return nil, convert(err, "list events")
@@ -506,17 +724,44 @@ func (t *tx) Events(transactionID string) ([]guichet.Event, error) {
 	return list, nil
 }
 
-// NextNumber takes the next value of the numbers sequence. It is refused in
-// View, where PostgreSQL would refuse nextval anyway.
+// NextNumber hands out the next number of the block this store instance
+// took from the numbers sequence (see numbers). It is refused in View, as
+// PostgreSQL would refuse nextval there.
 func (t *tx) NextNumber() (int64, error) {
 	if err := t.check(true); err != nil {
 		return 0, err
 	}
-	var n int64
-	if err := t.pg.QueryRow(t.ctx, "SELECT nextval('numbers')").Scan(&n); err != nil {
-		return 0, convert(err, "next number")
+	if n, ok := t.s.numbers.take(); ok {
+		return n, nil
 	}
-	return n, nil
+	// The block is used up. The connection is taken before the block's
+	// lock, so that nobody waits for a connection while holding it.
+	conn, err := t.acquire()
+	if err != nil {
+		return 0, err
+	}
+	return t.s.numbers.refill(t.ctx, conn)
+}
+
+// placeholders returns the VALUES list of rows rows of cols parameters:
+// ($1, $2), ($3, $4) for 2 and 2.
+func placeholders(rows, cols int) string {
+	var b strings.Builder
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(r*cols + c + 1))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // timeArg stores the zero time as NULL, so that it comes back as the zero
