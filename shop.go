@@ -25,7 +25,12 @@ type Shop struct {
 	CaptureDelay int
 	// ClockOffset is how far a TEST shop's clock runs ahead of real time.
 	ClockOffset time.Duration
-	CreatedAt   time.Time
+	// ThreeDS makes hosted card payments go through 3-D Secure.
+	ThreeDS bool
+	// NotifyAttempts is how many times a notification is tried before it
+	// is given up (0: the default schedule, eleven attempts over two days).
+	NotifyAttempts int
+	CreatedAt      time.Time
 }
 
 // PayboxAccount is a Paybox contract: one SITE and RANG.

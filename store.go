@@ -70,6 +70,39 @@ type Tx interface {
 	// NextNumber allocates a number for a transaction or an operation,
 	// unique in the store and increasing.
 	NextNumber() (int64, error)
+
+	Order(id string) (*Order, error)
+	// PutOrder inserts or updates an order.
+	PutOrder(o *Order) error
+
+	// PutJob inserts or reschedules a job.
+	PutJob(j *Job) error
+	// DueJobs lists the shop's jobs due at or before now, earliest first
+	// (ties in insertion order). Inside Update, the jobs returned are
+	// reserved: another instance sharing the store does not see them until
+	// this unit of work ends.
+	DueJobs(shopID string, now time.Time, limit int) ([]Job, error)
+	// DeleteJob removes a job; removing one that is gone already is not an
+	// error.
+	DeleteJob(id string) error
+
+	// Order and Delivery, inside Update, lock what they return like the
+	// transaction getters do, so that concurrent changes serialize.
+	Delivery(id string) (*Delivery, error)
+	// PutDelivery inserts or updates a delivery.
+	PutDelivery(d *Delivery) error
+	// Deliveries lists deliveries, newest first.
+	Deliveries(f DeliveryFilter) ([]Delivery, error)
+	AddAttempt(a Attempt) error
+	// Attempts lists a delivery's attempts, oldest first.
+	Attempts(deliveryID string) ([]Attempt, error)
+}
+
+// DeliveryFilter selects deliveries.
+type DeliveryFilter struct {
+	ShopID   string
+	OrderRef string
+	Limit    int
 }
 
 // TransactionFilter selects transactions.

@@ -55,6 +55,17 @@ type Transaction struct {
 	Status   Status
 	Card     StoredCard
 	TokenID  string
+	// OrderID is the hosted-payment order the transaction paid, if any.
+	OrderID string
+	// Method is the means of payment: "CARTE", "KWIXO", …; empty means a
+	// card.
+	Method string
+	// Review is the state code of an asynchronous review (KWIXO's 200…803),
+	// empty when there is none.
+	Review string
+	// ThreeDS is the 3-D Secure outcome: "Y" authenticated, "A" attempted,
+	// "U" unavailable, "N" failed; empty when none was tried.
+	ThreeDS string
 	// AuthCode is the issuer's authorization number.
 	AuthCode string
 	// ResponseCode is the issuer's two-digit answer ("00" when approved).

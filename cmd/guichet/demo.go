@@ -26,7 +26,8 @@ func demoShops(now time.Time) []guichet.Shop {
 				ID: "paybox-" + acct.site + "-" + rang, Name: acct.name + " " + rang, Mode: guichet.ModeTest,
 				Paybox: &guichet.PayboxAccount{Site: acct.site, Rang: rang, Identifiant: acct.ident,
 					Key: acct.key, HMACKey: demoHMACKey},
-				CreatedAt: now,
+				// Rang 43 is the 3-D Secure test contract.
+				ThreeDS: rang == "43", CreatedAt: now,
 			})
 		}
 	}

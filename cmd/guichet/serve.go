@@ -16,7 +16,10 @@ import (
 	"time"
 
 	"guichet"
+	"guichet/internal/backoffice"
+	"guichet/internal/checkout"
 	"guichet/internal/core"
+	"guichet/internal/notify"
 	"guichet/internal/paybox"
 	"guichet/internal/sim"
 	"guichet/internal/store/postgres"
@@ -86,8 +89,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer store.Close()
 
+	signer, err := paybox.LoadOrCreateSigner(cfg.data)
+	if err != nil {
+		return err
+	}
+	token, err := backoffice.LoadOrCreateToken(getenv, cfg.data)
+	if err != nil {
+		return err
+	}
+	pages, err := checkout.New()
+	if err != nil {
+		return err
+	}
+
 	clock := realClock{}
 	svc := core.New(store, sim.New(clock.Now), v, clock, log)
+	svc.SetSender(notify.New(10 * time.Second))
 	var demo []guichet.Shop
 	if !cfg.noDemo {
 		if demo, err = seedDemo(ctx, store, clock.Now()); err != nil {
@@ -97,7 +114,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	metrics := web.NewMetrics()
 	mux := http.NewServeMux()
-	paybox.Register(mux, svc, log)
+	paybox.Register(mux, svc, log, paybox.NewSystem(svc, log, pages, signer))
+	backoffice.Register(mux, svc, log, token)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		err := store.View(r.Context(), func(tx guichet.Tx) error { _, err := tx.Shops(); return err })
 		if err != nil {
@@ -124,11 +142,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	banner(stdout, "http://"+ln.Addr().String(), cfg.data, dbName, demo, time.Since(start))
+	banner(stdout, "http://"+ln.Addr().String(), cfg.data, dbName, token, demo, time.Since(start))
 	log.Info("listening", "addr", ln.Addr().String(), "db", dbName)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
+
+	// The worker delivers notifications and runs other due work; it stops
+	// with the server, and what it had not done waits in the store.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	worked := make(chan struct{})
+	go func() { svc.Work(workCtx, time.Second); close(worked) }()
+	defer func() { stopWork(); <-worked }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -165,11 +190,14 @@ type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
 
-func banner(w io.Writer, url, data, db string, demo []guichet.Shop, took time.Duration) {
+func banner(w io.Writer, url, data, db, token string, demo []guichet.Shop, took time.Duration) {
 	fmt.Fprintf(w, "guichet %s — payment gateway sandbox, ready in %s\n\n", version, took.Round(time.Millisecond))
+	fmt.Fprintf(w, "  Paybox System         %s/cgi/MYchoix_pagepaiement.cgi  (also /php/, RWD, mobile)\n", url)
+	fmt.Fprintf(w, "  return-signature key  %s/pubkey.pem  (replace the pubkey.pem of your module)\n", url)
 	fmt.Fprintf(w, "  Paybox Direct (PPPS)  %s/PPPS.php\n", url)
 	fmt.Fprintf(w, "  availability probe    %s/load.html\n", url)
 	fmt.Fprintf(w, "  health, metrics       %s/healthz  %s/metrics\n", url, url)
+	fmt.Fprintf(w, "  sandbox API           %s/_guichet/v1/  (Authorization: Bearer %s)\n", url, token)
 	fmt.Fprintf(w, "  data directory        %s\n", data)
 	fmt.Fprintf(w, "  database              %s\n", db)
 	if len(demo) > 0 {

@@ -35,6 +35,9 @@ type CardRequest struct {
 	// ForceCode, honoured for TEST shops only, asks the simulator for an
 	// issuer answer.
 	ForceCode string
+	// Decline refuses the payment with this issuer code without asking
+	// the acquirer.
+	Decline string
 }
 
 // card returns the card to charge and the token it came from, if any.
@@ -104,7 +107,10 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 	}
 
 	res := guichet.AcquirerResult{Approved: true, Code: "00", AuthCode: r.AuthCode}
-	if !r.Forced {
+	switch {
+	case r.Decline != "":
+		res = guichet.AcquirerResult{Code: r.Decline}
+	case !r.Forced:
 		force := ""
 		if r.Shop.IsTest() {
 			force = r.ForceCode
@@ -173,7 +179,10 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 		if err := tx.PutTransaction(t); err != nil {
 			return err
 		}
-		return tx.Emit(events...)
+		if err := tx.Emit(events...); err != nil {
+			return err
+		}
+		return s.notify(tx, t, events)
 	})
 	if err != nil {
 		return nil, err
@@ -251,7 +260,11 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 		if !res.Approved {
 			typ += "_refused"
 		}
-		return tx.Emit(s.event(t, op, typ, now))
+		e := s.event(t, op, typ, now)
+		if err := tx.Emit(e); err != nil {
+			return err
+		}
+		return s.notify(tx, t, []guichet.Event{e})
 	})
 	if err != nil {
 		return nil, nil, err

@@ -19,6 +19,10 @@ type Service struct {
 	log      *slog.Logger
 	paris    *time.Location
 	shops    shopCache
+	// notifiers build the notifications of each front's orders.
+	notifiers map[string]Notifier
+	sender    Sender
+	wake      chan struct{}
 	// NewID makes object identifiers; tests replace it to get stable ones.
 	NewID func(prefix string) string
 }
@@ -31,7 +35,8 @@ func New(store guichet.Store, acquirer guichet.Acquirer, vault guichet.Vault, cl
 		// hour in summer; nothing else depends on it.
 		paris = time.FixedZone("CET", 3600)
 	}
-	return &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris, NewID: newID}
+	return &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris,
+		notifiers: map[string]Notifier{}, wake: make(chan struct{}, 1), NewID: newID}
 }
 
 func newID(prefix string) string { return guichet.NewID(prefix, time.Now()) }

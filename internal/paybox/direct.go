@@ -419,7 +419,7 @@ func (d *Direct) fill(req *request, a *answer, t *guichet.Transaction, op *guich
 		a.country = &v
 	}
 	if _, ok := req.form.Get("TYPECARTE"); ok {
-		v := orUnknown(cardTypes[t.Card.Brand])
+		v := orUnknown(brandTypes[t.Card.Brand])
 		a.cardType = &v
 	}
 	if _, ok := req.form.Get("SHA-1"); ok {
@@ -432,8 +432,8 @@ func (d *Direct) fill(req *request, a *answer, t *guichet.Transaction, op *guich
 	}
 }
 
-// cardTypes are the TYPECARTE names of each brand.
-var cardTypes = map[guichet.Brand]string{
+// brandTypes are the TYPECARTE names of each brand.
+var brandTypes = map[guichet.Brand]string{
 	guichet.BrandCB: "CB", guichet.BrandVisa: "VISA", guichet.BrandMastercard: "EUROCARD_MASTERCARD",
 	guichet.BrandMaestro: "MAESTRO", guichet.BrandAmex: "AMEX", guichet.BrandJCB: "JCB",
 	guichet.BrandDiners: "DINERS",

@@ -74,7 +74,7 @@ func newGateway(t *testing.T) *gateway {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	paybox.Register(mux, svc, log)
+	paybox.Register(mux, svc, log, nil)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	g := &gateway{t: t, url: srv.URL, store: store}

@@ -7,10 +7,14 @@ import (
 	"guichet/internal/core"
 )
 
-// Register mounts the Paybox endpoints on mux.
-func Register(mux *http.ServeMux, svc *core.Service, log *slog.Logger) {
+// Register mounts the Paybox Direct endpoints on mux, and those of Paybox
+// System when sys is not nil.
+func Register(mux *http.ServeMux, svc *core.Service, log *slog.Logger, sys *System) {
 	mux.Handle("POST /PPPS.php", NewDirect(svc, log))
 	mux.HandleFunc("GET /load.html", serveLoad)
+	if sys != nil {
+		sys.register(mux)
+	}
 }
 
 // serveLoad answers the availability probe many clients call before each

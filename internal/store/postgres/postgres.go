@@ -2,9 +2,11 @@
 // that run several processes against one database.
 //
 // Each Update is one database transaction, at READ COMMITTED: the
-// transaction getters lock the row they return (SELECT … FOR UPDATE), so
-// concurrent Updates of one transaction take turns, while Updates of
-// different transactions run in parallel. PostgreSQL already groups the
+// transaction, order and delivery getters lock the row they return
+// (SELECT … FOR UPDATE), so concurrent Updates of one of them take turns,
+// while Updates of different ones run in parallel; DueJobs locks the jobs
+// it returns and skips those locked (SKIP LOCKED), so that two instances
+// never take the same job. PostgreSQL already groups the
 // commits of concurrent sessions into one WAL flush, so nothing like the
 // SQLite store's batching is needed here; what costs is the round trips,
 // which the tx type keeps few (see tx).

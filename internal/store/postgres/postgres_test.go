@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"guichet"
 	"guichet/internal/store/postgres"
 	"guichet/internal/store/storetest"
+
+	"github.com/jackc/pgx/v5"
 )
 
 func TestStore(t *testing.T) {
@@ -104,5 +107,154 @@ func TestDeferredClaimConflict(t *testing.T) {
 		if err != nil {
 			t.Fatalf("View: %v", err)
 		}
+	}
+}
+
+// TestDueJobsSkipLocked has two Updates, as two instances would, each take
+// one due job while the other still holds its own: they must get different
+// jobs, without waiting for each other. Once the first ends without
+// deleting its job, that job is due again.
+func TestDueJobsSkipLocked(t *testing.T) {
+	s, err := postgres.Open(t.Context(), postgres.TestURL(t))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	ctx := t.Context()
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	const shop = "shop"
+	err = s.Update(ctx, func(tx guichet.Tx) error {
+		for _, id := range []string{"job_1", "job_2"} {
+			if err := tx.PutJob(&guichet.Job{ID: id, ShopID: shop, Kind: "deliver", DueAt: at.Add(-time.Minute)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+
+	take := func(tx guichet.Tx) (string, error) {
+		jobs, err := tx.DueJobs(shop, at, 1)
+		if err != nil || len(jobs) == 0 {
+			return "", err
+		}
+		return jobs[0].ID, nil
+	}
+	taken := make(chan string, 1)
+	release := make(chan struct{})
+	var first string
+	var firstErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		firstErr = s.Update(ctx, func(tx guichet.Tx) error {
+			id, err := take(tx)
+			taken <- id
+			if err != nil {
+				return err
+			}
+			first = id
+			// Hold the job until the other Update has looked.
+			select {
+			case <-release:
+			case <-time.After(30 * time.Second):
+			}
+			return nil
+		})
+	}()
+	var held string
+	select {
+	case held = <-taken:
+	case <-time.After(30 * time.Second):
+		t.Fatal("first Update did not take a job")
+	}
+	var second string
+	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	err = s.Update(tctx, func(tx guichet.Tx) (err error) {
+		second, err = take(tx)
+		return err
+	})
+	cancel()
+	close(release)
+	<-done
+	if err != nil {
+		t.Fatalf("second Update: %v", err)
+	}
+	if firstErr != nil {
+		t.Fatalf("first Update: %v", firstErr)
+	}
+	if first == "" || second == "" || first == second || held != first {
+		t.Errorf("two concurrent Updates took %q and %q, want the two jobs", first, second)
+	}
+	// Neither deleted its job: both are due again.
+	err = s.Update(ctx, func(tx guichet.Tx) error {
+		jobs, err := tx.DueJobs(shop, at, 0)
+		if len(jobs) != 2 {
+			t.Errorf("after both Updates: %d due jobs, want 2", len(jobs))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+}
+
+// TestUpgrade opens a database that the first two migrations made and that
+// holds data: the later migrations must keep that data, with the columns
+// they add at their defaults.
+func TestUpgrade(t *testing.T) {
+	url := postgres.TestURL(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var queries []string
+	for _, name := range []string{"0001_init.sql", "0002_number_blocks.sql"} {
+		script, err := os.ReadFile("migrations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		queries = append(queries, string(script))
+	}
+	queries = append(queries,
+		`CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+		`INSERT INTO schema_migrations (version, name) VALUES (1, '0001_init.sql'), (2, '0002_number_blocks.sql')`,
+		`INSERT INTO shops (id, name, mode, capture_delay, created_at) VALUES ('shop_old', 'Old', 'TEST', 2, now())`,
+		`INSERT INTO transactions (id, shop_id, number, reference, currency, amount, status)
+			VALUES ('tx_old', 'shop_old', 1000001, 'ref', 'EUR', 100, 'authorized')`,
+	)
+	for _, q := range queries {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	conn.Close(ctx)
+	s, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	err = s.View(ctx, func(tx guichet.Tx) error {
+		shop, err := tx.Shop("shop_old")
+		if err != nil {
+			return err
+		}
+		if shop.Name != "Old" || shop.CaptureDelay != 2 || shop.ThreeDS || shop.NotifyAttempts != 0 {
+			t.Errorf("migrated shop: %+v", shop)
+		}
+		tr, err := tx.Transaction("tx_old")
+		if err != nil {
+			return err
+		}
+		if tr.Amount != 100 || tr.OrderID != "" || tr.Method != "" || tr.Review != "" || tr.ThreeDS != "" {
+			t.Errorf("migrated transaction: %+v", tr)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("View: %v", err)
 	}
 }

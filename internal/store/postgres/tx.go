@@ -21,7 +21,8 @@ import (
 // ask of it, so tx talks to it as late and as seldom as it can. It takes a
 // connection from the pool only when it first needs one, and opens the
 // database transaction with the first batch it sends. The inserts of Claim,
-// Emit and PutTransaction (of a new transaction) are not sent at once: they
+// Emit and PutTransaction (of a new transaction), and the writes of orders,
+// jobs, deliveries and attempts (see orders.go) are not sent at once: they
 // queue up until a read needs to see them or the commit comes, and then go
 // in one pipelined batch, the commit included. An Update that only writes,
 // such as a payment, thus costs one round trip.
@@ -238,7 +239,7 @@ func (t *tx) savepoint(fn func(*pgx.Conn) error) error {
 // Shops.
 
 const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, capture_delay, clock_offset_ns, created_at`
+	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, created_at`
 
 func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
 	var s guichet.Shop
@@ -246,7 +247,7 @@ func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
 	var site, rang, ident, key, hmac pgtype.Text
 	var offset int64
 	var created pgtype.Timestamptz
-	err := row.Scan(&s.ID, &s.Name, &mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &created)
+	err := row.Scan(&s.ID, &s.Name, &mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &created)
 	if err != nil {
 		return s, err
 	}
@@ -317,13 +318,15 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	}
 	// The savepoint catches a Paybox site and rang taken by another shop.
 	err := t.savepoint(func(conn *pgx.Conn) error {
-		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
 				paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
 				paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
 				paybox_hmac_key = excluded.paybox_hmac_key, capture_delay = excluded.capture_delay,
-				clock_offset_ns = excluded.clock_offset_ns, created_at = excluded.created_at`,
-			s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset), timeArg(s.CreatedAt))
+				clock_offset_ns = excluded.clock_offset_ns, three_ds = excluded.three_ds,
+				notify_attempts = excluded.notify_attempts, created_at = excluded.created_at`,
+			s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset),
+			s.ThreeDS, s.NotifyAttempts, timeArg(s.CreatedAt))
 		return err
 	})
 	return convert(err, "save shop")
@@ -333,7 +336,10 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 
 const transactionCols = `id, shop_id, number, reference, currency, amount, captured, refunded, status,
 	card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, card_sealed,
-	token_id, auth_code, response_code, remit_at, created_at, updated_at`
+	token_id, order_id, method, review, three_ds, auth_code, response_code, remit_at, created_at, updated_at`
+
+// insertTransaction inserts the transactionCols of one transaction.
+var insertTransaction = "INSERT INTO transactions (" + transactionCols + ") VALUES " + placeholders(1, 26)
 
 const operationCols = "id, transaction_id, number, kind, amount, approved, code, created_at"
 
@@ -344,7 +350,7 @@ func scanTransaction(row pgx.CollectableRow) (guichet.Transaction, error) {
 	c := &tr.Card
 	err := row.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, &status,
 		&c.Masked, &c.Fingerprint, &brand, &c.Country, &c.ExpMonth, &c.ExpYear, &c.Sealed,
-		&tr.TokenID, &tr.AuthCode, &tr.ResponseCode, &remit, &created, &updated)
+		&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode, &remit, &created, &updated)
 	tr.Status, c.Brand = guichet.Status(status), guichet.Brand(brand)
 	tr.RemitAt, tr.CreatedAt, tr.UpdatedAt = fromTime(remit), fromTime(created), fromTime(updated)
 	return tr, err
@@ -480,11 +486,11 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		// A new transaction and its operations are queued: a conflict
 		// will fail the whole Update when they are sent.
 		t.queue(statement{
-			sql: `INSERT INTO transactions (` + transactionCols + `)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+			sql: insertTransaction,
 			args: []any{tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 				c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-				tr.TokenID, tr.AuthCode, tr.ResponseCode, timeArg(tr.RemitAt), timeArg(tr.CreatedAt), timeArg(tr.UpdatedAt)},
+				tr.TokenID, tr.OrderID, tr.Method, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
+				timeArg(tr.RemitAt), timeArg(tr.CreatedAt), timeArg(tr.UpdatedAt)},
 			doing: "insert transaction",
 			conflict: func() *guichet.Error {
 				return &guichet.Error{Code: guichet.CodeConflict, Message: "transaction already exists"}
@@ -515,11 +521,12 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		stmts := []statement{{
 			sql: `UPDATE transactions SET reference = $1, currency = $2, amount = $3, captured = $4,
 			refunded = $5, status = $6, card_masked = $7, card_fingerprint = $8, card_brand = $9, card_country = $10,
-			card_exp_month = $11, card_exp_year = $12, card_sealed = $13, token_id = $14, auth_code = $15,
-			response_code = $16, remit_at = $17, updated_at = $18 WHERE id = $19`,
+			card_exp_month = $11, card_exp_year = $12, card_sealed = $13, token_id = $14, order_id = $15,
+			method = $16, review = $17, three_ds = $18, auth_code = $19, response_code = $20, remit_at = $21,
+			updated_at = $22 WHERE id = $23`,
 			args: []any{tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 				c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-				tr.TokenID, tr.AuthCode, tr.ResponseCode, timeArg(tr.RemitAt), timeArg(tr.UpdatedAt), tr.ID},
+				tr.TokenID, tr.OrderID, tr.Method, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, timeArg(tr.RemitAt), timeArg(tr.UpdatedAt), tr.ID},
 			doing: "save transaction",
 			check: func(tag pgconn.CommandTag) error {
 				if tag.RowsAffected() == 0 {

@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -88,4 +90,59 @@ func BenchmarkUpdate(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "updates/s")
+}
+
+// TestUpgrade opens a database that the first migration made and that
+// holds data: the later migrations must keep that data, with the columns
+// they add at their defaults.
+func TestUpgrade(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "guichet.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		string(script),
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
+		`INSERT INTO schema_migrations VALUES (1, '0001_init.sql', 1)`,
+		`INSERT INTO shops (id, name, mode, capture_delay, created_at) VALUES ('shop_old', 'Old', 'TEST', 2, 1000)`,
+		`INSERT INTO transactions (id, shop_id, number, reference, currency, amount, status)
+			VALUES ('tx_old', 'shop_old', 1000001, 'ref', 'EUR', 100, 'authorized')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	err = s.View(t.Context(), func(tx guichet.Tx) error {
+		shop, err := tx.Shop("shop_old")
+		if err != nil {
+			return err
+		}
+		if shop.Name != "Old" || shop.CaptureDelay != 2 || shop.ThreeDS || shop.NotifyAttempts != 0 {
+			t.Errorf("migrated shop: %+v", shop)
+		}
+		tr, err := tx.Transaction("tx_old")
+		if err != nil {
+			return err
+		}
+		if tr.Amount != 100 || tr.OrderID != "" || tr.Method != "" || tr.Review != "" || tr.ThreeDS != "" {
+			t.Errorf("migrated transaction: %+v", tr)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("View: %v", err)
+	}
 }

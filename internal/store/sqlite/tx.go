@@ -50,14 +50,14 @@ func notFound(what string) error {
 // Shops.
 
 const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, capture_delay, clock_offset_ns, created_at`
+	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, created_at`
 
 func scanShop(rows *sql.Rows) (guichet.Shop, error) {
 	var s guichet.Shop
 	var site, rang, ident, key, hmac sql.NullString
 	var offset int64
 	var created sql.NullInt64
-	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &created)
+	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &created)
 	if err != nil {
 		return s, err
 	}
@@ -129,13 +129,15 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	if p := s.Paybox; p != nil {
 		site, rang, ident, key, hmac = p.Site, p.Rang, p.Identifiant, p.Key, p.HMACKey
 	}
-	_, err := t.run.exec(`INSERT INTO shops (`+shopCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := t.run.exec(`INSERT INTO shops (`+shopCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
 			paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
 			paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
 			paybox_hmac_key = excluded.paybox_hmac_key, capture_delay = excluded.capture_delay,
-			clock_offset_ns = excluded.clock_offset_ns, created_at = excluded.created_at`,
-		s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset), nanos(s.CreatedAt))
+			clock_offset_ns = excluded.clock_offset_ns, three_ds = excluded.three_ds,
+			notify_attempts = excluded.notify_attempts, created_at = excluded.created_at`,
+		s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset),
+		s.ThreeDS, s.NotifyAttempts, nanos(s.CreatedAt))
 	return convert(err, "save shop")
 }
 
@@ -143,7 +145,7 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 
 const transactionCols = `id, shop_id, number, reference, currency, amount, captured, refunded, status,
 	card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, card_sealed,
-	token_id, auth_code, response_code, remit_at, created_at, updated_at`
+	token_id, order_id, method, review, three_ds, auth_code, response_code, remit_at, created_at, updated_at`
 
 const operationCols = "id, transaction_id, number, kind, amount, approved, code, created_at"
 
@@ -160,7 +162,7 @@ func (t *tx) transactions(query string, args ...any) ([]guichet.Transaction, err
 		c := &tr.Card
 		err := rows.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, &tr.Status,
 			&c.Masked, &c.Fingerprint, &c.Brand, &c.Country, &c.ExpMonth, &c.ExpYear, &c.Sealed,
-			&tr.TokenID, &tr.AuthCode, &tr.ResponseCode, &remit, &created, &updated)
+			&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode, &remit, &created, &updated)
 		if err != nil {
 			return nil, convert(err, "load transaction")
 		}
@@ -276,10 +278,10 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 	stored, loaded := t.loaded[tr.ID]
 	if !loaded {
 		_, err := t.run.exec(`INSERT INTO transactions (`+transactionCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-			tr.TokenID, tr.AuthCode, tr.ResponseCode, nanos(tr.RemitAt), nanos(tr.CreatedAt), nanos(tr.UpdatedAt))
+			tr.TokenID, tr.OrderID, tr.Method, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, nanos(tr.RemitAt), nanos(tr.CreatedAt), nanos(tr.UpdatedAt))
 		if err != nil {
 			return convert(err, "insert transaction")
 		}
@@ -291,11 +293,11 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		// not written again.
 		res, err := t.run.exec(`UPDATE transactions SET reference = ?, currency = ?, amount = ?, captured = ?,
 			refunded = ?, status = ?, card_masked = ?, card_fingerprint = ?, card_brand = ?, card_country = ?,
-			card_exp_month = ?, card_exp_year = ?, card_sealed = ?, token_id = ?, auth_code = ?, response_code = ?,
-			remit_at = ?, updated_at = ? WHERE id = ?`,
+			card_exp_month = ?, card_exp_year = ?, card_sealed = ?, token_id = ?, order_id = ?, method = ?,
+			review = ?, three_ds = ?, auth_code = ?, response_code = ?, remit_at = ?, updated_at = ? WHERE id = ?`,
 			tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-			tr.TokenID, tr.AuthCode, tr.ResponseCode, nanos(tr.RemitAt), nanos(tr.UpdatedAt), tr.ID)
+			tr.TokenID, tr.OrderID, tr.Method, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, nanos(tr.RemitAt), nanos(tr.UpdatedAt), tr.ID)
 		if err != nil {
 			return convert(err, "update transaction")
 		}

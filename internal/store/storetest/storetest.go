@@ -53,6 +53,13 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"Events", testEvents},
 		{"Exchanges", testExchanges},
 		{"Reopen", testReopen},
+		{"TransactionNewFields", testTransactionNewFields},
+		{"Orders", testOrders},
+		{"Jobs", testJobs},
+		{"Deliveries", testDeliveries},
+		{"Attempts", testAttempts},
+		{"NewRowsRollBack", testNewRowsRollBack},
+		{"SerializedOrderUpdates", testSerializedOrderUpdates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
@@ -117,12 +124,14 @@ func wantCode(t *testing.T, err error, code guichet.Code, doing string) {
 
 func newShop(site string) *guichet.Shop {
 	s := &guichet.Shop{
-		ID:           randomID("shop"),
-		Name:         "Boulangerie",
-		Mode:         guichet.ModeTest,
-		CaptureDelay: 3,
-		ClockOffset:  90 * time.Minute,
-		CreatedAt:    base(),
+		ID:             randomID("shop"),
+		Name:           "Boulangerie",
+		Mode:           guichet.ModeTest,
+		CaptureDelay:   3,
+		ClockOffset:    90 * time.Minute,
+		ThreeDS:        true,
+		NotifyAttempts: 4,
+		CreatedAt:      base(),
 	}
 	if site != "" {
 		s.Paybox = &guichet.PayboxAccount{Site: site, Rang: "32", Identifiant: "107904482", Key: "1999888I", HMACKey: "0123456789ABCDEF"}
@@ -168,6 +177,10 @@ func newTransaction(tx guichet.Tx, shopID, reference string, amount int64, at ti
 			Sealed:      []byte{0, 1, 2, 0xfe, 0xff, 'p', 'a', 'n'},
 		},
 		TokenID:      "",
+		OrderID:      "ord-" + id,
+		Method:       "CARTE",
+		Review:       "200",
+		ThreeDS:      "Y",
 		AuthCode:     "XXXXXX",
 		ResponseCode: "00",
 		RemitAt:      at.Add(24 * time.Hour),
@@ -274,14 +287,38 @@ func testShops(t *testing.T, h *harness) {
 	withPaybox.Name = "Pâtisserie"
 	withPaybox.Mode = guichet.ModeProduction
 	withPaybox.Paybox.HMACKey = "FEDCBA9876543210"
-	h.update(t, func(tx guichet.Tx) error { return tx.PutShop(withPaybox) })
+	withPaybox.ThreeDS, withPaybox.NotifyAttempts = false, 0
+	without.ThreeDS, without.NotifyAttempts = true, 11
+	h.update(t, func(tx guichet.Tx) error {
+		if err := tx.PutShop(withPaybox); err != nil {
+			return err
+		}
+		return tx.PutShop(without)
+	})
 	h.view(t, func(tx guichet.Tx) error {
 		got, err := tx.ShopByPaybox(site, "32")
 		if err != nil {
 			return err
 		}
-		if got.Name != "Pâtisserie" || got.Mode != guichet.ModeProduction || got.Paybox.HMACKey != "FEDCBA9876543210" {
+		if got.Name != "Pâtisserie" || got.Mode != guichet.ModeProduction || got.Paybox.HMACKey != "FEDCBA9876543210" ||
+			got.ThreeDS || got.NotifyAttempts != 0 {
 			t.Errorf("updated shop: got %+v %+v", got, got.Paybox)
+		}
+		got, err = tx.Shop(without.ID)
+		if err != nil {
+			return err
+		}
+		if !got.ThreeDS || got.NotifyAttempts != 11 {
+			t.Errorf("updated shop: ThreeDS %v, NotifyAttempts %d, want true, 11", got.ThreeDS, got.NotifyAttempts)
+		}
+		list, err := tx.Shops()
+		if err != nil {
+			return err
+		}
+		for _, s := range list {
+			if s.ID == without.ID && !reflect.DeepEqual(normalizeShop(s), normalizeShop(*without)) {
+				t.Errorf("Shops: got %+v, want %+v", s, without)
+			}
 		}
 		return nil
 	})
@@ -460,6 +497,8 @@ func testNotFound(t *testing.T, h *harness) {
 		"FindTransaction":        func(tx guichet.Tx) error { _, err := tx.FindTransaction("missing", "ref", 100); return err },
 		"Token":                  func(tx guichet.Tx) error { _, err := tx.Token("missing", "ref"); return err },
 		"DeleteToken":            func(tx guichet.Tx) error { return tx.DeleteToken("missing", "ref") },
+		"Order":                  func(tx guichet.Tx) error { _, err := tx.Order("missing"); return err },
+		"Delivery":               func(tx guichet.Tx) error { _, err := tx.Delivery("missing"); return err },
 	} {
 		// Update, because only there may DeleteToken run, and because in
 		// PostgreSQL a failed lookup must not spoil the transaction.

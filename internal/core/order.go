@@ -1,0 +1,198 @@
+package core
+
+import (
+	"context"
+	"fmt"
+
+	"guichet"
+)
+
+// Notifier turns a change of a hosted-payment transaction into the
+// notifications its merchant expects, in the format of the front that took
+// the order. Fronts register one per protocol; the core calls it inside the
+// unit of work that makes the change, so a notification exists exactly when
+// the change does.
+type Notifier func(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error)
+
+// RegisterNotifier sets the notifier of a protocol's orders.
+func (s *Service) RegisterNotifier(protocol string, n Notifier) {
+	s.notifiers[protocol] = n
+}
+
+// OpenOrder records an order, or returns the one already recorded under the
+// same ID: fronts derive the ID from the merchant's signed request, so that
+// a buyer reloading the page finds the same order, and a request replayed
+// after payment finds it paid.
+func (s *Service) OpenOrder(ctx context.Context, shop *guichet.Shop, o *guichet.Order) (*guichet.Order, error) {
+	if err := checkCurrency(o.Amount); err != nil {
+		return nil, err
+	}
+	if o.Amount.Amount < 0 {
+		return nil, amountError("the amount may not be negative")
+	}
+	now := s.Now(shop)
+	var got *guichet.Order
+	err := s.store.Update(ctx, func(tx guichet.Tx) error {
+		existing, err := tx.Order(o.ID)
+		if err == nil {
+			if existing.ShopID != shop.ID {
+				return guichet.Errorf(guichet.CodeConflict, "order %s belongs to another shop", o.ID)
+			}
+			got = existing
+			return nil
+		}
+		if guichet.ErrorCode(err) != guichet.CodeNotFound {
+			return err
+		}
+		o.ShopID, o.Status, o.CreatedAt, o.UpdatedAt = shop.ID, guichet.OrderOpen, now, now
+		got = o
+		return tx.PutOrder(o)
+	})
+	return got, err
+}
+
+// Order returns an order of the shop.
+func (s *Service) Order(ctx context.Context, shop *guichet.Shop, id string) (*guichet.Order, error) {
+	var o *guichet.Order
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		o, err = tx.Order(id)
+		return err
+	})
+	if err == nil && o.ShopID != shop.ID {
+		return nil, guichet.Errorf(guichet.CodeNotFound, "no order %s", id)
+	}
+	return o, err
+}
+
+// PayRequest pays an open order with a card.
+type PayRequest struct {
+	Shop    *guichet.Shop
+	OrderID string
+	Card    guichet.Card
+	// AuthOnly leaves the authorization to be captured later; otherwise
+	// the payment is captured and remitted after CaptureDelay days.
+	AuthOnly     bool
+	CaptureDelay int
+	Method       string
+	ThreeDS      string
+	ForceCode    string
+	// Decline, when set, refuses the payment with this issuer code without
+	// asking the acquirer: the buyer failed 3-D Secure authentication.
+	Decline string
+	// SaveAs, when set, keeps the card as a token under that reference.
+	SaveAs string
+}
+
+// PayOrder authorizes (and captures) an open order. The order ends paid or
+// refused; the front's notifier is called for the attempt. A refusal is a
+// result: the returned transaction has StatusRefused.
+func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *guichet.Transaction, *guichet.Token, error) {
+	o, err := s.Order(ctx, r.Shop, r.OrderID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if o.Status != guichet.OrderOpen {
+		return o, nil, nil, &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+			Message: fmt.Sprintf("order %s is %s", o.ID, o.Status)}
+	}
+	var tok *guichet.Token
+	t, err := s.newTransactionWith(ctx, CardRequest{Shop: r.Shop, Reference: o.Reference, Amount: o.Amount,
+		Card: r.Card, Capture: !r.AuthOnly, CaptureDelay: r.CaptureDelay, ForceCode: r.ForceCode, Decline: r.Decline}, guichet.OpAuthorize,
+		func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
+			cur, err := tx.Order(o.ID)
+			if err != nil {
+				return nil, err
+			}
+			if cur.Status != guichet.OrderOpen {
+				// Another request paid the order between the first look and
+				// this unit of work: nothing of this attempt is kept.
+				return nil, &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+					Message: fmt.Sprintf("order %s is %s", o.ID, cur.Status)}
+			}
+			o = cur
+			t.OrderID, t.Method, t.ThreeDS = o.ID, r.Method, r.ThreeDS
+			o.TransactionID, o.UpdatedAt = t.ID, t.CreatedAt
+			o.Status = guichet.OrderPaid
+			if t.Status == guichet.StatusRefused {
+				o.Status = guichet.OrderRefused
+			}
+			if err := tx.PutOrder(o); err != nil {
+				return nil, err
+			}
+			if r.SaveAs != "" && t.Status != guichet.StatusRefused {
+				tok = &guichet.Token{ID: s.NewID("tok_"), ShopID: r.Shop.ID, Reference: r.SaveAs, Handle: newHandle(),
+					Card: t.Card, CreatedAt: t.CreatedAt, UpdatedAt: t.CreatedAt}
+				t.TokenID = tok.ID
+				if err := tx.PutToken(tok); err != nil {
+					return nil, err
+				}
+			}
+			return nil, nil
+		})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return o, t, tok, nil
+}
+
+// CloseOrder ends an open order without a payment: the buyer gave up
+// (OrderCancelled), or the payment failed before reaching the issuer
+// (OrderRefused).
+func (s *Service) CloseOrder(ctx context.Context, shop *guichet.Shop, id string, status guichet.OrderStatus) (*guichet.Order, error) {
+	now := s.Now(shop)
+	var o *guichet.Order
+	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
+		if o, err = tx.Order(id); err != nil {
+			return err
+		}
+		if o.ShopID != shop.ID {
+			return guichet.Errorf(guichet.CodeNotFound, "no order %s", id)
+		}
+		if o.Status != guichet.OrderOpen {
+			return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+				Message: fmt.Sprintf("order %s is %s", o.ID, o.Status)}
+		}
+		o.Status, o.UpdatedAt = status, now
+		return tx.PutOrder(o)
+	})
+	return o, err
+}
+
+// notify asks the notifier of the transaction's order, if any, for the
+// deliveries an event calls for, and writes them with a job each to send
+// them now.
+func (s *Service) notify(tx guichet.Tx, t *guichet.Transaction, events []guichet.Event) error {
+	if t.OrderID == "" {
+		return nil
+	}
+	o, err := tx.Order(t.OrderID)
+	if err != nil {
+		return err
+	}
+	n := s.notifiers[o.Protocol]
+	if n == nil {
+		return nil
+	}
+	for _, e := range events {
+		list, err := n(tx, o, t, e)
+		if err != nil {
+			return err
+		}
+		for i := range list {
+			d := &list[i]
+			d.ID = s.NewID("dlv_")
+			d.ShopID, d.EventID, d.TransactionID, d.OrderRef = t.ShopID, e.ID, t.ID, o.Reference
+			d.Status, d.CreatedAt, d.UpdatedAt = guichet.DeliveryPending, e.At, e.At
+			if err := tx.PutDelivery(d); err != nil {
+				return err
+			}
+			if err := tx.PutJob(&guichet.Job{ID: s.NewID("job_"), ShopID: t.ShopID, Kind: jobDeliver, Ref: d.ID, DueAt: e.At}); err != nil {
+				return err
+			}
+			// The worker may look before this commits; its tick is the
+			// backstop.
+			s.poke()
+		}
+	}
+	return nil
+}

@@ -1,0 +1,301 @@
+package paybox
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"guichet"
+	"guichet/internal/checkout"
+	"guichet/internal/core"
+)
+
+// protocolSystem names the orders Paybox System takes.
+const protocolSystem = "paybox-system"
+
+// maxSystemForm caps a hosted-page request: KWIXO's product list and the
+// 3-D Secure XML blocks make these forms the largest Paybox receives.
+const maxSystemForm = 64 << 10
+
+// accessRefused is the text the platform shows when a form's signature or
+// merchant identification is wrong; integrators search for it.
+const accessRefused = "Problème d'identification du commerce. Accès refusé !"
+
+// System serves the Paybox System hosted payment pages.
+type System struct {
+	svc     *core.Service
+	log     *slog.Logger
+	pages   *checkout.Pages
+	signer  *Signer
+	pending *pendingCards
+}
+
+// NewSystem returns the Paybox System front and registers its notifier
+// with the core.
+func NewSystem(svc *core.Service, log *slog.Logger, pages *checkout.Pages, signer *Signer) *System {
+	s := &System{svc: svc, log: log, pages: pages, signer: signer, pending: newPendingCards()}
+	svc.RegisterNotifier(protocolSystem, s.notifier)
+	return s
+}
+
+// entryPaths are the addresses of the hosted page, by generation of the
+// platform; all behave alike here, PBX_SOURCE choosing the layout.
+var entryPaths = []string{
+	"/cgi/MYchoix_pagepaiement.cgi", "/cgi/FramepagepaiementRWD.cgi", "/cgi/ChoixPaiementMobile.cgi",
+	"/cgi/MYframepagepaiement_ip.cgi", "/php/", "/php",
+}
+
+func (s *System) register(mux *http.ServeMux) {
+	for _, p := range entryPaths {
+		mux.HandleFunc("GET "+p, s.entry)
+		mux.HandleFunc("POST "+p, s.entry)
+	}
+	mux.HandleFunc("POST /paybox/order/{id}/choose", s.choose)
+	mux.HandleFunc("POST /paybox/order/{id}/card", s.card)
+	mux.HandleFunc("POST /paybox/order/{id}/3ds", s.challenge)
+	mux.HandleFunc("POST /paybox/order/{id}/cancel", s.cancel)
+	mux.HandleFunc("GET /pubkey.pem", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		w.Write(s.signer.PublicKeyPEM())
+	})
+}
+
+// session is an order with its parsed request, as every page step needs.
+type session struct {
+	shop  *guichet.Shop
+	order *guichet.Order
+	req   *SystemRequest
+}
+
+func (s *System) common(ss *session) checkout.Common {
+	c := checkout.Common{Lang: "fr", Test: ss.shop.IsTest(), Merchant: ss.shop.Name, Reference: ss.req.Reference, Email: ss.req.Email}
+	if ss.req.Lang != "" && ss.req.Lang != "FRA" {
+		c.Lang = "en"
+	}
+	c.Amount = displayAmount(ss.req.Amount, ss.req.Currency, c.Lang)
+	switch ss.req.Source {
+	case "XHTML", "WAP", "IMODE":
+		c.Layout = "mobile"
+	case "RWD":
+		c.Layout = "frame"
+	}
+	return c
+}
+
+func displayAmount(amount int64, c guichet.Currency, lang string) string {
+	s := guichet.FormatAmount(amount, c)
+	if lang == "fr" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s + " " + c.Code
+}
+
+// refuse shows the platform's error page. Nothing was created.
+func (s *System) refuse(w http.ResponseWriter, text string) {
+	s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: checkout.Common{Lang: "fr"},
+		Title: "Paybox", Text: text, Kind: "error"})
+}
+
+// entry receives the merchant's signed form: it checks the signature and
+// every parameter, records the order, and shows the first page.
+func (s *System) entry(w http.ResponseWriter, r *http.Request) {
+	raw := r.URL.RawQuery
+	if r.Method == http.MethodPost {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSystemForm))
+		if err != nil {
+			s.refuse(w, "Requête trop volumineuse ou illisible.")
+			return
+		}
+		raw = string(body)
+	}
+	if len(raw) > maxSystemForm {
+		s.refuse(w, "Requête trop volumineuse.")
+		return
+	}
+	f, err := ParseForm(raw)
+	if err != nil || len(f) == 0 {
+		if err == nil && r.Method == http.MethodPost && (r.URL.Path == "/php/" || r.URL.Path == "/php") {
+			// Some modules post to the page server to server and only
+			// look for a 200; an empty form is such a probe.
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		s.refuse(w, accessRefused)
+		return
+	}
+	shop, ok := s.authenticate(r.Context(), f)
+	if !ok {
+		s.refuse(w, accessRefused)
+		return
+	}
+	req, err := ParseSystem(f)
+	if err != nil {
+		var pe *ParamError
+		if errors.As(err, &pe) {
+			s.refuse(w, "Paramètre invalide "+pe.Param+" : "+pe.Message)
+			return
+		}
+		s.refuse(w, accessRefused)
+		return
+	}
+	pairs, _ := json.Marshal(f)
+	o, err := s.svc.OpenOrder(r.Context(), shop, &guichet.Order{
+		ID: orderID(shop, f), Protocol: protocolSystem, Reference: req.Reference,
+		Amount: guichet.Money{Amount: req.Amount, Currency: req.Currency.Code}, Request: pairs,
+	})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	ss := &session{shop: shop, order: o, req: req}
+	if o.Status != guichet.OrderOpen {
+		c := s.common(ss)
+		s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "info",
+			Title: text(c.Lang, "Paiement déjà traité", "Payment already processed"),
+			Text:  text(c.Lang, "Cette demande de paiement a déjà été traitée.", "This payment request was already processed.")})
+		return
+	}
+	if req.PaymentType != "" {
+		s.showMethod(w, ss, req.PaymentType, req.CardType, nil)
+		return
+	}
+	s.showChoice(w, ss)
+}
+
+// orderID derives the order from the signed form: the same form posted
+// again (a reload, a replay) finds the same order.
+func orderID(shop *guichet.Shop, f Form) string {
+	sum := sha256.Sum256([]byte(shop.ID + "\x00" + strings.ToUpper(f.Value("PBX_HMAC"))))
+	return "ord_" + hex.EncodeToString(sum[:12])
+}
+
+// authenticate finds the shop by PBX_SITE and PBX_RANG and checks the
+// form's HMAC with its key.
+func (s *System) authenticate(ctx context.Context, f Form) (*guichet.Shop, bool) {
+	site, rang := f.Value("PBX_SITE"), normRang(f.Value("PBX_RANG"))
+	if _, ok := parseDigits(site, 7); !ok || len(site) != 7 {
+		return nil, false
+	}
+	shop, err := s.svc.ShopByPaybox(ctx, site, rang)
+	if err != nil {
+		if guichet.ErrorCode(err) != guichet.CodeNotFound {
+			s.log.Error("paybox system: shop lookup", "err", err)
+		}
+		return nil, false
+	}
+	if shop.Paybox.HMACKey == "" || !VerifyHMAC(f, shop.Paybox.HMACKey, "PBX_HASH", "PBX_HMAC") {
+		// The string we rebuilt is what integrators need to compare with
+		// theirs; it holds no card data.
+		s.log.Info("paybox system: HMAC refused", "shop", shop.ID, "signed", SignedString(f, "PBX_HMAC"))
+		return nil, false
+	}
+	return shop, true
+}
+
+// load rebuilds the session of a page step from the order in the URL.
+func (s *System) load(w http.ResponseWriter, r *http.Request) (*session, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.refuse(w, "Requête illisible.")
+		return nil, false
+	}
+	var o *guichet.Order
+	err := s.svc.Store().View(r.Context(), func(tx guichet.Tx) (err error) {
+		o, err = tx.Order(r.PathValue("id"))
+		return err
+	})
+	if err != nil || o.Protocol != protocolSystem {
+		s.refuse(w, "Session de paiement inconnue ou expirée.")
+		return nil, false
+	}
+	shop, err := s.svc.ShopByID(r.Context(), o.ShopID)
+	if err != nil {
+		s.fail(w, err)
+		return nil, false
+	}
+	var f Form
+	if err := json.Unmarshal(o.Request, &f); err != nil {
+		s.fail(w, err)
+		return nil, false
+	}
+	req, err := ParseSystem(f)
+	if err != nil {
+		s.fail(w, err)
+		return nil, false
+	}
+	ss := &session{shop: shop, order: o, req: req}
+	if o.Status != guichet.OrderOpen {
+		c := s.common(ss)
+		s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "info",
+			Title: text(c.Lang, "Paiement déjà traité", "Payment already processed"),
+			Text:  text(c.Lang, "Cette demande de paiement a déjà été traitée.", "This payment request was already processed.")})
+		return nil, false
+	}
+	// The order's display time runs out as on the platform.
+	if s.svc.Now(shop).Sub(o.CreatedAt) > time.Duration(req.Display)*time.Second {
+		s.finish(w, ss, nil, nil, "00030")
+		return nil, false
+	}
+	return ss, true
+}
+
+// fail shows a platform error for what is not the merchant's or the
+// buyer's fault.
+func (s *System) fail(w http.ResponseWriter, err error) {
+	s.log.Error("paybox system", "err", err)
+	s.refuse(w, "Erreur technique, veuillez réessayer.")
+}
+
+func text(lang, fr, en string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return fr
+}
+
+// pendingCards keeps, in memory only and for a few minutes, the card typed
+// by a buyer whose bank asks for 3-D Secure authentication: the card must
+// not be stored, and the CVV never is.
+type pendingCards struct {
+	mu    sync.Mutex
+	cards map[string]pendingCard
+}
+
+type pendingCard struct {
+	card    guichet.Card
+	typ     string
+	expires time.Time
+}
+
+func newPendingCards() *pendingCards { return &pendingCards{cards: map[string]pendingCard{}} }
+
+func (p *pendingCards) put(order string, c guichet.Card, typ string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	for k, v := range p.cards {
+		if now.After(v.expires) {
+			delete(p.cards, k)
+		}
+	}
+	p.cards[order] = pendingCard{card: c, typ: typ, expires: now.Add(15 * time.Minute)}
+}
+
+func (p *pendingCards) take(order string) (guichet.Card, string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	v, ok := p.cards[order]
+	delete(p.cards, order)
+	if !ok || time.Now().After(v.expires) {
+		return guichet.Card{}, "", false
+	}
+	return v.card, v.typ, true
+}

@@ -1,0 +1,255 @@
+package paybox
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"guichet"
+	"guichet/internal/checkout"
+	"guichet/internal/core"
+)
+
+// cardMethods are the card brands a shop's contract offers on the choice
+// page, in the platform's order.
+var cardMethods = []checkout.Method{
+	{PaymentType: "CARTE", CardType: "CB", Label: "CB"},
+	{PaymentType: "CARTE", CardType: "VISA", Label: "Visa"},
+	{PaymentType: "CARTE", CardType: "EUROCARD_MASTERCARD", Label: "Mastercard"},
+	{PaymentType: "CARTE", CardType: "MAESTRO", Label: "Maestro"},
+	{PaymentType: "CARTE", CardType: "AMEX", Label: "American Express"},
+	{PaymentType: "CARTE", CardType: "JCB", Label: "JCB"},
+	{PaymentType: "CARTE", CardType: "DINERS", Label: "Diners"},
+}
+
+func (s *System) action(ss *session, step string) string {
+	return "/paybox/order/" + ss.order.ID + "/" + step
+}
+
+func (s *System) showChoice(w http.ResponseWriter, ss *session) {
+	s.pages.Choice(w, checkout.ChoiceData{Common: s.common(ss), Action: s.action(ss, "choose"),
+		Methods: cardMethods, CancelAction: s.action(ss, "cancel")})
+}
+
+// showMethod shows the page of the chosen means of payment.
+func (s *System) showMethod(w http.ResponseWriter, ss *session, paymentType, cardType string, errs map[string]string) {
+	switch paymentType {
+	case "CARTE":
+		s.pages.Card(w, checkout.CardData{Common: s.common(ss), Action: s.action(ss, "card"),
+			Hidden: map[string]string{"card_type": cardType}, CardType: cardType, Errors: errs,
+			CancelAction: s.action(ss, "cancel")})
+	default:
+		c := s.common(ss)
+		s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "error",
+			Title: text(c.Lang, "Moyen de paiement indisponible", "Payment method unavailable"),
+			Text: text(c.Lang, "Ce moyen de paiement n'est pas proposé par ce commerçant.",
+				"This merchant does not offer this payment method."),
+			Links: []checkout.Link{{URL: s.returnURL(ss, ss.req.Annule, nil, nil, "00001"), Label: text(c.Lang, "Retour boutique", "Back to the shop")}}})
+	}
+}
+
+func (s *System) choose(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.load(w, r)
+	if !ok {
+		return
+	}
+	typ, card, _ := strings.Cut(r.PostForm.Get("method"), ":")
+	for _, m := range cardMethods {
+		if m.PaymentType == typ && m.CardType == card {
+			s.showMethod(w, ss, typ, card, nil)
+			return
+		}
+	}
+	s.showChoice(w, ss)
+}
+
+// card takes the card form: it checks what the buyer typed, sends the
+// buyer through 3-D Secure when the shop requires it and the card is
+// enrolled, and pays otherwise.
+func (s *System) card(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.load(w, r)
+	if !ok {
+		return
+	}
+	lang := s.common(ss).Lang
+	cardType := r.PostForm.Get("card_type")
+	c, errs := readCard(r, lang)
+	if len(errs) == 0 && c.Expired(s.svc.Now(ss.shop)) {
+		errs = map[string]string{"expiry": text(lang, "Cette carte est expirée.", "This card has expired.")}
+	}
+	if len(errs) == 0 && ss.req.DateValMax != "" && expiryYYMM(c) < ss.req.DateValMax {
+		errs = map[string]string{"expiry": text(lang, "Cette carte expire trop tôt pour ce paiement.", "This card expires too early for this payment.")}
+	}
+	if len(errs) > 0 {
+		s.showMethod(w, ss, "CARTE", cardType, errs)
+		return
+	}
+	if ss.shop.ThreeDS && !ss.req.No3DS && enrolled(c.PAN) {
+		s.pending.put(ss.order.ID, c, cardType)
+		s.pages.Challenge(w, checkout.ChallengeData{Common: s.common(ss), Action: s.action(ss, "3ds")})
+		return
+	}
+	s.pay(w, r, ss, c, "", "")
+}
+
+// enrolled tells which cards the simulated directory knows for 3-D
+// Secure: all but the Paybox test card documented as not enrolled.
+func enrolled(pan string) bool { return pan != "4012001038443335" }
+
+// challenge takes the simulated bank's answer.
+func (s *System) challenge(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.load(w, r)
+	if !ok {
+		return
+	}
+	c, _, ok := s.pending.take(ss.order.ID)
+	if !ok {
+		s.showMethod(w, ss, "CARTE", "", map[string]string{"form": text(s.common(ss).Lang,
+			"La session d'authentification a expiré : saisissez à nouveau votre carte.", "The authentication session expired: enter your card again.")})
+		return
+	}
+	if r.PostForm.Get("outcome") == "fail" || (r.PostForm.Get("outcome") != "ok" && r.PostForm.Get("otp") != "1234") {
+		// Authentication failed: the issuer's answer 89.
+		s.pay(w, r, ss, c, "N", "89")
+		return
+	}
+	s.pay(w, r, ss, c, "Y", "")
+}
+
+// pay settles the order with the card and sends the buyer back.
+func (s *System) pay(w http.ResponseWriter, r *http.Request, ss *session, c guichet.Card, threeDS, decline string) {
+	force := ""
+	if code := ss.req.ErrorCodeTest; code != "" && ss.shop.IsTest() && code != "00000" {
+		if !strings.HasPrefix(code, "001") {
+			// A forced platform error: nothing reaches the issuer.
+			if _, err := s.svc.CloseOrder(r.Context(), ss.shop, ss.order.ID, guichet.OrderRefused); err != nil {
+				s.fail(w, err)
+				return
+			}
+			s.finish(w, ss, nil, nil, code)
+			return
+		}
+		force = code[3:]
+	}
+	diff := 0
+	if ss.req.Diff > 0 {
+		diff = ss.req.Diff
+	}
+	o, t, tok, err := s.svc.PayOrder(r.Context(), core.PayRequest{Shop: ss.shop, OrderID: ss.order.ID, Card: c,
+		AuthOnly: ss.req.AuthOnly, CaptureDelay: diff, Method: "CARTE", ThreeDS: threeDS, ForceCode: force,
+		Decline: decline, SaveAs: ss.req.Subscriber})
+	if err != nil {
+		switch guichet.ErrorReason(err) {
+		case guichet.ReasonCard:
+			s.showMethod(w, ss, "CARTE", "", map[string]string{"number": text(s.common(ss).Lang, "Numéro de carte invalide.", "Invalid card number.")})
+		case guichet.ReasonExpiry:
+			s.showMethod(w, ss, "CARTE", "", map[string]string{"expiry": text(s.common(ss).Lang, "Date d'expiration invalide.", "Invalid expiry date.")})
+		case guichet.ReasonTokenExists:
+			s.finish(w, ss, nil, nil, "00016")
+		default:
+			s.fail(w, err)
+		}
+		return
+	}
+	ss.order = o
+	s.finish(w, ss, t, tok, codeOf0(t))
+}
+
+// codeOf0 is the E code of a payment attempt.
+func codeOf0(t *guichet.Transaction) string {
+	if t.Status == guichet.StatusRefused {
+		return "001" + t.ResponseCode
+	}
+	return "00000"
+}
+
+func (s *System) cancel(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.load(w, r)
+	if !ok {
+		return
+	}
+	if _, err := s.svc.CloseOrder(r.Context(), ss.shop, ss.order.ID, guichet.OrderCancelled); err != nil {
+		s.fail(w, err)
+		return
+	}
+	// The platform reports a buyer's cancellation as 00001.
+	s.finish(w, ss, nil, nil, "00001")
+}
+
+// finish shows the ticket page, whose button takes the buyer back to the
+// merchant's page for the outcome, with the signed PBX_RETOUR variables.
+func (s *System) finish(w http.ResponseWriter, ss *session, t *guichet.Transaction, tok *guichet.Token, code string) {
+	c := s.common(ss)
+	d := checkout.MessageData{Common: c}
+	var target string
+	switch {
+	case code == "00000":
+		d.Kind, target = "success", ss.req.Effectue
+		d.Title = text(c.Lang, "Paiement accepté", "Payment accepted")
+		d.Text = text(c.Lang, "Votre paiement a été accepté. Numéro d'autorisation : ", "Your payment was accepted. Authorization number: ") + t.AuthCode
+	case code == "00001":
+		d.Kind, target = "info", ss.req.Annule
+		d.Title = text(c.Lang, "Paiement annulé", "Payment cancelled")
+		d.Text = text(c.Lang, "Vous avez abandonné le paiement.", "You cancelled the payment.")
+	case code == "99999":
+		d.Kind, target = "pending", ss.req.Attente
+		d.Title = text(c.Lang, "Paiement en attente", "Payment pending")
+		d.Text = text(c.Lang, "Votre paiement est en cours de validation.", "Your payment is being reviewed.")
+	default:
+		d.Kind, target = "refused", ss.req.Refuse
+		d.Title = text(c.Lang, "Paiement refusé", "Payment refused")
+		d.Text = text(c.Lang, "Votre paiement a été refusé (code ", "Your payment was refused (code ") + code + ")."
+	}
+	if target != "" {
+		d.Links = []checkout.Link{{URL: s.returnURL(ss, target, t, tok, code), Label: text(c.Lang, "Retour boutique", "Back to the shop")}}
+	}
+	s.pages.Message(w, http.StatusOK, d)
+}
+
+// readCard reads the card form, with a message per wrong field.
+func readCard(r *http.Request, lang string) (guichet.Card, map[string]string) {
+	errs := map[string]string{}
+	number := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, r.PostForm.Get("number"))
+	if !guichet.LuhnValid(number) {
+		errs["number"] = text(lang, "Numéro de carte invalide.", "Invalid card number.")
+	}
+	c := guichet.Card{PAN: number, CVV: strings.TrimSpace(r.PostForm.Get("cvv")), Holder: strings.TrimSpace(r.PostForm.Get("holder"))}
+	exp := strings.ReplaceAll(strings.TrimSpace(r.PostForm.Get("expiry")), " ", "")
+	m, y, ok := strings.Cut(exp, "/")
+	if !ok && len(exp) == 4 {
+		m, y, ok = exp[:2], exp[2:], true
+	}
+	mm, err1 := strconv.Atoi(m)
+	yy, err2 := strconv.Atoi(y)
+	if !ok || err1 != nil || err2 != nil || mm < 1 || mm > 12 || (len(y) != 2 && len(y) != 4) {
+		errs["expiry"] = text(lang, "Date d'expiration invalide (MM/AA).", "Invalid expiry date (MM/YY).")
+	} else {
+		if len(y) == 2 {
+			yy += 2000
+		}
+		c.ExpMonth, c.ExpYear = mm, yy
+	}
+	if _, ok := parseDigits(c.CVV, 4); c.CVV != "" && (!ok || len(c.CVV) < 3) {
+		errs["cvv"] = text(lang, "Cryptogramme invalide.", "Invalid security code.")
+	} else if c.CVV == "" && !cvvOptional(number) {
+		errs["cvv"] = text(lang, "Saisissez le cryptogramme visuel.", "Enter the security code.")
+	}
+	return c, errs
+}
+
+// expiryYYMM writes a card's expiry as PBX_DATEVALMAX and the D variable do.
+func expiryYYMM(c guichet.Card) string {
+	return pad2(c.ExpYear%100) + pad2(c.ExpMonth)
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}

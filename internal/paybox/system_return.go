@@ -1,0 +1,114 @@
+package paybox
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"guichet"
+)
+
+// values are the PBX_RETOUR letters of an outcome. t is nil when no
+// payment was attempted (a cancellation, a forced platform error).
+func (s *System) values(ss *session, t *guichet.Transaction, code string, tok *guichet.Token, at time.Time) map[byte]string {
+	at = at.In(s.svc.Paris())
+	v := map[byte]string{
+		'M': strconv.FormatInt(ss.req.Amount, 10),
+		'R': ss.req.Reference,
+		'E': code,
+		'B': "0",
+		'P': "CARTE",
+		'Q': at.Format("15:04:05"),
+		'W': at.Format("02012006"),
+		'I': "FRA",
+		'T': "0",
+		'S': "0",
+	}
+	if t == nil {
+		return v
+	}
+	v['T'] = strconv.FormatInt(t.Number, 10)
+	if op := t.First(); op != nil {
+		v['S'] = strconv.FormatInt(op.Number, 10)
+	}
+	if t.Status != guichet.StatusRefused && t.AuthCode != "" {
+		v['A'] = t.AuthCode
+	}
+	if t.Method != "" {
+		v['P'] = t.Method
+	}
+	v['C'] = orUnknown(brandTypes[t.Card.Brand])
+	v['D'] = pad2(t.Card.ExpYear%100) + pad2(t.Card.ExpMonth)
+	if m := t.Card.Masked; len(m) >= 10 {
+		v['N'], v['J'] = m[:6], m[len(m)-2:]
+	}
+	v['H'] = t.Card.Fingerprint
+	v['Y'] = orUnknown(t.Card.Country)
+	switch t.ThreeDS {
+	case "":
+		v['O'], v['F'], v['G'] = "N", "", "N"
+	case "Y":
+		v['O'], v['F'], v['G'] = "Y", "Y", "O"
+	default:
+		v['O'], v['F'], v['G'] = "Y", t.ThreeDS, "N"
+	}
+	if tok != nil {
+		// The handle the merchant sends back as PORTEUR with REFABONNE.
+		v['U'] = tok.Handle + "++" + v['D'] + "++---"
+	}
+	return v
+}
+
+// returnURL is the merchant page the buyer goes back to, with the signed
+// return variables appended to its query string.
+func (s *System) returnURL(ss *session, target string, t *guichet.Transaction, tok *guichet.Token, code string) string {
+	if target == "" {
+		return ""
+	}
+	values := s.values(ss, t, code, tok, s.svc.Now(ss.shop))
+	u, err := AppendQuery(target, func(prefix string) (string, error) {
+		return BuildReturn(ss.req.Retour, values, prefix, s.signer.Sign)
+	})
+	if err != nil {
+		s.log.Error("paybox system: return", "err", err)
+		return target
+	}
+	return u
+}
+
+// notifier prepares the IPN of a payment attempt on a Paybox System order:
+// the PBX_RETOUR variables, signed, to PBX_REPONDRE_A by GET or, with
+// PBX_RUF1=POST, in a form body. Only the return variables are signed.
+func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error) {
+	if e.Type != "transaction.authorized" && e.Type != "transaction.refused" {
+		return nil, nil
+	}
+	var f Form
+	if err := json.Unmarshal(o.Request, &f); err != nil {
+		return nil, err
+	}
+	req, err := ParseSystem(f)
+	if err != nil || req.RepondreA == "" {
+		return nil, err
+	}
+	var tok *guichet.Token
+	if req.Subscriber != "" && t.TokenID != "" {
+		if tok, err = tx.Token(o.ShopID, req.Subscriber); err != nil {
+			return nil, err
+		}
+	}
+	ss := &session{order: o, req: req, shop: &guichet.Shop{ID: o.ShopID}}
+	// Only the return variables are signed, not the query the URL may
+	// already have.
+	ret, err := BuildReturn(req.Retour, s.values(ss, t, codeOf0(t), tok, e.At), "", s.signer.Sign)
+	if err != nil {
+		return nil, err
+	}
+	d := guichet.Delivery{Method: "GET", URL: req.RepondreA}
+	if req.IPNPost {
+		d.Method, d.ContentType, d.Body = "POST", "application/x-www-form-urlencoded", []byte(ret)
+	} else if d.URL, err = AppendQuery(req.RepondreA, func(string) (string, error) { return ret, nil }); err != nil {
+		return nil, err
+	}
+	return []guichet.Delivery{d}, nil
+}

@@ -1,0 +1,357 @@
+package paybox_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"guichet"
+	"guichet/internal/backoffice"
+	"guichet/internal/checkout"
+	"guichet/internal/core"
+	"guichet/internal/notify"
+	"guichet/internal/paybox"
+	"guichet/internal/sim"
+	"guichet/internal/store/sqlite"
+	"guichet/internal/vault"
+)
+
+const adminToken = "test-token-0123456789"
+
+// merchant is a shop's web server: it records the IPNs it receives and
+// answers them with the status it is told to.
+type merchant struct {
+	*httptest.Server
+	mu     sync.Mutex
+	ipns   []*http.Request
+	bodies []string
+	status int
+}
+
+func newMerchant(t *testing.T) *merchant {
+	m := &merchant{status: http.StatusOK}
+	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.ipns = append(m.ipns, r)
+		m.bodies = append(m.bodies, string(body))
+		w.WriteHeader(m.status)
+	}))
+	t.Cleanup(m.Close)
+	return m
+}
+
+func (m *merchant) received() ([]*http.Request, []string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]*http.Request(nil), m.ipns...), append([]string(nil), m.bodies...)
+}
+
+func (m *merchant) answer(status int) {
+	m.mu.Lock()
+	m.status = status
+	m.mu.Unlock()
+}
+
+// hosted is a whole gateway, hosted pages included, over a real SQLite
+// store, with a browser-like client that does not follow redirects.
+type hosted struct {
+	t      *testing.T
+	url    string
+	pub    *rsa.PublicKey
+	client *http.Client
+	store  guichet.Store
+}
+
+func newHosted(t *testing.T) *hosted {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "guichet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	v, _ := vault.New(bytes.Repeat([]byte{7}, 32))
+	clock := fixedClock{testNow}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := core.New(store, sim.New(clock.Now), v, clock, log)
+	svc.SetSender(notify.New(5 * time.Second))
+	err = store.Update(ctx, func(tx guichet.Tx) error {
+		for _, s := range []guichet.Shop{
+			{ID: "shop-32", Name: "Boutique 32", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "32", Key: "1999888I", HMACKey: hmacKey}},
+			{ID: "shop-43", Name: "Boutique 43", Mode: guichet.ModeTest, ThreeDS: true, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "43", Key: "1999888I", HMACKey: hmacKey}},
+		} {
+			if err := tx.PutShop(&s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := paybox.LoadOrCreateSigner(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := paybox.ParsePublicKey(signer.PublicKeyPEM())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := checkout.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	paybox.Register(mux, svc, log, paybox.NewSystem(svc, log, pages, signer))
+	backoffice.Register(mux, svc, log, adminToken)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &hosted{t: t, url: srv.URL, pub: pub, store: store,
+		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// signedForm builds a Paybox System form as a merchant module does: the
+// fields in its order, PBX_HMAC over them, last.
+func signedForm(fields [][2]string) string {
+	var signed, posted []string
+	for _, f := range fields {
+		signed = append(signed, f[0]+"="+f[1])
+		posted = append(posted, f[0]+"="+url.QueryEscape(f[1]))
+	}
+	sig, _ := paybox.Sign(hmacKey, "SHA512", strings.Join(signed, "&"))
+	return strings.Join(posted, "&") + "&PBX_HMAC=" + sig
+}
+
+func systemFields(m *merchant, rang, ref string, extra ...[2]string) [][2]string {
+	f := [][2]string{
+		{"PBX_SITE", "1999888"}, {"PBX_RANG", rang}, {"PBX_IDENTIFIANT", "107904482"},
+		{"PBX_TOTAL", "1250"}, {"PBX_DEVISE", "978"}, {"PBX_CMD", ref}, {"PBX_PORTEUR", "buyer@example.com"},
+		{"PBX_RETOUR", "Mt:M;Ref:R;Auto:A;Appel:T;Trans:S;Erreur:E;Carte:C;Sign:K"},
+		{"PBX_EFFECTUE", m.URL + "/ok?lang=fr"}, {"PBX_REFUSE", m.URL + "/refused"}, {"PBX_ANNULE", m.URL + "/cancelled"},
+		{"PBX_REPONDRE_A", m.URL + "/ipn"}, {"PBX_HASH", "SHA512"}, {"PBX_TIME", "2026-11-23T11:00:00+01:00"},
+	}
+	return append(f, extra...)
+}
+
+// page is an HTML page the gateway answered.
+type page struct {
+	status int
+	body   string
+}
+
+func (h *hosted) post(path, body string) page {
+	h.t.Helper()
+	resp, err := h.client.Post(h.url+path, "application/x-www-form-urlencoded", strings.NewReader(body))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return page{resp.StatusCode, string(b)}
+}
+
+var actionRE = regexp.MustCompile(`action="(/paybox/order/[^"/]+)/`)
+
+func (p page) orderPath(t *testing.T) string {
+	t.Helper()
+	m := actionRE.FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no order form in page:\n%s", p.body)
+	}
+	return m[1]
+}
+
+var linkRE = regexp.MustCompile(`href="([^"]+)"`)
+
+// returnLink is the "back to the shop" link of a ticket page.
+func (p page) returnLink(t *testing.T, prefix string) string {
+	t.Helper()
+	for _, m := range linkRE.FindAllStringSubmatch(p.body, -1) {
+		u := strings.ReplaceAll(m[1], "&amp;", "&")
+		if strings.HasPrefix(u, prefix) {
+			return u
+		}
+	}
+	t.Fatalf("no link to %s in page:\n%s", prefix, p.body)
+	return ""
+}
+
+func (h *hosted) advance(seconds int) {
+	h.t.Helper()
+	req, _ := http.NewRequest("POST", h.url+"/_guichet/v1/clock/advance", strings.NewReader(`{"seconds":`+strconv.Itoa(seconds)+`}`))
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		h.t.Fatalf("clock advance: %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestSystemCardPayment(t *testing.T) {
+	h := newHosted(t)
+	m := newMerchant(t)
+	form := signedForm(systemFields(m, "32", "order 1"))
+
+	choice := h.post("/cgi/MYchoix_pagepaiement.cgi", form)
+	if !strings.Contains(choice.body, "***TEST***") || !strings.Contains(choice.body, `value="CARTE:VISA"`) {
+		t.Fatalf("choice page:\n%s", choice.body)
+	}
+	order := choice.orderPath(t)
+	card := h.post(order+"/choose", "method=CARTE%3ACB")
+	if !strings.Contains(card.body, `autocomplete="cc-number"`) {
+		t.Fatalf("card page:\n%s", card.body)
+	}
+	ticket := h.post(order+"/card", "card_type=CB&number=1111+2222+3333+4444&expiry=12%2F30&cvv=123&holder=Jean+Dupont")
+	back := ticket.returnLink(t, m.URL+"/ok?lang=fr&")
+	q := back[strings.IndexByte(back, '?')+1:]
+	if err := paybox.VerifyReturn(h.pub, q, "Sign"); err != nil {
+		t.Errorf("browser return %s: %v", q, err)
+	}
+	for _, want := range []string{"Mt=1250", "Ref=order%201", "Auto=XXXXXX", "Erreur=00000", "Carte=CB"} {
+		if !strings.Contains(q, want) {
+			t.Errorf("return %s lacks %s", q, want)
+		}
+	}
+
+	// The IPN goes out from the outbox when due work runs.
+	h.advance(0)
+	ipns, _ := m.received()
+	if len(ipns) != 1 || ipns[0].Method != "GET" || ipns[0].URL.Path != "/ipn" {
+		t.Fatalf("IPNs %v", ipns)
+	}
+	if err := paybox.VerifyReturn(h.pub, ipns[0].URL.RawQuery, "Sign"); err != nil {
+		t.Errorf("IPN %s: %v", ipns[0].URL.RawQuery, err)
+	}
+
+	// The same form posted again finds the order paid.
+	again := h.post("/cgi/MYchoix_pagepaiement.cgi", form)
+	if strings.Contains(again.body, "/choose") || !strings.Contains(again.body, "déjà traité") {
+		t.Errorf("replayed form:\n%s", again.body)
+	}
+}
+
+func TestSystemRefusals(t *testing.T) {
+	h := newHosted(t)
+	m := newMerchant(t)
+	fields := systemFields(m, "32", "tampered")
+	form := signedForm(fields)
+	for name, body := range map[string]string{
+		"tampered amount": strings.Replace(form, "PBX_TOTAL=1250", "PBX_TOTAL=1", 1),
+		"no signature":    form[:strings.Index(form, "&PBX_HMAC=")],
+		"unknown rang":    signedForm(systemFields(m, "99", "x")),
+		"garbage":         "%%%\x00",
+	} {
+		p := h.post("/php/", body)
+		if !strings.Contains(p.body, "Accès refusé") || strings.Contains(p.body, "/paybox/order/") {
+			t.Errorf("%s: page:\n%s", name, p.body)
+		}
+	}
+	var n int
+	h.store.View(context.Background(), func(tx guichet.Tx) error {
+		list, _ := tx.Transactions(guichet.TransactionFilter{ShopID: "shop-32"})
+		n = len(list)
+		return nil
+	})
+	if n != 0 {
+		t.Errorf("%d transactions after refused forms", n)
+	}
+}
+
+func TestSystemIPNRetries(t *testing.T) {
+	h := newHosted(t)
+	m := newMerchant(t)
+	m.answer(http.StatusInternalServerError)
+	choice := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(systemFields(m, "32", "retry", [2]string{"PBX_RUF1", "POST"})))
+	order := choice.orderPath(t)
+	h.post(order+"/card", "card_type=CB&number=4012001037141112&expiry=1230&cvv=123")
+	h.advance(0)  // first attempt: 500
+	h.advance(30) // not yet due
+	if ipns, _ := m.received(); len(ipns) != 1 {
+		t.Fatalf("%d attempts after 30 s, want 1", len(ipns))
+	}
+	h.advance(31) // one minute after the first attempt: second, still 500
+	m.answer(http.StatusOK)
+	h.advance(5 * 60) // third attempt succeeds
+	h.advance(24 * 3600)
+	ipns, bodies := m.received()
+	if len(ipns) != 3 {
+		t.Fatalf("%d attempts, want 3", len(ipns))
+	}
+	for i, r := range ipns {
+		if r.Method != "POST" || bodies[i] != bodies[0] {
+			t.Errorf("attempt %d: %s %q", i, r.Method, bodies[i])
+		}
+	}
+	if err := paybox.VerifyReturn(h.pub, bodies[0], "Sign"); err != nil {
+		t.Errorf("POST IPN %s: %v", bodies[0], err)
+	}
+	// The attempts are listed by the sandbox API.
+	req, _ := http.NewRequest("GET", h.url+"/_guichet/v1/notifications?reference=retry", nil)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Notifications []struct {
+			Status   string
+			Attempts []struct {
+				StatusCode int `json:"status_code"`
+			}
+		}
+	}
+	json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if len(list.Notifications) != 1 || list.Notifications[0].Status != "delivered" || len(list.Notifications[0].Attempts) != 3 ||
+		list.Notifications[0].Attempts[0].StatusCode != 500 || list.Notifications[0].Attempts[2].StatusCode != 200 {
+		t.Errorf("notifications API: %+v", list)
+	}
+}
+
+func TestSystemThreeDSAndCancel(t *testing.T) {
+	h := newHosted(t)
+	m := newMerchant(t)
+	// Rang 43 asks enrolled cards for 3-D Secure.
+	card := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(systemFields(m, "43", "3ds", [2]string{"PBX_TYPEPAIEMENT", "CARTE"}, [2]string{"PBX_TYPECARTE", "VISA"})))
+	order := card.orderPath(t)
+	challenge := h.post(order+"/card", "card_type=VISA&number=4012001037141112&expiry=12%2F30&cvv=123")
+	if !strings.Contains(challenge.body, `autocomplete="one-time-code"`) {
+		t.Fatalf("no challenge:\n%s", challenge.body)
+	}
+	ticket := h.post(order+"/3ds", "otp=0000&outcome=fail")
+	back := ticket.returnLink(t, m.URL+"/refused?")
+	if !strings.Contains(back, "Erreur=00189") || strings.Contains(back, "Auto=") {
+		t.Errorf("failed authentication returned %s", back)
+	}
+
+	// A buyer who cancels goes back to PBX_ANNULE with 00001.
+	choice := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(systemFields(m, "32", "gave up")))
+	p := h.post(choice.orderPath(t)+"/cancel", "")
+	back = p.returnLink(t, m.URL+"/cancelled?")
+	if !strings.Contains(back, "Erreur=00001") {
+		t.Errorf("cancel returned %s", back)
+	}
+	if err := paybox.VerifyReturn(h.pub, back[strings.IndexByte(back, '?')+1:], "Sign"); err != nil {
+		t.Errorf("cancel return signature: %v", err)
+	}
+}

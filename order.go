@@ -1,0 +1,86 @@
+package guichet
+
+import "time"
+
+// OrderStatus is where a hosted payment stands.
+type OrderStatus string
+
+// The order states. An open order waits for its buyer; the others are
+// final, except pending, which waits for a provider's decision.
+const (
+	OrderOpen      OrderStatus = "open"
+	OrderPending   OrderStatus = "pending"
+	OrderPaid      OrderStatus = "paid"
+	OrderRefused   OrderStatus = "refused"
+	OrderCancelled OrderStatus = "cancelled"
+)
+
+// Order is what a merchant asked a hosted payment page for: an amount for a
+// reference, with where to send the buyer and the notifications back. The
+// request of the front is kept verbatim, so that every answer can echo it.
+type Order struct {
+	ID        string
+	ShopID    string
+	Protocol  string // the front that took it: "paybox-system", …
+	Reference string
+	Amount    Money
+	Status    OrderStatus
+	// Request is the merchant's request as the front received it
+	// (for Paybox System, the decoded form fields in order, as JSON).
+	Request []byte
+	// TransactionID is the payment attempt that settled the order.
+	TransactionID string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Job is work due at a time on its shop's clock: a notification to deliver,
+// a review outcome, a deferred capture. A TEST shop's clock may be advanced,
+// which makes its jobs due sooner in real time.
+type Job struct {
+	ID     string
+	ShopID string
+	Kind   string // "deliver", …
+	// Ref names what the job works on (a delivery, a transaction).
+	Ref   string
+	DueAt time.Time
+	Data  []byte
+}
+
+// DeliveryStatus tells whether a notification reached its merchant.
+type DeliveryStatus string
+
+// The delivery states.
+const (
+	DeliveryPending   DeliveryStatus = "pending"
+	DeliveryDelivered DeliveryStatus = "delivered"
+	DeliveryFailed    DeliveryStatus = "failed" // gave up after the last retry
+)
+
+// Delivery is one notification to a merchant, prepared by the front in the
+// protocol's format and signed when it was written, so that sending it is
+// only a matter of bytes.
+type Delivery struct {
+	ID            string
+	ShopID        string
+	EventID       string
+	TransactionID string
+	OrderRef      string // the merchant's reference, to find it again
+	Method        string // GET or POST
+	URL           string
+	ContentType   string
+	Body          []byte
+	Status        DeliveryStatus
+	Attempts      int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Attempt is one try at sending a delivery.
+type Attempt struct {
+	DeliveryID string
+	At         time.Time // on the shop's clock
+	StatusCode int       // 0 when no answer came
+	Error      string
+	Duration   time.Duration
+}
