@@ -258,16 +258,12 @@ func (d *Direct) parse(ctx context.Context, f Form, question int64, questionOK b
 // credentials: the back-office password in CLE, or an HMAC of the frame
 // made with the shop's secret key (the same key as Paybox System's).
 func (d *Direct) authenticate(ctx context.Context, f Form) (*guichet.Shop, string) {
-	site, rang := f.Value("SITE"), normRang(f.Value("RANG"))
-	if _, ok := parseDigits(site, 7); !ok || len(site) != 7 || rang == "" {
-		return nil, codeAccess
-	}
-	shop, err := d.svc.ShopByPaybox(ctx, site, rang)
+	shop, err := findShop(ctx, d.svc, f.Value("SITE"), f.Value("RANG"))
 	if err != nil {
-		if guichet.ErrorCode(err) != guichet.CodeNotFound {
-			d.log.Error("shop lookup", "err", err)
-			return nil, codePlatform
-		}
+		d.log.Error("shop lookup", "err", err)
+		return nil, codePlatform
+	}
+	if shop == nil {
 		return nil, codeAccess
 	}
 	acct := shop.Paybox

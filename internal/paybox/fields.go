@@ -1,12 +1,29 @@
 package paybox
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
 
 	"guichet"
+	"guichet/internal/core"
 )
+
+// findShop finds the shop of a Paybox SITE and RANG as sent. It returns
+// a nil shop and a nil error when the values name no shop (malformed or
+// unknown), and an error only when the store could not answer.
+func findShop(ctx context.Context, svc *core.Service, site, rang string) (*guichet.Shop, error) {
+	rang = normRang(rang)
+	if _, ok := parseDigits(site, 7); !ok || len(site) != 7 || rang == "" {
+		return nil, nil
+	}
+	shop, err := svc.ShopByPaybox(ctx, site, rang)
+	if guichet.ErrorCode(err) == guichet.CodeNotFound {
+		return nil, nil
+	}
+	return shop, err
+}
 
 // parseDigits reads up to max decimal digits, nothing else.
 func parseDigits(s string, max int) (int64, bool) {

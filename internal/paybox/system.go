@@ -157,10 +157,7 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 	}
 	ss := &session{shop: shop, order: o, req: req}
 	if o.Status != guichet.OrderOpen {
-		c := s.common(ss)
-		s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "info",
-			Title: text(c.Lang, "Paiement déjà traité", "Payment already processed"),
-			Text:  text(c.Lang, "Cette demande de paiement a déjà été traitée.", "This payment request was already processed.")})
+		s.alreadyProcessed(w, ss)
 		return
 	}
 	if req.PaymentType != "" {
@@ -168,6 +165,15 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.showChoice(w, ss)
+}
+
+// alreadyProcessed answers a form or a page step of an order that is no
+// longer open: reloaded after payment, or replayed.
+func (s *System) alreadyProcessed(w http.ResponseWriter, ss *session) {
+	c := s.common(ss)
+	s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "info",
+		Title: text(c.Lang, "Paiement déjà traité", "Payment already processed"),
+		Text:  text(c.Lang, "Cette demande de paiement a déjà été traitée.", "This payment request was already processed.")})
 }
 
 // orderID derives the order from the signed form: the same form posted
@@ -180,15 +186,11 @@ func orderID(shop *guichet.Shop, f Form) string {
 // authenticate finds the shop by PBX_SITE and PBX_RANG and checks the
 // form's HMAC with its key.
 func (s *System) authenticate(ctx context.Context, f Form) (*guichet.Shop, bool) {
-	site, rang := f.Value("PBX_SITE"), normRang(f.Value("PBX_RANG"))
-	if _, ok := parseDigits(site, 7); !ok || len(site) != 7 {
-		return nil, false
-	}
-	shop, err := s.svc.ShopByPaybox(ctx, site, rang)
+	shop, err := findShop(ctx, s.svc, f.Value("PBX_SITE"), f.Value("PBX_RANG"))
 	if err != nil {
-		if guichet.ErrorCode(err) != guichet.CodeNotFound {
-			s.log.Error("paybox system: shop lookup", "err", err)
-		}
+		s.log.Error("paybox system: shop lookup", "err", err)
+	}
+	if shop == nil {
 		return nil, false
 	}
 	if shop.Paybox.HMACKey == "" || !VerifyHMAC(f, shop.Paybox.HMACKey, "PBX_HASH", "PBX_HMAC") {
@@ -233,10 +235,7 @@ func (s *System) load(w http.ResponseWriter, r *http.Request) (*session, bool) {
 	}
 	ss := &session{shop: shop, order: o, req: req}
 	if o.Status != guichet.OrderOpen {
-		c := s.common(ss)
-		s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "info",
-			Title: text(c.Lang, "Paiement déjà traité", "Payment already processed"),
-			Text:  text(c.Lang, "Cette demande de paiement a déjà été traitée.", "This payment request was already processed.")})
+		s.alreadyProcessed(w, ss)
 		return nil, false
 	}
 	// The order's display time runs out as on the platform.
