@@ -1,0 +1,226 @@
+// Paybox System's hosted pages in a real headless browser, as a merchant's
+// buyer goes through them: the merchant's page, the choice of a card brand,
+// the card form (with a typing mistake first), 3-D Secure on rang 43, the
+// ticket page and the way back to the shop.
+//
+//   node e2e/paybox_system.mjs <merchantURL> [paid|3ds|cancel ...]
+//
+// <merchantURL> is the merchant server that cmd/guichet/browser_test.go
+// starts: /shop?rang=&ref= serves a signed Paybox form with a "Payer"
+// button, /back/{ok,refused,cancelled} echo their query string in
+// #result. Without scenario names every scenario runs.
+//
+// The browser is Debian's chromium (never a downloaded one). The script
+// prints one "RESULT {json}" line (each scenario's reference and the URL the
+// browser landed on), and exits 1 with the reason on the first failed check.
+// Screenshots go to $GUICHET_E2E_SCREENSHOTS, or to a new directory under
+// the system's temporary directory, and their paths are printed.
+
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.GUICHET_E2E_CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const TIMEOUT = 15_000; // per action or wait
+
+const [merchantArg, ...wanted] = process.argv.slice(2);
+if (!merchantArg) {
+  console.error('usage: node paybox_system.mjs <merchantURL> [paid|3ds|cancel ...]');
+  process.exit(2);
+}
+const merchant = merchantArg.replace(/\/+$/, '');
+
+let shotDir = process.env.GUICHET_E2E_SCREENSHOTS;
+if (shotDir) mkdirSync(shotDir, { recursive: true });
+else shotDir = mkdtempSync(join(tmpdir(), 'guichet-e2e-'));
+
+const runID = Date.now().toString(36);
+
+class CheckError extends Error {}
+
+function check(cond, message) {
+  if (!cond) throw new CheckError(message);
+}
+
+// expectVisible waits for a locator and fails with what was expected.
+async function expectVisible(locator, what) {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  } catch {
+    throw new CheckError(`expected ${what}`);
+  }
+}
+
+async function expectAttr(locator, name, want, what) {
+  const got = await locator.getAttribute(name);
+  check(got === want, `${what}: ${name}=${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+async function shot(page, name) {
+  const path = join(shotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  console.log(`screenshot ${name}: ${path}`);
+  return path;
+}
+
+// openShop opens the merchant's page and sends its form to the gateway.
+async function openShop(page, rang, ref) {
+  await page.goto(`${merchant}/shop?rang=${rang}&ref=${encodeURIComponent(ref)}`);
+  await page.getByRole('button', { name: 'Payer', exact: true }).click();
+  await page.waitForURL((u) => u.pathname !== '/shop');
+}
+
+// chooseBrand checks the choice page and clicks a brand's button.
+async function chooseBrand(page, brand, screenshot) {
+  await expectVisible(page.getByRole('heading', { level: 1, name: 'Choisissez votre moyen de paiement' }), 'the choice page');
+  await expectVisible(page.locator('.test-banner').getByText('***TEST***', { exact: true }), 'the ***TEST*** banner on the choice page');
+  check((await page.title()).startsWith('***TEST*** '), `choice page title ${JSON.stringify(await page.title())} lacks ***TEST***`);
+  const methods = page.locator('button[name="method"]');
+  const values = await methods.evaluateAll((bs) => bs.map((b) => b.value));
+  for (const v of ['CARTE:CB', 'CARTE:VISA', 'CARTE:EUROCARD_MASTERCARD']) {
+    check(values.includes(v), `choice page: no ${v} button among ${JSON.stringify(values)}`);
+  }
+  for (const name of ['CB', 'Visa', 'Mastercard']) {
+    await expectVisible(page.getByRole('button', { name, exact: true }), `a "${name}" button on the choice page`);
+  }
+  if (screenshot) await shot(page, screenshot);
+  await page.getByRole('button', { name: brand, exact: true }).click();
+  await expectVisible(page.getByRole('heading', { level: 1, name: 'Saisissez les informations de votre carte' }), `the card page after choosing ${brand}`);
+}
+
+// cardFields finds the card form's inputs by their labels and checks what
+// lets a browser or password manager fill them.
+async function cardFields(page) {
+  const f = {
+    number: page.getByLabel('Numéro de carte', { exact: true }),
+    expiry: page.getByLabel("Date d'expiration", { exact: true }),
+    cvv: page.getByLabel('Cryptogramme visuel', { exact: true }),
+  };
+  await expectVisible(f.number, 'a "Numéro de carte" input on the card page');
+  await expectAttr(f.number, 'autocomplete', 'cc-number', 'card number');
+  await expectAttr(f.expiry, 'autocomplete', 'cc-exp', 'expiry');
+  await expectAttr(f.cvv, 'autocomplete', 'cc-csc', 'CVV');
+  return f;
+}
+
+async function fillCard(page, f, number, expiry, cvv) {
+  await f.number.fill(number);
+  await f.expiry.fill(expiry);
+  await f.cvv.fill(cvv);
+  await page.getByRole('button', { name: /^Payer\b/ }).click();
+}
+
+// backToShop checks the ticket page and follows its "Retour boutique" link
+// to the merchant page of the outcome.
+async function backToShop(page, heading, path, code) {
+  await expectVisible(page.getByRole('heading', { level: 1, name: heading, exact: true }), `a ticket page saying "${heading}"`);
+  await page.getByRole('link', { name: 'Retour boutique', exact: true }).click();
+  try {
+    await page.waitForURL((u) => u.pathname === path, { timeout: TIMEOUT });
+  } catch {
+    throw new CheckError(`expected to land on ${path}, at ${page.url()}`);
+  }
+  const result = await page.locator('#result').textContent();
+  check(result.includes(`Erreur=${code}`), `${path}: #result ${JSON.stringify(result)} lacks Erreur=${code}`);
+  return page.url();
+}
+
+const scenarios = {
+  // Rang 32, no 3-D Secure: a mistyped number first, then a good card.
+  async paid(page) {
+    const ref = `e2e-paid-${runID}`;
+    await openShop(page, '32', ref);
+    await chooseBrand(page, 'CB', 'choice');
+    let f = await cardFields(page);
+    await shot(page, 'card');
+
+    await fillCard(page, f, '4012 0010 3714 1113', '12/30', '123');
+    f = await cardFields(page);
+    await expectVisible(page.locator('#number-error'), 'an error next to the card number after a Luhn-invalid number');
+    const err = (await page.locator('#number-error').textContent()).trim();
+    check(err === 'Numéro de carte invalide.', `number error ${JSON.stringify(err)}`);
+    await expectAttr(f.number, 'aria-invalid', 'true', 'card number after a Luhn-invalid number');
+    const describedBy = (await f.number.getAttribute('aria-describedby')) || '';
+    check(describedBy.split(/\s+/).includes('number-error'), `card number aria-describedby ${JSON.stringify(describedBy)} lacks number-error`);
+    await expectVisible(page.getByRole('alert').getByRole('link', { name: 'Numéro de carte invalide.' }), 'the error summary linking to the number');
+    check((await f.number.inputValue()) === '', 'the mistyped card number was written back into the page');
+    await shot(page, 'card-error');
+
+    await fillCard(page, f, '4012001037141112', '12/30', '123');
+    await expectVisible(page.getByText('Votre paiement a été accepté'), 'the accepted message');
+    const url = await backToShop(page, 'Paiement accepté', '/back/ok', '00000');
+    return { ref, url };
+  },
+
+  // Rang 43: the simulated 3-D Secure challenge, code 1234.
+  async '3ds'(page) {
+    const ref = `e2e-3ds-${runID}`;
+    await openShop(page, '43', ref);
+    await chooseBrand(page, 'Visa');
+    const f = await cardFields(page);
+    await fillCard(page, f, '4012001037141112', '12/30', '123');
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'Votre banque vous demande de confirmer ce paiement' }), 'the 3-D Secure challenge page');
+    const otp = page.getByLabel('Code de confirmation', { exact: true });
+    await expectVisible(otp, 'a "Code de confirmation" input');
+    await expectAttr(otp, 'autocomplete', 'one-time-code', 'challenge code');
+    await shot(page, 'challenge');
+    await otp.fill('1234');
+    await page.getByRole('button', { name: 'Valider', exact: true }).click();
+    const url = await backToShop(page, 'Paiement accepté', '/back/ok', '00000');
+    return { ref, url };
+  },
+
+  // Rang 32: the buyer gives up on the card page.
+  async cancel(page) {
+    const ref = `e2e-cancel-${runID}`;
+    await openShop(page, '32', ref);
+    await chooseBrand(page, 'CB');
+    await cardFields(page);
+    await page.getByRole('button', { name: 'Annuler le paiement', exact: true }).click();
+    const url = await backToShop(page, 'Paiement annulé', '/back/cancelled', '00001');
+    return { ref, url };
+  },
+};
+
+const names = wanted.length ? wanted : Object.keys(scenarios);
+for (const n of names) {
+  if (!scenarios[n]) {
+    console.error(`unknown scenario ${JSON.stringify(n)}; known: ${Object.keys(scenarios).join(', ')}`);
+    process.exit(2);
+  }
+}
+
+const t0 = Date.now();
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 });
+console.log(`chromium ${browser.version()} launched in ${Date.now() - t0} ms`);
+const results = {};
+let failed = false;
+try {
+  for (const n of names) {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    page.setDefaultNavigationTimeout(TIMEOUT);
+    const s0 = Date.now();
+    try {
+      results[n] = await scenarios[n](page);
+      console.log(`ok   ${n} (${Date.now() - s0} ms) -> ${results[n].url}`);
+    } catch (e) {
+      failed = true;
+      console.error(`FAIL ${n} (${Date.now() - s0} ms): ${e instanceof CheckError ? e.message : e.stack || e}`);
+      console.error(`     at ${page.url()}`);
+      await shot(page, `failed-${n}`).catch(() => {});
+      break;
+    } finally {
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
+console.log('RESULT ' + JSON.stringify(results));
+console.log(`total ${Date.now() - t0} ms`);
+process.exit(failed ? 1 : 0);
