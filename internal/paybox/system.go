@@ -61,6 +61,7 @@ func (s *System) register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /paybox/order/{id}/choose", s.choose)
 	mux.HandleFunc("POST /paybox/order/{id}/card", s.card)
 	mux.HandleFunc("POST /paybox/order/{id}/3ds", s.challenge)
+	mux.HandleFunc("POST /paybox/order/{id}/kwixo", s.kwixo)
 	mux.HandleFunc("POST /paybox/order/{id}/cancel", s.cancel)
 	mux.HandleFunc("GET /pubkey.pem", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/x-pem-file")
@@ -73,6 +74,9 @@ type session struct {
 	shop  *guichet.Shop
 	order *guichet.Order
 	req   *SystemRequest
+	// kwixoOption is the KWIXO option paid with, for the return
+	// variables of a KWIXO payment.
+	kwixoOption string
 }
 
 func (s *System) common(ss *session) checkout.Common {
@@ -145,6 +149,14 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 		}
 		s.refuse(w, accessRefused)
 		return
+	}
+	if req.PaymentType == "KWIXO" {
+		// A KWIXO order without the data its scoring needs is refused
+		// before anything is recorded.
+		if pe := validateKwixo(f); pe != nil {
+			s.refuse(w, "Paramètre invalide "+pe.Param+" : "+pe.Message)
+			return
+		}
 	}
 	pairs, _ := json.Marshal(f)
 	o, err := s.svc.OpenOrder(r.Context(), shop, &guichet.Order{

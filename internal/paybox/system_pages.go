@@ -28,16 +28,18 @@ func (s *System) action(ss *session, step string) string {
 
 func (s *System) showChoice(w http.ResponseWriter, ss *session) {
 	s.pages.Choice(w, checkout.ChoiceData{Common: s.common(ss), Action: s.action(ss, "choose"),
-		Methods: cardMethods, CancelAction: s.action(ss, "cancel")})
+		Methods: methods(ss.shop), CancelAction: s.action(ss, "cancel")})
 }
 
 // showMethod shows the page of the chosen means of payment.
 func (s *System) showMethod(w http.ResponseWriter, ss *session, paymentType, cardType string, errs map[string]string) {
-	switch paymentType {
-	case "CARTE":
+	switch {
+	case paymentType == "CARTE":
 		s.pages.Card(w, checkout.CardData{Common: s.common(ss), Action: s.action(ss, "card"),
 			Hidden: map[string]string{"card_type": cardType}, CardType: cardType, Errors: errs,
 			CancelAction: s.action(ss, "cancel")})
+	case paymentType == "KWIXO" && ss.shop.IsTest():
+		s.showKwixo(w, ss, cardType, nil)
 	default:
 		c := s.common(ss)
 		s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "error",
@@ -54,7 +56,7 @@ func (s *System) choose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	typ, card, _ := strings.Cut(r.PostForm.Get("method"), ":")
-	for _, m := range cardMethods {
+	for _, m := range methods(ss.shop) {
 		if m.PaymentType == typ && m.CardType == card {
 			s.showMethod(w, ss, typ, card, nil)
 			return

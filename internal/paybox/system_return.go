@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"guichet"
+	"guichet/internal/core"
 )
 
 // values are the PBX_RETOUR letters of an outcome. t is nil when no
@@ -36,6 +37,12 @@ func (s *System) values(ss *session, t *guichet.Transaction, code string, tok *g
 	}
 	if t.Method != "" {
 		v['P'] = t.Method
+	}
+	if t.Method == "KWIXO" {
+		// No card: C is the KWIXO option, and the card's letters are
+		// left out.
+		v['C'] = ss.kwixoOption
+		return v
 	}
 	v['C'] = orUnknown(brandTypes[t.Card.Brand])
 	v['D'] = pad2(t.Card.ExpYear%100) + pad2(t.Card.ExpMonth)
@@ -79,8 +86,25 @@ func (s *System) returnURL(ss *session, target string, t *guichet.Transaction, t
 // notifier prepares the IPN of a payment attempt on a Paybox System order:
 // the PBX_RETOUR variables, signed, to PBX_REPONDRE_A by GET or, with
 // PBX_RUF1=POST, in a form body. Only the return variables are signed.
+//
+// A KWIXO payment is pending when recorded, so its first IPN says
+// E=99999 (spec §2.8.2); each later state of its review is another IPN
+// whose E is the state code (guide §3.2) and S, as in every IPN, the
+// number of the operation the state is about.
 func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error) {
-	if e.Type != "transaction.authorized" && e.Type != "transaction.refused" {
+	var code, option string
+	switch {
+	case t.Method == "KWIXO" && e.Type == "transaction.authorized":
+		code, option = "99999", kwixoOptionOf(e)
+	case t.Method == "KWIXO" && e.Type == "transaction.review":
+		var d core.ReviewEvent
+		if err := json.Unmarshal(e.Data, &d); err != nil {
+			return nil, err
+		}
+		code, option = kwixoCode(d.Review), d.Option
+	case e.Type == "transaction.authorized" || e.Type == "transaction.refused":
+		code = codeOf0(t)
+	default:
 		return nil, nil
 	}
 	var f Form
@@ -97,10 +121,10 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 			return nil, err
 		}
 	}
-	ss := &session{order: o, req: req, shop: &guichet.Shop{ID: o.ShopID}}
+	ss := &session{order: o, req: req, shop: &guichet.Shop{ID: o.ShopID}, kwixoOption: option}
 	// Only the return variables are signed, not the query the URL may
 	// already have.
-	ret, err := BuildReturn(req.Retour, s.values(ss, t, codeOf0(t), tok, e.At), "", s.signer.Sign)
+	ret, err := BuildReturn(req.Retour, s.values(ss, t, code, tok, e.At), "", s.signer.Sign)
 	if err != nil {
 		return nil, err
 	}

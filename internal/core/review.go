@@ -1,0 +1,224 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"guichet"
+)
+
+// jobReview moves a KWIXO payment's review to its next state.
+const jobReview = "review"
+
+// ReviewStep is one state of a review: the KWIXO state Code (integration
+// guide §9.2.1), reached After the previous step.
+type ReviewStep struct {
+	After time.Duration `json:"after"`
+	Code  string        `json:"code"`
+}
+
+// reviewJob is what a review job carries: the option paid with, which
+// every notification of the review repeats, and the states still to come.
+type reviewJob struct {
+	Option string       `json:"option"`
+	Steps  []ReviewStep `json:"steps"`
+}
+
+// ReviewEvent is the data of the events of a KWIXO payment
+// ("transaction.authorized" when it is recorded, then one
+// "transaction.review" per state change): fronts build their
+// notifications from it.
+type ReviewEvent struct {
+	Transaction string `json:"transaction"`
+	Number      int64  `json:"number"`
+	Operation   int64  `json:"operation"`
+	Status      string `json:"status"`
+	Reference   string `json:"reference"`
+	Method      string `json:"method"`
+	Option      string `json:"option"`
+	Review      string `json:"review"`
+}
+
+// The KWIXO states, by what they allow (guide §9.2.1): a capture once the
+// scoring is known or the merchant financed; nothing after a failure; the
+// others are waits, during which a capture must be retried later (PPPS
+// code 104, "Retry Later").
+var (
+	reviewCapturable = map[string]bool{"300": true, "301": true, "302": true, "303": true, "501": true}
+	reviewFailed     = map[string]bool{"400": true, "401": true, "503": true}
+)
+
+// ReviewPending reports whether a transaction waits for the outcome of its
+// review, and may not be captured yet.
+func ReviewPending(t *guichet.Transaction) bool {
+	return t.Review != "" && !reviewCapturable[t.Review] && !reviewFailed[t.Review]
+}
+
+// checkReview refuses to capture a transaction under review.
+func checkReview(t *guichet.Transaction) error {
+	if !ReviewPending(t) {
+		return nil
+	}
+	return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+		Message: fmt.Sprintf("the KWIXO review is under way (state %s): retry later", t.Review)}
+}
+
+// KwixoRequest pays an open order with KWIXO. Path is the review the
+// payment goes through, computed by the scoring (the simulator's, for now):
+// its first step is the state the payment starts in, and must come at once.
+type KwixoRequest struct {
+	Shop    *guichet.Shop
+	OrderID string
+	Option  string // STANDARD, 1XRNP or CREDIT
+	Path    []ReviewStep
+}
+
+// PayOrderKwixo records a KWIXO payment of an open order: an authorization
+// only, with no card and no acquirer call, that is always pending first.
+// The order becomes pending, the front's notifier is called for the
+// authorization, and the review's next state is scheduled on the shop's
+// clock.
+func (s *Service) PayOrderKwixo(ctx context.Context, r KwixoRequest) (*guichet.Order, *guichet.Transaction, error) {
+	if len(r.Path) == 0 || r.Path[0].After != 0 {
+		return nil, nil, guichet.Errorf(guichet.CodeInvalid, "a review path starts with the state the payment is in")
+	}
+	now := s.Now(r.Shop)
+	var o *guichet.Order
+	var t *guichet.Transaction
+	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
+		if o, err = tx.Order(r.OrderID); err != nil {
+			return err
+		}
+		if o.ShopID != r.Shop.ID {
+			return guichet.Errorf(guichet.CodeNotFound, "no order %s", r.OrderID)
+		}
+		if o.Status != guichet.OrderOpen {
+			return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+				Message: fmt.Sprintf("order %s is %s", o.ID, o.Status)}
+		}
+		if err := checkCurrency(o.Amount); err != nil {
+			return err
+		}
+		if err := checkMoney(nil, o.Amount); err != nil {
+			return err
+		}
+		t = &guichet.Transaction{
+			ID: s.NewID("tx_"), ShopID: r.Shop.ID, Reference: o.Reference, OrderID: o.ID,
+			Currency: o.Amount.Currency, Amount: o.Amount.Amount, Status: guichet.StatusAuthorized,
+			Method: "KWIXO", Review: r.Path[0].Code, CreatedAt: now, UpdatedAt: now,
+		}
+		op := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: guichet.OpAuthorize,
+			Amount: t.Amount, Approved: true, CreatedAt: now}
+		if t.Number, err = tx.NextNumber(); err != nil {
+			return err
+		}
+		if op.Number, err = tx.NextNumber(); err != nil {
+			return err
+		}
+		t.Operations = []guichet.Operation{op}
+		o.Status, o.TransactionID, o.UpdatedAt = guichet.OrderPending, t.ID, now
+		if err := tx.PutOrder(o); err != nil {
+			return err
+		}
+		if err := tx.PutTransaction(t); err != nil {
+			return err
+		}
+		if err := s.scheduleReview(tx, t, reviewJob{Option: r.Option, Steps: r.Path[1:]}, now, ""); err != nil {
+			return err
+		}
+		e := s.reviewEvent(t, r.Option, "transaction.authorized", now)
+		if err := tx.Emit(e); err != nil {
+			return err
+		}
+		return s.notify(tx, t, []guichet.Event{e})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, t, nil
+}
+
+// scheduleReview writes the job that moves the review to its next state,
+// due that step's delay after from; with no step left, it deletes the job
+// id, if any.
+func (s *Service) scheduleReview(tx guichet.Tx, t *guichet.Transaction, rj reviewJob, from time.Time, id string) error {
+	if len(rj.Steps) == 0 {
+		if id == "" {
+			return nil
+		}
+		return tx.DeleteJob(id)
+	}
+	data, err := json.Marshal(rj)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		id = s.NewID("job_")
+	}
+	return tx.PutJob(&guichet.Job{ID: id, ShopID: t.ShopID, Kind: jobReview, Ref: t.ID,
+		DueAt: from.Add(rj.Steps[0].After), Data: data})
+}
+
+func (s *Service) reviewEvent(t *guichet.Transaction, option, typ string, at time.Time) guichet.Event {
+	data, _ := json.Marshal(ReviewEvent{Transaction: t.ID, Number: t.Number, Operation: t.First().Number,
+		Status: string(t.Status), Reference: t.Reference, Method: t.Method, Option: option, Review: t.Review})
+	return guichet.Event{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID, Type: typ, At: at, Data: data}
+}
+
+// review runs a review job: the transaction reaches the job's first state,
+// which is announced by a "transaction.review" event, and the next state
+// is scheduled. The change is dated when it fell due, not when the worker
+// got to it, so that a clock advanced by hours replays every state, and
+// its notifications, in order and at their own times.
+func (s *Service) review(ctx context.Context, j *guichet.Job) error {
+	var rj reviewJob
+	if err := json.Unmarshal(j.Data, &rj); err != nil || len(rj.Steps) == 0 {
+		s.log.Error("unreadable review job; dropped", "job", j.ID, "err", err)
+		return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.DeleteJob(j.ID) })
+	}
+	at := j.DueAt
+	return s.store.Update(ctx, func(tx guichet.Tx) error {
+		t, err := tx.Transaction(j.Ref)
+		if err != nil {
+			return err
+		}
+		if t.Status.Final() || !ReviewPending(t) {
+			// The merchant cancelled the payment meanwhile, or the review
+			// is over: nothing is left to announce.
+			return tx.DeleteJob(j.ID)
+		}
+		step := rj.Steps[0]
+		t.Review, t.UpdatedAt = step.Code, at
+		var orderStatus guichet.OrderStatus
+		switch {
+		case reviewFailed[step.Code]:
+			t.Status, orderStatus = guichet.StatusRefused, guichet.OrderRefused
+		case reviewCapturable[step.Code]:
+			orderStatus = guichet.OrderPaid
+		}
+		if orderStatus != "" && t.OrderID != "" {
+			o, err := tx.Order(t.OrderID)
+			if err != nil {
+				return err
+			}
+			o.Status, o.UpdatedAt = orderStatus, at
+			if err := tx.PutOrder(o); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutTransaction(t); err != nil {
+			return err
+		}
+		rj.Steps = rj.Steps[1:]
+		if err := s.scheduleReview(tx, t, rj, at, j.ID); err != nil {
+			return err
+		}
+		e := s.reviewEvent(t, rj.Option, "transaction.review", at)
+		if err := tx.Emit(e); err != nil {
+			return err
+		}
+		return s.notify(tx, t, []guichet.Event{e})
+	})
+}

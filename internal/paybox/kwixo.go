@@ -1,0 +1,124 @@
+package paybox
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	"guichet"
+	"guichet/internal/checkout"
+	"guichet/internal/core"
+	"guichet/internal/sim"
+)
+
+// kwixoMethods are the KWIXO options. A shop's subscription to KWIXO is
+// not recorded yet, and its review is the simulator's: TEST shops offer
+// every option, on the choice page or forced by the merchant, and
+// PRODUCTION shops none.
+var kwixoMethods = []checkout.Method{
+	{PaymentType: "KWIXO", CardType: "STANDARD", Label: kwixoLabels["STANDARD"]},
+	{PaymentType: "KWIXO", CardType: "1XRNP", Label: kwixoLabels["1XRNP"]},
+	{PaymentType: "KWIXO", CardType: "CREDIT", Label: kwixoLabels["CREDIT"]},
+}
+
+var kwixoLabels = map[string]string{"STANDARD": "Kwixo comptant", "1XRNP": "Kwixo 1x à réception", "CREDIT": "Kwixo crédit"}
+
+// methods are the means of payment the choice page of a shop offers.
+func methods(shop *guichet.Shop) []checkout.Method {
+	if !shop.IsTest() {
+		return cardMethods
+	}
+	return append(slices.Clip(cardMethods), kwixoMethods...)
+}
+
+// kwixoPageOption is the option as the checkout page names it.
+func kwixoPageOption(option string) string {
+	if option == "1XRNP" {
+		return "1XRECEPTION"
+	}
+	return option
+}
+
+// showKwixo checks the order analysis data KWIXO needs, and shows the
+// KWIXO login when they are right, the platform's error page otherwise.
+func (s *System) showKwixo(w http.ResponseWriter, ss *session, option string, errs map[string]string) {
+	if pe := validateKwixo(ss.req.Form); pe != nil {
+		s.refuse(w, "Paramètre invalide "+pe.Param+" : "+pe.Message)
+		return
+	}
+	s.pages.Kwixo(w, checkout.KwixoData{Common: s.common(ss), Action: s.action(ss, "kwixo"),
+		Hidden: map[string]string{"option": option}, Option: kwixoPageOption(option), Errors: errs,
+		CancelAction: s.action(ss, "cancel")})
+}
+
+// kwixo takes the simulated KWIXO login: any e-mail address and a
+// password log in. The payment is then recorded, pending FIA-NET's
+// review, and the buyer sent back to PBX_ATTENTE with E=99999.
+func (s *System) kwixo(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.load(w, r)
+	if !ok {
+		return
+	}
+	option := r.PostForm.Get("option")
+	forced := ss.req.PaymentType != ""
+	if !kwixoOffered(ss.shop, option) || forced && (ss.req.PaymentType != "KWIXO" || option != ss.req.CardType) {
+		// Not an option the shop offers, or not the means the merchant
+		// forced: the buyer starts again from the page that fits.
+		if forced {
+			s.showMethod(w, ss, ss.req.PaymentType, ss.req.CardType, nil)
+		} else {
+			s.showChoice(w, ss)
+		}
+		return
+	}
+	if pe := validateKwixo(ss.req.Form); pe != nil {
+		s.refuse(w, "Paramètre invalide "+pe.Param+" : "+pe.Message)
+		return
+	}
+	lang := s.common(ss).Lang
+	email := strings.TrimSpace(r.PostForm.Get("kwixo_email"))
+	errs := map[string]string{}
+	if !strings.Contains(email, "@") {
+		errs["kwixo_email"] = text(lang, "Saisissez l'adresse e-mail de votre compte Kwixo.", "Enter the e-mail address of your Kwixo account.")
+	}
+	if r.PostForm.Get("kwixo_password") == "" {
+		errs["kwixo_password"] = text(lang, "Saisissez votre mot de passe.", "Enter your password.")
+	}
+	if len(errs) > 0 {
+		s.showKwixo(w, ss, option, errs)
+		return
+	}
+	var path []core.ReviewStep
+	for _, st := range sim.Scoring(ss.req.Amount, email, option, kwixoProductTypes(ss.req.Form)) {
+		path = append(path, core.ReviewStep{After: st.After, Code: st.Code})
+	}
+	o, t, err := s.svc.PayOrderKwixo(r.Context(), core.KwixoRequest{Shop: ss.shop, OrderID: ss.order.ID, Option: option, Path: path})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	ss.order, ss.kwixoOption = o, option
+	s.finish(w, ss, t, nil, "99999")
+}
+
+// kwixoOffered tells whether the choice page of a shop offers a KWIXO
+// option.
+func kwixoOffered(shop *guichet.Shop, option string) bool {
+	return slices.Contains(methods(shop), checkout.Method{PaymentType: "KWIXO", CardType: option, Label: kwixoLabels[option]})
+}
+
+// kwixoCode is the E variable of a KWIXO state (guide §3.2): the state
+// code on the five digits of the other response codes, as official
+// modules expect it (00301 SCORING_OK).
+func kwixoCode(review string) string {
+	return strings.Repeat("0", max(0, 5-len(review))) + review
+}
+
+// kwixoOptionOf reads the KWIXO option from the data of a KWIXO payment's
+// event.
+func kwixoOptionOf(e guichet.Event) string {
+	var d core.ReviewEvent
+	json.Unmarshal(e.Data, &d)
+	return d.Option
+}

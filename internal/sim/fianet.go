@@ -1,0 +1,78 @@
+package sim
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Step is one state of a simulated FIA-NET review of a KWIXO payment: the
+// KWIXO state Code (integration guide §9.2.1), reached After the previous
+// step. The first step of a path has After 0: it is the state the payment
+// is in when the buyer leaves the KWIXO page.
+type Step struct {
+	After time.Duration
+	Code  string
+}
+
+// The KWIXO payment states the simulator uses, named as in the guide.
+const (
+	KwixoCreditUnderReview    = "200" // CREDIT_UNDER_REVIEW
+	KwixoPaymentOK            = "201" // PAYMENT_OK
+	KwixoControlExpertReject  = "300" // CONTROL_EXPERT_REJECT
+	KwixoScoringOK            = "301" // SCORING_OK
+	KwixoScoringKO            = "302" // SCORING_KO
+	KwixoAbortTimeout         = "400" // ABORT_TIMEOUT
+	KwixoPaymentLightKO       = "401" // PAYMENT_LIGHT_KO
+	KwixoAskFinancingMerchant = "500" // ASK_FINANCING_BY_MERCHANT
+	KwixoConfirmFinancing     = "501" // CONFIRM_FINANCING
+	KwixoConfirmFinancingFail = "503" // CONFIRM_FINANCING_FAIL
+)
+
+// The test values of the table in Scoring's comment.
+const (
+	kwixoAuctionsProductType    = 6 // FIA-NET's product family for auctions
+	kwixoFraudEmailPrefix       = "fraud@"
+	kwixoRefusedAmountSuffix    = 66
+	kwixoLongReviewAmountSuffix = 77
+)
+
+// Scoring returns the path of states a KWIXO payment goes through, from
+// its amount (in minor units), the buyer's KWIXO e-mail address, the
+// KWIXO option (STANDARD, 1XRNP or CREDIT) and the FIA-NET product types
+// of its cart. The path is a pure function of these, so that a merchant's
+// tests see the same outcome every time. The first rule that matches wins:
+//
+//	amount ending in 66, CREDIT   200, +30 min 500, +1 h 503 CONFIRM_FINANCING_FAIL
+//	amount ending in 66           201, +5 min 401 PAYMENT_LIGHT_KO
+//	e-mail starting "fraud@"      200 or 201, +10 min 302 SCORING_KO
+//	an auctions product (type 6)  200 or 201, +2 h 300 CONTROL_EXPERT_REJECT
+//	CREDIT                        200, +30 min 500, +1 h 501 CONFIRM_FINANCING
+//	amount ending in 77           201, +24 h 301 SCORING_OK
+//	anything else                 201, +10 min 301 SCORING_OK
+//
+// A credit starts in 200 CREDIT_UNDER_REVIEW, any other option in 201
+// PAYMENT_OK: the buyer's payment is taken and awaits FIA-NET's control.
+func Scoring(amount int64, email string, option string, productTypes []int) []Step {
+	credit := option == "CREDIT"
+	first := Step{Code: KwixoPaymentOK}
+	if credit {
+		first.Code = KwixoCreditUnderReview
+	}
+	then := func(steps ...Step) []Step { return append([]Step{first}, steps...) }
+	switch {
+	case amount%100 == kwixoRefusedAmountSuffix && credit:
+		return then(Step{30 * time.Minute, KwixoAskFinancingMerchant}, Step{time.Hour, KwixoConfirmFinancingFail})
+	case amount%100 == kwixoRefusedAmountSuffix:
+		return then(Step{5 * time.Minute, KwixoPaymentLightKO})
+	case strings.HasPrefix(strings.ToLower(email), kwixoFraudEmailPrefix):
+		return then(Step{10 * time.Minute, KwixoScoringKO})
+	case slices.Contains(productTypes, kwixoAuctionsProductType):
+		return then(Step{2 * time.Hour, KwixoControlExpertReject})
+	case credit:
+		return then(Step{30 * time.Minute, KwixoAskFinancingMerchant}, Step{time.Hour, KwixoConfirmFinancing})
+	case amount%100 == kwixoLongReviewAmountSuffix:
+		return then(Step{24 * time.Hour, KwixoScoringOK})
+	}
+	return then(Step{10 * time.Minute, KwixoScoringOK})
+}
