@@ -44,7 +44,12 @@ func (s *System) values(ss *session, t *guichet.Transaction, code string, tok *g
 		v['C'] = ss.kwixoOption
 		return v
 	}
+	// C is the card type the merchant forced, else the brand of the
+	// card number.
 	v['C'] = orUnknown(brandTypes[t.Card.Brand])
+	if ss.req.PaymentType == "CARTE" && ss.req.CardType != "" {
+		v['C'] = ss.req.CardType
+	}
 	v['D'] = pad2(t.Card.ExpYear%100) + pad2(t.Card.ExpMonth)
 	if m := t.Card.Masked; len(m) >= 10 {
 		v['N'], v['J'] = m[:6], m[len(m)-2:]

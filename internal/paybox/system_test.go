@@ -332,15 +332,16 @@ func TestSystemThreeDSAndCancel(t *testing.T) {
 	h := newHosted(t)
 	m := newMerchant(t)
 	// Rang 43 asks enrolled cards for 3-D Secure.
-	card := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(systemFields(m, "43", "3ds", [2]string{"PBX_TYPEPAIEMENT", "CARTE"}, [2]string{"PBX_TYPECARTE", "VISA"})))
+	card := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(systemFields(m, "43", "3ds", [2]string{"PBX_TYPEPAIEMENT", "CARTE"}, [2]string{"PBX_TYPECARTE", "CB"})))
 	order := card.orderPath(t)
-	challenge := h.post(order+"/card", "card_type=VISA&number=4012001037141112&expiry=12%2F30&cvv=123")
+	challenge := h.post(order+"/card", "card_type=CB&number=4012001037141112&expiry=12%2F30&cvv=123")
 	if !strings.Contains(challenge.body, `autocomplete="one-time-code"`) {
 		t.Fatalf("no challenge:\n%s", challenge.body)
 	}
 	ticket := h.post(order+"/3ds", "otp=0000&outcome=fail")
 	back := ticket.returnLink(t, m.URL+"/refused?")
-	if !strings.Contains(back, "Erreur=00189") || strings.Contains(back, "Auto=") {
+	// The forced card type is returned in C, though the number is a Visa.
+	if !strings.Contains(back, "Erreur=00189") || strings.Contains(back, "Auto=") || !strings.Contains(back, "Carte=CB") {
 		t.Errorf("failed authentication returned %s", back)
 	}
 
