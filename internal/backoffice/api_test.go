@@ -1,0 +1,133 @@
+package backoffice_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"guichet"
+	"guichet/internal/backoffice"
+	"guichet/internal/core"
+	"guichet/internal/sim"
+	"guichet/internal/store/sqlite"
+	"guichet/internal/vault"
+)
+
+type clock struct{}
+
+func (clock) Now() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
+
+const token = "0123456789abcdef0123"
+
+func newAPI(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	v, _ := vault.New(bytes.Repeat([]byte{3}, 32))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := core.New(store, sim.New(clock{}.Now), v, clock{}, log)
+	for _, s := range []guichet.Shop{{ID: "test", Name: "t", Mode: guichet.ModeTest}, {ID: "prod", Name: "p", Mode: guichet.ModeProduction}} {
+		if err := svc.PutShop(ctx, &s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mux := http.NewServeMux()
+	backoffice.Register(mux, svc, log, token)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func call(t *testing.T, method, url, auth, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if auth != "" {
+		req.Header.Set("Authorization", "Bearer "+auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+func TestAPI(t *testing.T) {
+	base := newAPI(t)
+	tests := []struct {
+		name, method, path, auth, body string
+		status                         int
+		code                           string
+	}{
+		{"no token", "GET", "/_guichet/v1/transactions", "", "", 401, "unauthorized"},
+		{"wrong token", "GET", "/_guichet/v1/transactions", "nope-nope-nope-nope", "", 401, "unauthorized"},
+		{"list", "GET", "/_guichet/v1/transactions?shop=test", token, "", 200, ""},
+		{"bad limit", "GET", "/_guichet/v1/exchanges?limit=0", token, "", 400, "invalid"},
+		{"not json", "POST", "/_guichet/v1/clock/advance", token, "seconds=5", 400, "invalid"},
+		{"negative", "POST", "/_guichet/v1/clock/advance", token, `{"seconds":-1}`, 400, "invalid"},
+		{"unknown field", "POST", "/_guichet/v1/clock/advance", token, `{"seconds":1,"shops":"x"}`, 400, "invalid"},
+		{"production clock", "POST", "/_guichet/v1/clock/advance", token, `{"seconds":1,"shop":"prod"}`, 409, "conflict"},
+		{"unknown shop", "POST", "/_guichet/v1/clock/advance", token, `{"seconds":1,"shop":"nobody"}`, 404, "not_found"},
+		{"unknown notification", "POST", "/_guichet/v1/notifications/dlv_x/resend", token, "", 404, "not_found"},
+	}
+	for _, tt := range tests {
+		status, out := call(t, tt.method, base+tt.path, tt.auth, tt.body)
+		if status != tt.status {
+			t.Errorf("%s: status %d, want %d (%v)", tt.name, status, tt.status, out)
+		}
+		if tt.code != "" {
+			if e, _ := out["error"].(map[string]any); e["code"] != tt.code {
+				t.Errorf("%s: body %v, want code %s", tt.name, out, tt.code)
+			}
+		}
+	}
+	// Without "shop", every TEST shop moves, and only them.
+	status, out := call(t, "POST", base+"/_guichet/v1/clock/advance", token, `{"seconds":3600}`)
+	shops, _ := out["shops"].([]any)
+	if status != 200 || len(shops) != 1 {
+		t.Fatalf("advance all: %d %v", status, out)
+	}
+	if s := shops[0].(map[string]any); s["shop"] != "test" || s["offset_seconds"] != float64(3600) || s["now"] != "2026-11-23T11:00:00Z" {
+		t.Errorf("advance all: %v", s)
+	}
+}
+
+func TestLoadOrCreateToken(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	a, err := backoffice.LoadOrCreateToken(getenv, dir)
+	if err != nil || len(a) < 32 {
+		t.Fatalf("token %q, %v", a, err)
+	}
+	info, err := os.Stat(filepath.Join(dir, backoffice.TokenFile))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("token file: %v %v", info, err)
+	}
+	if b, _ := backoffice.LoadOrCreateToken(getenv, dir); b != a {
+		t.Errorf("second start gave another token")
+	}
+	env["GUICHET_ADMIN_TOKEN"] = "from-the-environment"
+	if c, _ := backoffice.LoadOrCreateToken(getenv, dir); c != "from-the-environment" {
+		t.Errorf("environment token not used: %q", c)
+	}
+	env["GUICHET_ADMIN_TOKEN"] = "short"
+	if _, err := backoffice.LoadOrCreateToken(getenv, dir); err == nil {
+		t.Error("a short token was accepted")
+	}
+}
