@@ -96,7 +96,7 @@ func (d *Direct) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var shop *guichet.Shop
 	if err == nil {
-		shop = d.serve(r.Context(), f, a)
+		shop = d.safeServe(r.Context(), f, a)
 	}
 	text := a.String()
 	w.Header().Set("Content-Type", "text/html; charset=ISO-8859-1")
@@ -110,6 +110,19 @@ func (d *Direct) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := d.svc.Store().RecordExchange(context.WithoutCancel(r.Context()), e); err != nil {
 		d.log.Warn("exchange not recorded", "err", err)
 	}
+}
+
+// safeServe is serve that turns a panic into the platform's own error
+// code, so that even a bug answers the client in its protocol. Nothing is
+// half written: every change is one unit of work in the store.
+func (d *Direct) safeServe(ctx context.Context, f Form, a *answer) (shop *guichet.Shop) {
+	defer func() {
+		if p := recover(); p != nil {
+			d.log.Error("paybox direct: panic", "panic", p)
+			*a = answer{site: a.site, rang: a.rang, question: a.question, refAbonne: a.refAbonne, code: codePlatform}
+		}
+	}()
+	return d.serve(ctx, f, a)
 }
 
 // serve fills the answer for a parsed form and returns the shop it named,

@@ -45,6 +45,13 @@ type gateway struct {
 
 func newGateway(t *testing.T) *gateway {
 	t.Helper()
+	return newGatewayWith(t, nil)
+}
+
+// newGatewayWith builds the gateway over the given acquirer, or the
+// simulator when acq is nil.
+func newGatewayWith(t *testing.T, acq guichet.Acquirer) *gateway {
+	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "guichet.db"))
 	if err != nil {
@@ -57,7 +64,10 @@ func newGateway(t *testing.T) *gateway {
 	}
 	clock := fixedClock{testNow}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := core.New(store, sim.New(clock.Now), v, clock, log)
+	if acq == nil {
+		acq = sim.New(clock.Now)
+	}
+	svc := core.New(store, acq, v, clock, log)
 	err = store.Update(ctx, func(tx guichet.Tx) error {
 		for _, s := range []guichet.Shop{
 			{ID: "shop-32", Name: "test 32", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "32", Key: "1999888I", HMACKey: hmacKey}},

@@ -1,6 +1,10 @@
 package paybox_test
 
 import (
+	"context"
+	"errors"
+
+	"guichet"
 	"guichet/internal/paybox"
 	"strings"
 	"testing"
@@ -208,4 +212,35 @@ func TestDirectHMAC(t *testing.T) {
 
 func signFor(s string) (string, bool) {
 	return paybox.Sign(hmacKey, "SHA512", s)
+}
+
+// brokenAcquirer fails the way a connector might: by panicking, or by not
+// answering.
+type brokenAcquirer struct{ panics bool }
+
+func (b brokenAcquirer) Process(context.Context, guichet.AcquirerRequest) (guichet.AcquirerResult, error) {
+	if b.panics {
+		panic("connector bug")
+	}
+	return guichet.AcquirerResult{}, errors.New("connection refused")
+}
+
+// TestDirectAcquirerFailures: an acquirer that is down answers 00001 (the
+// code clients retry on the backup host), a bug answers 00003; neither
+// leaves anything in the store.
+func TestDirectAcquirerFailures(t *testing.T) {
+	for _, tt := range []struct {
+		acq  brokenAcquirer
+		code string
+	}{{brokenAcquirer{}, "00001"}, {brokenAcquirer{panics: true}, "00003"}} {
+		g := newGatewayWith(t, tt.acq)
+		before := g.state()
+		a := g.must(tt.code, join(g.base("00003"), money("1000"), fields{{"REFERENCE", "r"}}, card("1111222233334444")))
+		if a.get("NUMQUESTION") == "0000000000" || a.get("SITE") != "1999888" {
+			t.Errorf("answer lost the echoed fields: %s", a.raw)
+		}
+		if g.state() != before {
+			t.Errorf("%s: the store changed", tt.code)
+		}
+	}
 }
