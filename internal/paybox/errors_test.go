@@ -3,11 +3,11 @@ package paybox_test
 import (
 	"context"
 	"errors"
+	"strings"
+	"testing"
 
 	"guichet"
 	"guichet/internal/paybox"
-	"strings"
-	"testing"
 )
 
 // TestDirectErrors covers the CODEREPONSE table: every bad request gets its
