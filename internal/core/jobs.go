@@ -77,6 +77,8 @@ func (s *Service) runJob(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 		return s.deliver(ctx, shop, j, now)
 	case jobReview:
 		return s.review(ctx, j)
+	case jobInstalment:
+		return s.instalment(ctx, shop, j)
 	}
 	s.log.Error("unknown job kind; dropped", "job", j.ID, "kind", j.Kind)
 	return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.DeleteJob(j.ID) })

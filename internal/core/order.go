@@ -81,6 +81,10 @@ type PayRequest struct {
 	Decline string
 	// SaveAs, when set, keeps the card as a token under that reference.
 	SaveAs string
+	// Instalments, when set, are the later payments of the order, charged
+	// on the card kept as a token (under SaveAs, or an internal reference)
+	// once the first payment is accepted. See CheckInstalments.
+	Instalments []Instalment
 }
 
 // PayOrder authorizes (and captures) an open order. The order ends paid or
@@ -94,6 +98,14 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 	if o.Status != guichet.OrderOpen {
 		return o, nil, nil, &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
 			Message: fmt.Sprintf("order %s is %s", o.ID, o.Status)}
+	}
+	if len(r.Instalments) > 0 {
+		if err := s.CheckInstalments(r.Shop, r.Instalments); err != nil {
+			return o, nil, nil, err
+		}
+		if r.SaveAs == "" {
+			r.SaveAs = instalmentTokenPrefix + o.ID
+		}
 	}
 	var tok *guichet.Token
 	t, err := s.newTransactionWith(ctx, CardRequest{Shop: r.Shop, Reference: o.Reference, Amount: o.Amount,
@@ -124,6 +136,11 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 					Card: t.Card, CreatedAt: t.CreatedAt, UpdatedAt: t.CreatedAt}
 				t.TokenID = tok.ID
 				if err := tx.PutToken(tok); err != nil {
+					return nil, err
+				}
+				// The later payments are scheduled only once the first
+				// one is accepted.
+				if err := s.scheduleInstalments(tx, o, tok.Reference, r.Instalments); err != nil {
 					return nil, err
 				}
 			}

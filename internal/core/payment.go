@@ -102,8 +102,13 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 	if err != nil {
 		return nil, err
 	}
-	if err := checkCard(card, now); err != nil {
-		return nil, err
+	if r.Decline == "" {
+		// A payment declined beforehand (failed authentication, an
+		// instalment on a card that has since expired) is recorded as
+		// refused whatever the card.
+		if err := checkCard(card, now); err != nil {
+			return nil, err
+		}
 	}
 
 	res := guichet.AcquirerResult{Approved: true, Code: "00", AuthCode: r.AuthCode}

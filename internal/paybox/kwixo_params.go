@@ -98,6 +98,11 @@ func validateKwixo(f Form) *ParamError {
 	if f.Value("PBX_REFABONNE") != "" {
 		return &ParamError{Param: "PBX_REFABONNE", Message: "KWIXO cannot register a subscriber (guide §2.7)", Code: "00009"}
 	}
+	// KWIXO has its own credit option; the platform's instalments are
+	// debits of a card KWIXO never shows the platform.
+	if f.Value("PBX_2MONT1") != "" {
+		return &ParamError{Param: "PBX_2MONT1", Message: "KWIXO payments cannot be split into instalments; use the CREDIT option"}
+	}
 	for _, k := range kwixoFields {
 		v := f.Value(k.name)
 		switch {

@@ -62,6 +62,7 @@ func TestValidateKwixo(t *testing.T) {
 		param, rule string
 	}{
 		{"subscriber", with(base, "PBX_REFABONNE", "abo1"), "PBX_REFABONNE", "§2.7"},
+		{"instalments", with(with(base, "PBX_2MONT1", "1000"), "PBX_DATE1", "23/12/2026"), "PBX_2MONT1", "CREDIT"},
 		{"no civility", with(base, "PBX_BILLTO_CIVILITY", "-"), "PBX_BILLTO_CIVILITY", "mandatory"},
 		{"unknown civility", with(base, "PBX_BILLTO_CIVILITY", "docteur"), "PBX_BILLTO_CIVILITY", "§9.4"},
 		{"digits in a name", with(base, "PBX_BILLTO_NAME_LAST", "dupont2"), "PBX_BILLTO_NAME_LAST", "§9.4"},

@@ -158,6 +158,15 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if err := s.svc.CheckInstalments(shop, instalmentPlan(req)); err != nil {
+		var ie *core.InstalmentError
+		if errors.As(err, &ie) {
+			s.refuse(w, instalmentRefusal(ie))
+			return
+		}
+		s.fail(w, err)
+		return
+	}
 	pairs, _ := json.Marshal(f)
 	o, err := s.svc.OpenOrder(r.Context(), shop, &guichet.Order{
 		ID: orderID(shop, f), Protocol: protocolSystem, Reference: req.Reference,

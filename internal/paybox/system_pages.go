@@ -1,6 +1,7 @@
 package paybox
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -139,8 +140,15 @@ func (s *System) pay(w http.ResponseWriter, r *http.Request, ss *session, c guic
 	}
 	o, t, tok, err := s.svc.PayOrder(r.Context(), core.PayRequest{Shop: ss.shop, OrderID: ss.order.ID, Card: c,
 		AuthOnly: ss.req.AuthOnly, CaptureDelay: diff, Method: "CARTE", ThreeDS: threeDS, ForceCode: force,
-		Decline: decline, SaveAs: ss.req.Subscriber})
+		Decline: decline, SaveAs: ss.req.Subscriber, Instalments: instalmentPlan(ss.req)})
 	if err != nil {
+		var ie *core.InstalmentError
+		if errors.As(err, &ie) {
+			// The plan was valid when the form came; a buyer slow
+			// enough to reach a date gets the same refusal.
+			s.refuse(w, instalmentRefusal(ie))
+			return
+		}
 		switch guichet.ErrorReason(err) {
 		case guichet.ReasonCard:
 			s.showMethod(w, ss, "CARTE", "", map[string]string{"number": text(s.common(ss).Lang, "Numéro de carte invalide.", "Invalid card number.")})
@@ -153,8 +161,32 @@ func (s *System) pay(w http.ResponseWriter, r *http.Request, ss *session, c guic
 		}
 		return
 	}
+	if ss.req.Subscriber == "" {
+		// The card of a payment in several times is kept under an
+		// internal reference the merchant has no use for.
+		tok = nil
+	}
 	ss.order = o
 	s.finish(w, ss, t, tok, codeOf0(t))
+}
+
+// instalmentPlan is the request's PBX_2MONTn/PBX_DATEn, for the core.
+func instalmentPlan(req *SystemRequest) []core.Instalment {
+	var plan []core.Instalment
+	for _, i := range req.Instalments {
+		plan = append(plan, core.Instalment{Amount: i.Amount, Date: i.Date})
+	}
+	return plan
+}
+
+// instalmentRefusal is the error page's text for an instalment the core
+// refuses, naming its parameter.
+func instalmentRefusal(ie *core.InstalmentError) string {
+	param := "PBX_DATE"
+	if ie.Field == "amount" {
+		param = "PBX_2MONT"
+	}
+	return "Paramètre invalide " + param + strconv.Itoa(ie.Index+1) + " : " + ie.Message
 }
 
 // codeOf0 is the E code of a payment attempt.

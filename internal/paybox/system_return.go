@@ -28,6 +28,8 @@ func (s *System) values(ss *session, t *guichet.Transaction, code string, tok *g
 	if t == nil {
 		return v
 	}
+	// M is the amount of this charge: an instalment's, not PBX_TOTAL.
+	v['M'] = strconv.FormatInt(t.Amount, 10)
 	v['T'] = strconv.FormatInt(t.Number, 10)
 	if op := t.First(); op != nil {
 		v['S'] = strconv.FormatInt(op.Number, 10)
@@ -107,7 +109,13 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 			return nil, err
 		}
 		code, option = kwixoCode(d.Review), d.Option
-	case e.Type == "transaction.authorized" || e.Type == "transaction.refused":
+	case e.Type == "transaction.instalment":
+		// Each later payment of a payment in several times gets its own
+		// IPN, with its own amount, T and S.
+		code = codeOf0(t)
+	case (e.Type == "transaction.authorized" || e.Type == "transaction.refused") && t.ID == o.TransactionID:
+		// Only the order's own payment: an instalment's transaction is
+		// announced by its transaction.instalment event.
 		code = codeOf0(t)
 	default:
 		return nil, nil

@@ -1,0 +1,105 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"guichet"
+	"guichet/internal/core"
+)
+
+func civil(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+func TestCheckInstalments(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, _ *clock) {
+		// The shop's clock reads 2026-11-23 11:00 in Paris.
+		for _, c := range []struct {
+			name  string
+			plan  []core.Instalment
+			index int
+			field string
+		}{
+			{"ok", []core.Instalment{{100, civil(2026, 11, 24)}, {100, civil(2027, 2, 21)}}, -1, ""},
+			{"today", []core.Instalment{{100, civil(2026, 11, 23)}}, 0, "date"},
+			{"91 days", []core.Instalment{{100, civil(2026, 12, 1)}, {100, civil(2027, 2, 22)}}, 1, "date"},
+			{"same day", []core.Instalment{{100, civil(2026, 12, 1)}, {100, civil(2026, 12, 1)}}, 1, "date"},
+			{"zero", []core.Instalment{{0, civil(2026, 12, 1)}}, 0, "amount"},
+			{"five payments", []core.Instalment{{1, civil(2026, 12, 1)}, {1, civil(2026, 12, 2)}, {1, civil(2026, 12, 3)}, {1, civil(2026, 12, 4)}}, 3, "amount"},
+		} {
+			err := svc.CheckInstalments(shop, c.plan)
+			var ie *core.InstalmentError
+			switch {
+			case c.index < 0 && err != nil:
+				t.Errorf("%s: %v", c.name, err)
+			case c.index >= 0 && (!errors.As(err, &ie) || ie.Index != c.index || ie.Field != c.field):
+				t.Errorf("%s: %v, want instalment %d %s", c.name, err, c.index+1, c.field)
+			}
+		}
+	})
+}
+
+// TestInstalmentsCharge pays an order in three times: each instalment is a
+// captured transaction of the order, charged on the card the vault keeps
+// under an internal reference until the last one.
+func TestInstalmentsCharge(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, _ *clock) {
+		ctx := context.Background()
+		o, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ord_1", Protocol: "test", Reference: "three", Amount: eur(1250)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := []core.Instalment{{1000, civil(2026, 12, 23)}, {750, civil(2027, 1, 22)}}
+		_, first, tok, err := svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard, Method: "CARTE", Instalments: plan})
+		if err != nil || first.Status != guichet.StatusCaptured || tok == nil || tok.Reference != "instalments:ord_1" {
+			t.Fatalf("first payment %+v, token %+v: %v", first, tok, err)
+		}
+		count := func() []guichet.Transaction {
+			var list []guichet.Transaction
+			svc.Store().View(ctx, func(tx guichet.Tx) (err error) {
+				list, err = tx.Transactions(guichet.TransactionFilter{ShopID: shop.ID})
+				return err
+			})
+			return list
+		}
+		if _, ran, err := svc.AdvanceClock(ctx, shop.ID, 29*24*time.Hour+12*time.Hour); err != nil || ran != 0 || len(count()) != 1 {
+			t.Fatalf("before the first date: %d jobs ran, %d transactions, %v", ran, len(count()), err)
+		}
+		if _, _, err := svc.AdvanceClock(ctx, shop.ID, 31*24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		list := count()
+		if len(list) != 3 {
+			t.Fatalf("%d transactions", len(list))
+		}
+		amounts := map[int64]bool{}
+		for _, tr := range list {
+			if tr.OrderID != o.ID || tr.Status != guichet.StatusCaptured || tr.Reference != "three" || tr.Method != "CARTE" {
+				t.Errorf("transaction %+v", tr)
+			}
+			amounts[tr.Amount] = true
+		}
+		if !amounts[1250] || !amounts[1000] || !amounts[750] {
+			t.Errorf("amounts %v", amounts)
+		}
+		err = svc.Store().View(ctx, func(tx guichet.Tx) error {
+			_, err := tx.Token(shop.ID, tok.Reference)
+			return err
+		})
+		if guichet.ErrorCode(err) != guichet.CodeNotFound {
+			t.Errorf("the internal token outlived the last instalment: %v", err)
+		}
+
+		// A refused first payment schedules nothing.
+		o2, _ := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ord_2", Protocol: "test", Reference: "refused", Amount: eur(1250)})
+		_, tr, _, err := svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o2.ID, Card: testCard, ForceCode: "05",
+			Instalments: []core.Instalment{{1000, civil(2027, 2, 1)}}})
+		if err != nil || tr.Status != guichet.StatusRefused {
+			t.Fatalf("refused first payment %+v: %v", tr, err)
+		}
+		if _, ran, err := svc.AdvanceClock(ctx, shop.ID, 30*24*time.Hour); err != nil || ran != 0 {
+			t.Errorf("after a refused first payment, %d jobs ran: %v", ran, err)
+		}
+	})
+}
