@@ -147,6 +147,11 @@ const scenarios = {
     check(describedBy.split(/\s+/).includes('number-error'), `card number aria-describedby ${JSON.stringify(describedBy)} lacks number-error`);
     await expectVisible(page.getByRole('alert').getByRole('link', { name: 'Numéro de carte invalide.' }), 'the error summary linking to the number');
     check((await f.number.inputValue()) === '', 'the mistyped card number was written back into the page');
+    check((await f.cvv.inputValue()) === '', 'the CVV was written back into the page');
+    const expiry = await f.expiry.inputValue();
+    check(expiry === '12/30', `the expiry after an error is ${JSON.stringify(expiry)}, want "12/30" typed again by the page`);
+    const pay = (await page.getByRole('button', { name: /^Payer\b/ }).textContent()).trim();
+    check(pay === 'Payer 12,50\u00a0€', `pay button ${JSON.stringify(pay)}, want "Payer 12,50 €"`);
     await shot(page, 'card-error');
 
     await fillCard(page, f, '4012001037141112', '12/30', '123');

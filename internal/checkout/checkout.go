@@ -97,7 +97,7 @@ type Common struct {
 	Lang      string // "fr" or "en"; anything else falls back to French, the Paybox default
 	Test      bool   // TEST shop: show a visible "***TEST***" banner, as the Paybox pre-production platform does
 	Merchant  string // shop's trade name
-	Amount    string // already formatted, e.g. "12,50 EUR"
+	Amount    string // already formatted by Amount, e.g. "12,50 €"
 	Reference string
 	Email     string
 	Layout    string // "", "mobile" (PBX_SOURCE=XHTML/WAP), "frame" (RWD / iframe pages: no outer chrome)
@@ -125,6 +125,7 @@ type CardData struct {
 	Hidden       map[string]string
 	CardType     string // the chosen brand, e.g. "VISA"; "" when unknown
 	Holder       string // shown again after an error; the number and CVV never are
+	Expiry       string // the expiry as typed, e.g. "09/28", shown again after an error
 	Errors       map[string]string
 	CancelAction string
 }
@@ -248,7 +249,9 @@ func (p *Pages) Choice(w http.ResponseWriter, d ChoiceData) error {
 
 // Card renders the card form. The number and the CVV are never written
 // back into the page, even after an error, so that they cannot end up in a
-// cache, a screenshot or the browser history.
+// cache, a screenshot or the browser history. The expiry is written back
+// only when it is short and made of digits and slashes, so that a card
+// number typed into the wrong field is never echoed either.
 func (p *Pages) Card(w http.ResponseWriter, d CardData) error {
 	v := p.view(d.Common, "cardTitle")
 	v.Action, v.CancelAction, v.Hidden = d.Action, d.CancelAction, d.Hidden
@@ -264,7 +267,8 @@ func (p *Pages) Card(w http.ResponseWriter, d CardData) error {
 		{ID: "number", Type: "text", Label: t["number"], Hint: t["numberHint"], Error: d.Errors["number"],
 			Autocomplete: "cc-number", InputMode: "numeric", Required: true, MaxLength: 23},
 		{ID: "expiry", Type: "text", Label: t["expiry"], Hint: t["expiryHint"], Error: d.Errors["expiry"],
-			Autocomplete: "cc-exp", InputMode: "numeric", Placeholder: t["expiryHolder"], Required: true, MaxLength: 7, Class: "short"},
+			Autocomplete: "cc-exp", InputMode: "numeric", Placeholder: t["expiryHolder"], Value: safeExpiry(d.Expiry),
+			Required: true, MaxLength: 7, Class: "short"},
 		{ID: "cvv", Type: "text", Label: t["cvv"], Hint: t[cvvHint], Error: d.Errors["cvv"],
 			Autocomplete: "cc-csc", InputMode: "numeric", Required: true, MaxLength: 4, Class: "short"},
 		{ID: "holder", Type: "text", Label: t["holder"], Optional: t["optional"], Hint: t["holderHint"], Error: d.Errors["holder"],
@@ -272,6 +276,16 @@ func (p *Pages) Card(w http.ResponseWriter, d CardData) error {
 	}
 	v.setProblems(d.Errors)
 	return p.render(w, 0, "card", v)
+}
+
+// safeExpiry returns s when it can only be an expiry date: at most seven
+// characters (the input's maxlength), digits and slashes only. Anything
+// else, which could be part of a card number, is dropped.
+func safeExpiry(s string) string {
+	if len(s) > 7 || strings.Trim(s, "0123456789/") != "" {
+		return ""
+	}
+	return s
 }
 
 // Challenge renders the simulated 3-D Secure page. Both buttons submit the

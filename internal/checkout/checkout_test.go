@@ -70,7 +70,7 @@ func record(t *testing.T, f func(http.ResponseWriter) error) (*httptest.Response
 }
 
 func common(lang string, test bool) Common {
-	return Common{Lang: lang, Test: test, Merchant: "Boutique Démo", Amount: "12,50 EUR", Reference: "CMD-42", Email: "jean@example.com"}
+	return Common{Lang: lang, Test: test, Merchant: "Boutique Démo", Amount: "12,50\u00a0€", Reference: "CMD-42", Email: "jean@example.com"}
 }
 
 // allPages renders every page with c, with enough data to show every field.
@@ -249,13 +249,13 @@ func TestCardFields(t *testing.T) {
 	_, body := record(t, func(w http.ResponseWriter) error {
 		return p.Card(w, CardData{Common: common("fr", false), Action: "/pay"})
 	})
-	if !strings.Contains(body, ">Payer 12,50 EUR</button>") {
+	if !strings.Contains(body, ">Payer 12,50\u00a0€</button>") {
 		t.Error("no Payer button with the amount")
 	}
 	_, body = record(t, func(w http.ResponseWriter) error {
 		return p.Card(w, CardData{Common: common("en", false), Action: "/pay", CardType: "AMEX"})
 	})
-	if !strings.Contains(body, ">Pay 12,50 EUR</button>") {
+	if !strings.Contains(body, ">Pay 12,50\u00a0€</button>") {
 		t.Error("no Pay button with the amount")
 	}
 	if !strings.Contains(body, "4 digits on the front") {
@@ -556,4 +556,71 @@ func TestConcurrentRenders(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func TestCardShowsTypedExpiryAgain(t *testing.T) {
+	p := newPages(t)
+	errs := map[string]string{"number": "Numéro de carte invalide."}
+	for expiry, want := range map[string]string{
+		"09/28":            "09/28",
+		"0928":             "0928",
+		"09/2028":          "09/2028",
+		"":                 "",
+		"4012001037141112": "", // a card number typed in the wrong field
+		"09/28x":           "",
+		`"><b>`:            "",
+	} {
+		_, body := record(t, func(w http.ResponseWriter) error {
+			return p.Card(w, CardData{Common: common("fr", false), Action: "/pay", Expiry: expiry, Errors: errs})
+		})
+		got, ok := input(t, body, "expiry").attrs["value"]
+		if got != want || ok != (want != "") {
+			t.Errorf("Expiry %q: value %q (present %v), want %q", expiry, got, ok, want)
+		}
+		for _, id := range []string{"number", "cvv"} {
+			if _, ok := input(t, body, id).attrs["value"]; ok {
+				t.Errorf("Expiry %q: %s input carries a value attribute", expiry, id)
+			}
+		}
+		if expiry != "" && want == "" && strings.Contains(body, expiry) {
+			t.Errorf("Expiry %q is echoed somewhere in the page", expiry)
+		}
+	}
+}
+
+func TestEveryPageHasAnInlineFavicon(t *testing.T) {
+	p := newPages(t)
+	linkRE := regexp.MustCompile(`<link rel="icon" href="(data:image/svg\+xml,[^"]+)">`)
+	for name, body := range allPages(t, p, common("fr", false)) {
+		m := linkRE.FindStringSubmatch(body)
+		if m == nil {
+			t.Errorf("%s: no inline favicon", name)
+			continue
+		}
+		if strings.Contains(m[1], "ZgotmplZ") || strings.ContainsAny(m[1], "<># ") {
+			t.Errorf("%s: favicon URL %q is not a clean data URL", name, m[1])
+		}
+	}
+}
+
+func TestOrderSummaryAndThreeDSTypography(t *testing.T) {
+	css, err := files.ReadFile("static/checkout.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile(`\.order \.row\{[^}]*\}`).Find(css)
+	if !strings.Contains(string(row), "align-items:baseline") {
+		t.Errorf("order rows %q do not align label and amount on their baseline", row)
+	}
+	p := newPages(t)
+	for _, lang := range []string{"fr", "en"} {
+		_, body := record(t, func(w http.ResponseWriter) error {
+			return p.Challenge(w, ChallengeData{Common: common(lang, false), Action: "/3ds"})
+		})
+		// A non-breaking hyphen and a non-breaking space keep "3-D
+		// Secure" on one line.
+		if !strings.Contains(body, "3\u2011D\u00a0Secure") || strings.Contains(body, "3-D Secure") {
+			t.Errorf("%s: \"3-D Secure\" may wrap", lang)
+		}
+	}
 }

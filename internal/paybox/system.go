@@ -84,7 +84,7 @@ func (s *System) common(ss *session) checkout.Common {
 	if ss.req.Lang != "" && ss.req.Lang != "FRA" {
 		c.Lang = "en"
 	}
-	c.Amount = displayAmount(ss.req.Amount, ss.req.Currency, c.Lang)
+	c.Amount = checkout.Amount(ss.req.Amount, ss.req.Currency, c.Lang)
 	switch ss.req.Source {
 	case "XHTML", "WAP", "IMODE":
 		c.Layout = "mobile"
@@ -92,14 +92,6 @@ func (s *System) common(ss *session) checkout.Common {
 		c.Layout = "frame"
 	}
 	return c
-}
-
-func displayAmount(amount int64, c guichet.Currency, lang string) string {
-	s := guichet.FormatAmount(amount, c)
-	if lang == "fr" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s + " " + c.Code
 }
 
 // refuse shows the platform's error page. Nothing was created.

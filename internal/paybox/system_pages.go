@@ -36,9 +36,7 @@ func (s *System) showChoice(w http.ResponseWriter, ss *session) {
 func (s *System) showMethod(w http.ResponseWriter, ss *session, paymentType, cardType string, errs map[string]string) {
 	switch {
 	case paymentType == "CARTE":
-		s.pages.Card(w, checkout.CardData{Common: s.common(ss), Action: s.action(ss, "card"),
-			Hidden: map[string]string{"card_type": cardType}, CardType: cardType, Errors: errs,
-			CancelAction: s.action(ss, "cancel")})
+		s.showCard(w, ss, cardType, nil, errs)
 	case paymentType == "KWIXO" && ss.shop.IsTest():
 		s.showKwixo(w, ss, cardType, nil)
 	default:
@@ -49,6 +47,20 @@ func (s *System) showMethod(w http.ResponseWriter, ss *session, paymentType, car
 				"This merchant does not offer this payment method."),
 			Links: []checkout.Link{{URL: s.returnURL(ss, ss.req.Annule, nil, nil, "00001"), Label: text(c.Lang, "Retour boutique", "Back to the shop")}}})
 	}
+}
+
+// showCard shows the card form. After an error, typed holds what the buyer
+// sent, so that the holder and the expiry need not be typed again; the
+// page itself decides what it may safely show back.
+func (s *System) showCard(w http.ResponseWriter, ss *session, cardType string, typed *http.Request, errs map[string]string) {
+	d := checkout.CardData{Common: s.common(ss), Action: s.action(ss, "card"),
+		Hidden: map[string]string{"card_type": cardType}, CardType: cardType, Errors: errs,
+		CancelAction: s.action(ss, "cancel")}
+	if typed != nil {
+		d.Holder = strings.TrimSpace(typed.PostForm.Get("holder"))
+		d.Expiry = strings.TrimSpace(typed.PostForm.Get("expiry"))
+	}
+	s.pages.Card(w, d)
 }
 
 func (s *System) choose(w http.ResponseWriter, r *http.Request) {
@@ -84,7 +96,7 @@ func (s *System) card(w http.ResponseWriter, r *http.Request) {
 		errs = map[string]string{"expiry": text(lang, "Cette carte expire trop tôt pour ce paiement.", "This card expires too early for this payment.")}
 	}
 	if len(errs) > 0 {
-		s.showMethod(w, ss, "CARTE", cardType, errs)
+		s.showCard(w, ss, cardType, r, errs)
 		return
 	}
 	if ss.shop.ThreeDS && !ss.req.No3DS && enrolled(c.PAN) {

@@ -356,3 +356,20 @@ func TestSystemThreeDSAndCancel(t *testing.T) {
 		t.Errorf("cancel return signature: %v", err)
 	}
 }
+
+func TestSystemCardErrorKeepsHolderAndExpiry(t *testing.T) {
+	h := newHosted(t)
+	m := newMerchant(t)
+	order := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(systemFields(m, "32", "typo"))).orderPath(t)
+	p := h.post(order+"/card", "card_type=CB&number=4012001037141113&expiry=12%2F30&cvv=123&holder=Jean+Dupont")
+	for _, want := range []string{`value="12/30"`, `value="Jean Dupont"`} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("card page after a wrong number lacks %s:\n%s", want, p.body)
+		}
+	}
+	for _, secret := range []string{"4012001037141113", `value="123"`} {
+		if strings.Contains(p.body, secret) {
+			t.Errorf("card page shows %s again", secret)
+		}
+	}
+}
