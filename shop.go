@@ -30,7 +30,45 @@ type Shop struct {
 	// NotifyAttempts is how many times a notification is tried before it
 	// is given up (0: the default schedule, eleven attempts over two days).
 	NotifyAttempts int
-	CreatedAt      time.Time
+	// Kwixo is the shop's KWIXO contract; nil when it did not subscribe.
+	Kwixo     *KwixoContract
+	CreatedAt time.Time
+}
+
+// The KWIXO payment options (integration guide §2.4).
+const (
+	KwixoStandard = "STANDARD" // paid at once
+	KwixoRNP      = "1XRNP"    // paid once the buyer received the goods
+	KwixoCredit   = "CREDIT"   // a credit, debited after receipt
+)
+
+// KwixoContract is what a shop subscribed to with KWIXO.
+type KwixoContract struct {
+	// Options are the payment options offered to buyers, among
+	// KwixoStandard, KwixoRNP and KwixoCredit.
+	Options []string `json:"options"`
+	// RNPPilotable lets the merchant decide, order by order through
+	// PBX_RECEIVE_AND_PAY, whether the receive-and-pay option is charged
+	// to the buyer or offered; without it, the buyer pays for it.
+	RNPPilotable bool `json:"rnp_pilotable,omitempty"`
+	// AutoCapture makes the platform capture a payment CaptureDays days
+	// after its review allows it (the guide's first integration mode);
+	// without it, the merchant captures through PPPS.
+	AutoCapture bool `json:"auto_capture,omitempty"`
+	CaptureDays int  `json:"capture_days,omitempty"`
+}
+
+// Offers reports whether the contract includes a KWIXO option.
+func (k *KwixoContract) Offers(option string) bool {
+	if k == nil {
+		return false
+	}
+	for _, o := range k.Options {
+		if o == option {
+			return true
+		}
+	}
+	return false
 }
 
 // PayboxAccount is a Paybox contract: one SITE and RANG.

@@ -60,6 +60,9 @@ type Transaction struct {
 	// Method is the means of payment: "CARTE", "KWIXO", …; empty means a
 	// card.
 	Method string
+	// Option is the variant of the method the buyer chose: KWIXO's
+	// STANDARD, 1XRNP or CREDIT.
+	Option string
 	// Review is the state code of an asynchronous review (KWIXO's 200…803),
 	// empty when there is none.
 	Review string

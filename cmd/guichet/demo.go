@@ -15,6 +15,10 @@ var demoHMACKey = strings.Repeat("0123456789ABCDEF", 8)
 // demoShops are the public test accounts of Paybox (SITE 1999888, CLE
 // 1999888I) and Crédit Agricole E-transactions (SITE 1999887, CLE
 // 1999887I), so that a merchant's test configuration works unchanged.
+// Every rang offers the three KWIXO options, receive-and-pay being charged
+// to the buyer or offered as each form says; rang 85's contract captures
+// KWIXO payments itself, a day after their review (the guide's first
+// integration mode), the others leave the capture to PPPS.
 func demoShops(now time.Time) []guichet.Shop {
 	var shops []guichet.Shop
 	for _, acct := range []struct{ site, key, name, ident string }{
@@ -28,6 +32,8 @@ func demoShops(now time.Time) []guichet.Shop {
 					Key: acct.key, HMACKey: demoHMACKey},
 				// Rang 43 is the 3-D Secure test contract.
 				ThreeDS: rang == "43", CreatedAt: now,
+				Kwixo: &guichet.KwixoContract{Options: []string{guichet.KwixoStandard, guichet.KwixoRNP, guichet.KwixoCredit},
+					RNPPilotable: true, AutoCapture: rang == "85", CaptureDays: 1},
 			})
 		}
 	}

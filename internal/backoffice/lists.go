@@ -27,6 +27,7 @@ type transactionJSON struct {
 	Refunded   int64           `json:"refunded"`
 	Status     string          `json:"status"`
 	Method     string          `json:"method,omitempty"`
+	Option     string          `json:"option,omitempty"`
 	Review     string          `json:"review,omitempty"`
 	Card       string          `json:"card,omitempty"`
 	Brand      string          `json:"brand,omitempty"`
@@ -53,7 +54,7 @@ func (a *API) transactions(w http.ResponseWriter, r *http.Request) error {
 	out := []transactionJSON{}
 	for _, t := range list {
 		j := transactionJSON{ID: t.ID, Shop: t.ShopID, Number: t.Number, Reference: t.Reference, Currency: t.Currency,
-			Amount: t.Amount, Captured: t.Captured, Refunded: t.Refunded, Status: string(t.Status), Method: t.Method,
+			Amount: t.Amount, Captured: t.Captured, Refunded: t.Refunded, Status: string(t.Status), Method: t.Method, Option: t.Option,
 			Review: t.Review, Card: t.Card.Masked, Brand: string(t.Card.Brand), AuthCode: t.AuthCode, Order: t.OrderID,
 			CreatedAt: t.CreatedAt.UTC(), Operations: []operationJSON{}}
 		for _, o := range t.Operations {
@@ -159,7 +160,17 @@ func (a *API) exchanges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.Store().Exchanges(r.Context(), guichet.ExchangeFilter{ShopID: r.URL.Query().Get("shop"), Limit: n})
+	q := r.URL.Query()
+	f := guichet.ExchangeFilter{ShopID: q.Get("shop"), Limit: n}
+	body := map[string]any{}
+	var list []guichet.Exchange
+	if ref := q.Get("reference"); ref != "" {
+		var complete bool
+		list, complete, err = a.exchangesByReference(r.Context(), f, ref)
+		body["partial"] = !complete
+	} else {
+		list, err = a.svc.Store().Exchanges(r.Context(), f)
+	}
 	if err != nil {
 		return err
 	}
@@ -168,6 +179,7 @@ func (a *API) exchanges(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, exchangeJSON{e.ID, e.ShopID, e.Protocol, e.Operation, e.Code, e.Request, e.Response, e.At.UTC(),
 			float64(e.Duration.Microseconds()) / 1000})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"exchanges": out})
+	body["exchanges"] = out
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }

@@ -145,9 +145,12 @@ type ChallengeData struct {
 // "form".
 type KwixoData struct {
 	Common
-	Action       string
-	Hidden       map[string]string
-	Option       string
+	Action string
+	Hidden map[string]string
+	Option string
+	// RNP tells who pays for receive-and-pay, for the options that
+	// include it: "buyer", "merchant", or "" when it does not apply.
+	RNP          string
 	Errors       map[string]string
 	CancelAction string
 }
@@ -183,6 +186,7 @@ type view struct {
 	Icon         string // pictogram of the card or Kwixo page
 	Brand        string // brand name on the card page
 	Option       string // Kwixo option, translated
+	RNP          string // who pays for Kwixo's receive-and-pay, translated
 	Kind         string
 	Message      string
 	Links        []Link
@@ -318,6 +322,12 @@ func (p *Pages) Kwixo(w http.ResponseWriter, d KwixoData) error {
 		v.Option = v.T["kwixoCredit"]
 	default:
 		v.Option = d.Option
+	}
+	switch d.RNP {
+	case "buyer":
+		v.RNP = v.T["kwixoRNPBuyer"]
+	case "merchant":
+		v.RNP = v.T["kwixoRNPMerchant"]
 	}
 	v.Fields = []field{
 		{ID: "kwixo_email", Type: "email", Label: v.T["kwixoEmail"], Error: d.Errors["kwixo_email"],

@@ -76,9 +76,13 @@ func (s *Service) runJob(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 	case jobDeliver:
 		return s.deliver(ctx, shop, j, now)
 	case jobReview:
-		return s.review(ctx, j)
+		return s.review(ctx, shop, j)
+	case jobKwixo:
+		return s.kwixo(ctx, j)
 	case jobInstalment:
 		return s.instalment(ctx, shop, j)
+	case jobSubscription:
+		return s.renew(ctx, shop, j)
 	}
 	s.log.Error("unknown job kind; dropped", "job", j.ID, "kind", j.Kind)
 	return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.DeleteJob(j.ID) })

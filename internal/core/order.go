@@ -85,6 +85,9 @@ type PayRequest struct {
 	// on the card kept as a token (under SaveAs, or an internal reference)
 	// once the first payment is accepted. See CheckInstalments.
 	Instalments []Instalment
+	// Subscription, when set, is renewed on the card, kept as a token,
+	// once the first payment is accepted. See Subscription.
+	Subscription *Subscription
 }
 
 // PayOrder authorizes (and captures) an open order. The order ends paid or
@@ -105,6 +108,14 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 		}
 		if r.SaveAs == "" {
 			r.SaveAs = instalmentTokenPrefix + o.ID
+		}
+	}
+	if r.Subscription != nil {
+		// A first look spares the acquirer a payment that could not
+		// start its subscription; the unit of work looks again.
+		err := s.store.View(ctx, func(tx guichet.Tx) error { return checkSubscription(tx, r.Shop.ID, r.Subscription) })
+		if err != nil {
+			return o, nil, nil, err
 		}
 	}
 	var tok *guichet.Token
@@ -143,6 +154,9 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 				if err := s.scheduleInstalments(tx, o, tok.Reference, r.Instalments); err != nil {
 					return nil, err
 				}
+			}
+			if r.Subscription != nil && t.Status != guichet.StatusRefused {
+				return s.startSubscription(tx, o, t, r.Subscription)
 			}
 			return nil, nil
 		})

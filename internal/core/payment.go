@@ -209,6 +209,10 @@ type OperationRequest struct {
 	Amount     guichet.Money
 	RequestKey string
 	ForceCode  string
+	// Acquirer names the network the merchant means, when it says so:
+	// "KWIXO" for a KWIXO payment. A KWIXO payment follows KWIXO's rules
+	// whether or not the merchant names it.
+	Acquirer string
 }
 
 // Operate captures, cancels, refunds or changes the amount of a
@@ -220,8 +224,14 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 	// A first look, outside any lock, spares the acquirer requests that
 	// are bound to fail. The rules are checked again under the lock below.
 	t, err := s.load(ctx, r)
+	if r.Acquirer == "KWIXO" && guichet.ErrorCode(err) == guichet.CodeNotFound {
+		return nil, nil, kwixoRefusal("102")
+	}
 	if err != nil {
 		return nil, nil, err
+	}
+	if t.Method == "KWIXO" || r.Acquirer == "KWIXO" {
+		return s.operateKwixo(ctx, r, t.ID)
 	}
 	if err := check(t, r.Kind, r.Amount, now); err != nil {
 		return nil, nil, err

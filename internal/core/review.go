@@ -34,6 +34,8 @@ type ReviewEvent struct {
 	Transaction string `json:"transaction"`
 	Number      int64  `json:"number"`
 	Operation   int64  `json:"operation"`
+	Kind        string `json:"kind,omitempty"`   // the operation's, for a KWIXO operation's state
+	Amount      int64  `json:"amount,omitempty"` // idem
 	Status      string `json:"status"`
 	Reference   string `json:"reference"`
 	Method      string `json:"method"`
@@ -52,9 +54,7 @@ var (
 
 // ReviewPending reports whether a transaction waits for the outcome of its
 // review, and may not be captured yet.
-func ReviewPending(t *guichet.Transaction) bool {
-	return t.Review != "" && !reviewCapturable[t.Review] && !reviewFailed[t.Review]
-}
+func ReviewPending(t *guichet.Transaction) bool { return reviewWaiting[t.Review] }
 
 // checkReview refuses to capture a transaction under review.
 func checkReview(t *guichet.Transaction) error {
@@ -94,6 +94,9 @@ func (s *Service) PayOrderKwixo(ctx context.Context, r KwixoRequest) (*guichet.O
 		if o.ShopID != r.Shop.ID {
 			return guichet.Errorf(guichet.CodeNotFound, "no order %s", r.OrderID)
 		}
+		if !r.Shop.Kwixo.Offers(r.Option) {
+			return guichet.Errorf(guichet.CodeInvalid, "the shop did not subscribe to the KWIXO option %q", r.Option)
+		}
 		if o.Status != guichet.OrderOpen {
 			return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
 				Message: fmt.Sprintf("order %s is %s", o.ID, o.Status)}
@@ -107,7 +110,7 @@ func (s *Service) PayOrderKwixo(ctx context.Context, r KwixoRequest) (*guichet.O
 		t = &guichet.Transaction{
 			ID: s.NewID("tx_"), ShopID: r.Shop.ID, Reference: o.Reference, OrderID: o.ID,
 			Currency: o.Amount.Currency, Amount: o.Amount.Amount, Status: guichet.StatusAuthorized,
-			Method: "KWIXO", Review: r.Path[0].Code, CreatedAt: now, UpdatedAt: now,
+			Method: "KWIXO", Option: r.Option, Review: r.Path[0].Code, CreatedAt: now, UpdatedAt: now,
 		}
 		op := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: guichet.OpAuthorize,
 			Amount: t.Amount, Approved: true, CreatedAt: now}
@@ -171,8 +174,11 @@ func (s *Service) reviewEvent(t *guichet.Transaction, option, typ string, at tim
 // which is announced by a "transaction.review" event, and the next state
 // is scheduled. The change is dated when it fell due, not when the worker
 // got to it, so that a clock advanced by hours replays every state, and
-// its notifications, in order and at their own times.
-func (s *Service) review(ctx context.Context, j *guichet.Job) error {
+// its notifications, in order and at their own times. Once the review
+// allows a capture, the capture or the automatic cancellation is
+// scheduled; the states that follow a capture (a credit's debit, a
+// dispute) come through review jobs too.
+func (s *Service) review(ctx context.Context, shop *guichet.Shop, j *guichet.Job) error {
 	var rj reviewJob
 	if err := json.Unmarshal(j.Data, &rj); err != nil || len(rj.Steps) == 0 {
 		s.log.Error("unreadable review job; dropped", "job", j.ID, "err", err)
@@ -184,9 +190,9 @@ func (s *Service) review(ctx context.Context, j *guichet.Job) error {
 		if err != nil {
 			return err
 		}
-		if t.Status.Final() || !ReviewPending(t) {
-			// The merchant cancelled the payment meanwhile, or the review
-			// is over: nothing is left to announce.
+		if t.Status == guichet.StatusCancelled || t.Status == guichet.StatusRefused {
+			// The payment was cancelled meanwhile: nothing is left to
+			// announce.
 			return tx.DeleteJob(j.ID)
 		}
 		step := rj.Steps[0]
@@ -197,6 +203,9 @@ func (s *Service) review(ctx context.Context, j *guichet.Job) error {
 			t.Status, orderStatus = guichet.StatusRefused, guichet.OrderRefused
 		case reviewCapturable[step.Code]:
 			orderStatus = guichet.OrderPaid
+			if err := s.scheduleAfterReview(tx, shop, t, at); err != nil {
+				return err
+			}
 		}
 		if orderStatus != "" && t.OrderID != "" {
 			o, err := tx.Order(t.OrderID)

@@ -15,6 +15,7 @@ type answer struct {
 	site, rang         string
 	authorization      string
 	code               string
+	comment            string // overrides the code's usual COMMENTAIRE
 	refAbonne, porteur string
 
 	country, cardType, sha1 *string // nil: not asked for
@@ -42,7 +43,11 @@ func (a *answer) String() string {
 	field("RANG", a.rang)
 	field("AUTORISATION", a.authorization)
 	field("CODEREPONSE", a.code)
-	field("COMMENTAIRE", comment(a.code))
+	if a.comment != "" {
+		field("COMMENTAIRE", a.comment)
+	} else {
+		field("COMMENTAIRE", comment(a.code))
+	}
 	field("REFABONNE", a.refAbonne)
 	field("PORTEUR", a.porteur)
 	for _, o := range []struct {

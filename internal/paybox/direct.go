@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -325,9 +326,16 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 	case "00002", "00052", "00005", "00055", "00013", "00014":
 		t, op, err := d.svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: operationKinds[req.typ],
 			Number: req.numAppel, OperationNumber: req.numTrans, Token: tokenRef(req),
-			Amount: req.amount, RequestKey: req.key, ForceCode: force})
+			Amount: req.amount, RequestKey: req.key, ForceCode: force, Acquirer: req.form.Value("ACQUEREUR")})
+		var ke *core.KwixoError
+		if errors.As(err, &ke) {
+			return kwixoRefused(a, ke)
+		}
 		if err != nil {
 			return d.fail(err, codeReferenced)
+		}
+		if t.Method == "KWIXO" {
+			return kwixoAsked(a, t, op)
 		}
 		shown := t.Operation(req.numTrans)
 		if op.Kind == guichet.OpRefund {

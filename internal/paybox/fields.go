@@ -119,7 +119,10 @@ func cvvOptional(pan string) bool {
 var secretFields = map[string]bool{"CVV": true, "CLE": true, "HMAC": true, "PBX_HMAC": true}
 
 // maskForm renders a request for the exchange log: card numbers masked,
-// CVV, password and signature replaced.
+// CVV, password and signature replaced. Names and values are escaped just
+// enough for ParseForm (or any form decoder) to give them back exactly, so
+// that the back office can find a request by its REFERENCE or PBX_CMD even
+// when they hold "&"; everything else stays as sent, readable.
 func maskForm(f Form) string {
 	var b strings.Builder
 	for i, p := range f {
@@ -133,10 +136,18 @@ func maskForm(f Form) string {
 		case p.Name == "PORTEUR" || p.Name == "PBX_PORTEUR":
 			v = maskDigits(v)
 		}
-		b.WriteString(p.Name + "=" + v)
+		b.WriteString(nameEscaper.Replace(p.Name) + "=" + valueEscaper.Replace(v))
 	}
 	return b.String()
 }
+
+// valueEscaper and nameEscaper escape the bytes that would change how a
+// logged form splits or decodes. A value may hold "=", as only the first
+// one of a pair separates.
+var (
+	valueEscaper = strings.NewReplacer("%", "%25", "&", "%26", "+", "%2B")
+	nameEscaper  = strings.NewReplacer("%", "%25", "&", "%26", "+", "%2B", "=", "%3D")
+)
 
 // maskAnswer masks a card number echoed in the PORTEUR of an answer.
 func maskAnswer(s string) string {
@@ -152,11 +163,21 @@ func maskAnswer(s string) string {
 	return s[:start] + maskDigits(s[start:start+end]) + s[start+end:]
 }
 
-// maskDigits masks a value that looks like a card number, and leaves
-// handles alone.
+// maskDigits masks a value that looks like a card number, of any length
+// and with or without separators, and leaves handles alone: a malformed
+// number is as secret as a valid one.
 func maskDigits(v string) string {
-	if _, ok := parseDigits(v, 19); ok && len(v) >= 12 {
-		return guichet.MaskPAN(v)
+	digits := strings.Map(func(r rune) rune {
+		switch {
+		case r >= '0' && r <= '9':
+			return r
+		case r == ' ' || r == '-' || r == '.':
+			return -1
+		}
+		return 'x'
+	}, v)
+	if len(digits) >= 12 && !strings.Contains(digits, "x") {
+		return guichet.MaskPAN(digits)
 	}
 	return v
 }

@@ -59,3 +59,19 @@ func FuzzParseForm(f *testing.F) {
 		}
 	})
 }
+
+func TestMaskDigits(t *testing.T) {
+	for in, want := range map[string]string{
+		"4012001037141112":       "401200XXXXXX1112",
+		"4012 0010 3714 1112":    "401200XXXXXX1112",
+		"4012-0010-3714-1112":    "401200XXXXXX1112",
+		"4012001037141112999999": "401200XXXXXXXXXXXX9999", // beyond int64
+		"AbC123handle":           "AbC123handle",
+		"12345":                  "12345",
+		"":                       "",
+	} {
+		if got := maskDigits(in); got != want {
+			t.Errorf("maskDigits(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

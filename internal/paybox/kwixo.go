@@ -12,10 +12,8 @@ import (
 	"guichet/internal/sim"
 )
 
-// kwixoMethods are the KWIXO options. A shop's subscription to KWIXO is
-// not recorded yet, and its review is the simulator's: TEST shops offer
-// every option, on the choice page or forced by the merchant, and
-// PRODUCTION shops none.
+// kwixoMethods are the KWIXO options, in the order the choice page lists
+// them.
 var kwixoMethods = []checkout.Method{
 	{PaymentType: "KWIXO", CardType: "STANDARD", Label: kwixoLabels["STANDARD"]},
 	{PaymentType: "KWIXO", CardType: "1XRNP", Label: kwixoLabels["1XRNP"]},
@@ -24,12 +22,16 @@ var kwixoMethods = []checkout.Method{
 
 var kwixoLabels = map[string]string{"STANDARD": "Kwixo comptant", "1XRNP": "Kwixo 1x à réception", "CREDIT": "Kwixo crédit"}
 
-// methods are the means of payment the choice page of a shop offers.
+// methods are the means of payment the choice page of a shop offers: the
+// cards, and the KWIXO options its contract includes.
 func methods(shop *guichet.Shop) []checkout.Method {
-	if !shop.IsTest() {
-		return cardMethods
+	list := slices.Clip(cardMethods)
+	for _, m := range kwixoMethods {
+		if shop.Kwixo.Offers(m.CardType) {
+			list = append(list, m)
+		}
 	}
-	return append(slices.Clip(cardMethods), kwixoMethods...)
+	return list
 }
 
 // kwixoPageOption is the option as the checkout page names it.
@@ -48,8 +50,23 @@ func (s *System) showKwixo(w http.ResponseWriter, ss *session, option string, er
 		return
 	}
 	s.pages.Kwixo(w, checkout.KwixoData{Common: s.common(ss), Action: s.action(ss, "kwixo"),
-		Hidden: map[string]string{"option": option}, Option: kwixoPageOption(option), Errors: errs,
+		Hidden: map[string]string{"option": option}, Option: kwixoPageOption(option),
+		RNP: rnpPayer(ss.shop, option, ss.req.Form.Value("PBX_RECEIVE_AND_PAY")), Errors: errs,
 		CancelAction: s.action(ss, "cancel")})
+}
+
+// rnpPayer tells who pays for receive-and-pay, which the 1XRNP and CREDIT
+// options include (guide §2.7): the buyer, unless the shop subscribed to
+// the "pilotable" RNP and the form says it is offered
+// (PBX_RECEIVE_AND_PAY=1, §9.4 formatRnP).
+func rnpPayer(shop *guichet.Shop, option, receiveAndPay string) string {
+	switch {
+	case option == guichet.KwixoStandard:
+		return ""
+	case shop.Kwixo != nil && shop.Kwixo.RNPPilotable && receiveAndPay == "1":
+		return "merchant"
+	}
+	return "buyer"
 }
 
 // kwixo takes the simulated KWIXO login: any e-mail address and a
@@ -62,7 +79,7 @@ func (s *System) kwixo(w http.ResponseWriter, r *http.Request) {
 	}
 	option := r.PostForm.Get("option")
 	forced := ss.req.PaymentType != ""
-	if !kwixoOffered(ss.shop, option) || forced && (ss.req.PaymentType != "KWIXO" || option != ss.req.CardType) {
+	if !ss.shop.Kwixo.Offers(option) || forced && (ss.req.PaymentType != "KWIXO" || option != ss.req.CardType) {
 		// Not an option the shop offers, or not the means the merchant
 		// forced: the buyer starts again from the page that fits.
 		if forced {
@@ -95,17 +112,11 @@ func (s *System) kwixo(w http.ResponseWriter, r *http.Request) {
 	}
 	o, t, err := s.svc.PayOrderKwixo(r.Context(), core.KwixoRequest{Shop: ss.shop, OrderID: ss.order.ID, Option: option, Path: path})
 	if err != nil {
-		s.fail(w, err)
+		s.payFailed(w, r, ss, err)
 		return
 	}
 	ss.order, ss.kwixoOption = o, option
 	s.finish(w, ss, t, nil, "99999")
-}
-
-// kwixoOffered tells whether the choice page of a shop offers a KWIXO
-// option.
-func kwixoOffered(shop *guichet.Shop, option string) bool {
-	return slices.Contains(methods(shop), checkout.Method{PaymentType: "KWIXO", CardType: option, Label: kwixoLabels[option]})
 }
 
 // kwixoCode is the E variable of a KWIXO state (guide §3.2): the state

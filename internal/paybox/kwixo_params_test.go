@@ -3,6 +3,8 @@ package paybox
 import (
 	"strings"
 	"testing"
+
+	"guichet"
 )
 
 // kwixoSAC is a complete and valid set of KWIXO order analysis data.
@@ -100,6 +102,27 @@ func TestKwixoCode(t *testing.T) {
 	for in, want := range map[string]string{"301": "00301", "200": "00200", "803": "00803"} {
 		if got := kwixoCode(in); got != want {
 			t.Errorf("kwixoCode(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestRNPPayer(t *testing.T) {
+	pilotable := &guichet.Shop{Kwixo: &guichet.KwixoContract{Options: []string{"1XRNP"}, RNPPilotable: true}}
+	fixed := &guichet.Shop{Kwixo: &guichet.KwixoContract{Options: []string{"1XRNP"}}}
+	for _, c := range []struct {
+		shop          *guichet.Shop
+		option, value string
+		want          string
+	}{
+		{pilotable, "1XRNP", "1", "merchant"},
+		{pilotable, "1XRNP", "0", "buyer"},
+		{pilotable, "CREDIT", "1", "merchant"},
+		{pilotable, "STANDARD", "1", ""},
+		{fixed, "1XRNP", "1", "buyer"},
+		{fixed, "CREDIT", "0", "buyer"},
+	} {
+		if got := rnpPayer(c.shop, c.option, c.value); got != c.want {
+			t.Errorf("pilotable %v, %s, PBX_RECEIVE_AND_PAY=%s: %q, want %q", c.shop.Kwixo.RNPPilotable, c.option, c.value, got, c.want)
 		}
 	}
 }

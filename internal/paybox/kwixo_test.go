@@ -60,13 +60,27 @@ func ipnValues(t *testing.T, h *hosted, m *merchant) []url.Values {
 // answer's CODEREPONSE.
 func (h *hosted) capture(tr *guichet.Transaction, question string) string {
 	h.t.Helper()
-	body := url.Values{"VERSION": {"00104"}, "TYPE": {"00002"}, "SITE": {"1999888"}, "RANG": {"032"}, "CLE": {"1999888I"},
-		"NUMQUESTION": {question}, "DATEQ": {"23112026"}, "MONTANT": {strconv.FormatInt(tr.Amount, 10)}, "DEVISE": {"978"},
+	return h.ppps("00002", tr, tr.Amount, question)["CODEREPONSE"]
+}
+
+// ppps sends a PPPS operation of a type on a transaction, with
+// ACQUEREUR=KWIXO for a KWIXO payment as the guide asks (§5), and returns
+// the answer's fields.
+func (h *hosted) ppps(typ string, tr *guichet.Transaction, amount int64, question string) map[string]string {
+	h.t.Helper()
+	body := url.Values{"VERSION": {"00104"}, "TYPE": {typ}, "SITE": {"1999888"}, "RANG": {"032"}, "CLE": {"1999888I"},
+		"NUMQUESTION": {question}, "DATEQ": {"23112026"}, "MONTANT": {strconv.FormatInt(amount, 10)}, "DEVISE": {"978"},
 		"REFERENCE": {tr.Reference}, "NUMAPPEL": {strconv.FormatInt(tr.Number, 10)}, "NUMTRANS": {strconv.FormatInt(tr.First().Number, 10)}}
+	if tr.Method == "KWIXO" {
+		body.Set("ACQUEREUR", "KWIXO")
+	}
 	p := h.post("/PPPS.php", body.Encode())
-	_, rest, _ := strings.Cut(p.body, "CODEREPONSE=")
-	code, _, _ := strings.Cut(rest, "&")
-	return code
+	fields := map[string]string{}
+	for _, kv := range strings.Split(p.body, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		fields[k] = v
+	}
+	return fields
 }
 
 func (h *hosted) transaction(ref string) *guichet.Transaction {
@@ -116,8 +130,9 @@ func TestKwixoStandardPayment(t *testing.T) {
 		t.Errorf("a pending KWIXO payment has no authorization number: %s", q)
 	}
 	tr := h.transaction("kwixo 1")
-	// Under review, the payment cannot be captured yet.
-	if code := h.capture(tr, "1"); code != "00015" {
+	// Under review, the payment cannot be captured yet: KWIXO's 104,
+	// retry later.
+	if code := h.capture(tr, "1"); code != "00104" {
 		t.Errorf("capture under review answered %s", code)
 	}
 	if tr.Method != "KWIXO" || tr.Review != "201" || tr.Status != guichet.StatusAuthorized || tr.Card.Masked != "" {
@@ -146,7 +161,7 @@ func TestKwixoStandardPayment(t *testing.T) {
 	if tr := h.transaction("kwixo 1"); tr.Review != "301" || tr.Status != guichet.StatusAuthorized {
 		t.Errorf("after the scoring: %+v", tr)
 	}
-	if code := h.capture(tr, "2"); code != "00000" {
+	if code := h.capture(tr, "2"); code != "99999" {
 		t.Errorf("capture after SCORING_OK answered %s", code)
 	}
 	var o *guichet.Order

@@ -12,6 +12,7 @@ import (
 func Register(mux *http.ServeMux, svc *core.Service, log *slog.Logger, sys *System) {
 	mux.Handle("POST /PPPS.php", NewDirect(svc, log))
 	mux.HandleFunc("GET /load.html", serveLoad)
+	(&ResAbon{svc: svc, log: log}).register(mux)
 	if sys != nil {
 		sys.register(mux)
 	}

@@ -55,11 +55,11 @@ var entryPaths = []string{
 
 func (s *System) register(mux *http.ServeMux) {
 	for _, p := range entryPaths {
-		mux.HandleFunc("GET "+p, s.entry)
-		mux.HandleFunc("POST "+p, s.entry)
+		mux.HandleFunc("GET "+p, s.recorded("", s.entry))
+		mux.HandleFunc("POST "+p, s.recorded("", s.entry))
 	}
 	mux.HandleFunc("POST /paybox/order/{id}/choose", s.choose)
-	mux.HandleFunc("POST /paybox/order/{id}/card", s.card)
+	mux.HandleFunc("POST /paybox/order/{id}/card", s.recorded("card", s.card))
 	mux.HandleFunc("POST /paybox/order/{id}/3ds", s.challenge)
 	mux.HandleFunc("POST /paybox/order/{id}/kwixo", s.kwixo)
 	mux.HandleFunc("POST /paybox/order/{id}/cancel", s.cancel)
@@ -96,6 +96,11 @@ func (s *System) common(ss *session) checkout.Common {
 
 // refuse shows the platform's error page. Nothing was created.
 func (s *System) refuse(w http.ResponseWriter, text string) {
+	if text == accessRefused {
+		note(w, "access-refused", text)
+	} else {
+		note(w, "refused", text)
+	}
 	s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: checkout.Common{Lang: "fr"},
 		Title: "Paybox", Text: text, Kind: "error"})
 }
@@ -117,10 +122,12 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := ParseForm(raw)
+	noteForm(w, f)
 	if err != nil || len(f) == 0 {
 		if err == nil && r.Method == http.MethodPost && (r.URL.Path == "/php/" || r.URL.Path == "/php") {
 			// Some modules post to the page server to server and only
 			// look for a 200; an empty form is such a probe.
+			note(w, "probe", "")
 			w.WriteHeader(http.StatusOK)
 			return
 		}
@@ -132,11 +139,12 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, accessRefused)
 		return
 	}
+	noteShop(w, shop)
 	req, err := ParseSystem(f)
 	if err != nil {
 		var pe *ParamError
 		if errors.As(err, &pe) {
-			s.refuse(w, "Paramètre invalide "+pe.Param+" : "+pe.Message)
+			s.refuseParam(w, pe)
 			return
 		}
 		s.refuse(w, accessRefused)
@@ -146,7 +154,7 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 		// A KWIXO order without the data its scoring needs is refused
 		// before anything is recorded.
 		if pe := validateKwixo(f); pe != nil {
-			s.refuse(w, "Paramètre invalide "+pe.Param+" : "+pe.Message)
+			s.refuseParam(w, pe)
 			return
 		}
 	}
@@ -169,6 +177,7 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ss := &session{shop: shop, order: o, req: req}
+	noteOrder(w, ss, "accepted")
 	if o.Status != guichet.OrderOpen {
 		s.alreadyProcessed(w, ss)
 		return
@@ -183,6 +192,7 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 // alreadyProcessed answers a form or a page step of an order that is no
 // longer open: reloaded after payment, or replayed.
 func (s *System) alreadyProcessed(w http.ResponseWriter, ss *session) {
+	noteOrder(w, ss, "already-processed")
 	c := s.common(ss)
 	s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "info",
 		Title: text(c.Lang, "Paiement déjà traité", "Payment already processed"),
@@ -264,6 +274,33 @@ func (s *System) load(w http.ResponseWriter, r *http.Request) (*session, bool) {
 func (s *System) fail(w http.ResponseWriter, err error) {
 	s.log.Error("paybox system", "err", err)
 	s.refuse(w, "Erreur technique, veuillez réessayer.")
+	note(w, "error", "Erreur technique, veuillez réessayer.")
+}
+
+// refuseParam shows the error page of a wrong parameter of the form.
+func (s *System) refuseParam(w http.ResponseWriter, pe *ParamError) {
+	s.refuse(w, "Paramètre invalide "+pe.Param+" : "+pe.Message)
+	note(w, "invalid:"+pe.Param, pe.Param+" : "+pe.Message)
+}
+
+// payFailed answers a payment the core did not record. When two tabs pay
+// the same order at once, the one that loses gets a conflict: it shows
+// the page of an order already processed, as a reload would, rather than
+// a technical error.
+func (s *System) payFailed(w http.ResponseWriter, r *http.Request, ss *session, err error) {
+	if guichet.ErrorCode(err) == guichet.CodeConflict && guichet.ErrorReason(err) == guichet.ReasonState {
+		var o *guichet.Order
+		lerr := s.svc.Store().View(r.Context(), func(tx guichet.Tx) (err error) {
+			o, err = tx.Order(ss.order.ID)
+			return err
+		})
+		if lerr == nil && o.Status != guichet.OrderOpen {
+			ss.order = o
+			s.alreadyProcessed(w, ss)
+			return
+		}
+	}
+	s.fail(w, err)
 }
 
 func text(lang, fr, en string) string {

@@ -2,7 +2,9 @@ package paybox
 
 import (
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,7 +31,7 @@ func (s *System) action(ss *session, step string) string {
 
 func (s *System) showChoice(w http.ResponseWriter, ss *session) {
 	s.pages.Choice(w, checkout.ChoiceData{Common: s.common(ss), Action: s.action(ss, "choose"),
-		Methods: methods(ss.shop), CancelAction: s.action(ss, "cancel")})
+		Methods: offered(ss), CancelAction: s.action(ss, "cancel")})
 }
 
 // showMethod shows the page of the chosen means of payment.
@@ -37,7 +39,7 @@ func (s *System) showMethod(w http.ResponseWriter, ss *session, paymentType, car
 	switch {
 	case paymentType == "CARTE":
 		s.showCard(w, ss, cardType, nil, errs)
-	case paymentType == "KWIXO" && ss.shop.IsTest():
+	case paymentType == "KWIXO" && ss.shop.Kwixo.Offers(cardType):
 		s.showKwixo(w, ss, cardType, nil)
 	default:
 		c := s.common(ss)
@@ -60,6 +62,9 @@ func (s *System) showCard(w http.ResponseWriter, ss *session, cardType string, t
 		d.Holder = strings.TrimSpace(typed.PostForm.Get("holder"))
 		d.Expiry = strings.TrimSpace(typed.PostForm.Get("expiry"))
 	}
+	if len(errs) > 0 {
+		noteOrder(w, ss, "invalid:"+slices.Min(slices.Collect(maps.Keys(errs))))
+	}
 	s.pages.Card(w, d)
 }
 
@@ -69,7 +74,7 @@ func (s *System) choose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	typ, card, _ := strings.Cut(r.PostForm.Get("method"), ":")
-	for _, m := range methods(ss.shop) {
+	for _, m := range offered(ss) {
 		if m.PaymentType == typ && m.CardType == card {
 			s.showMethod(w, ss, typ, card, nil)
 			return
@@ -101,6 +106,7 @@ func (s *System) card(w http.ResponseWriter, r *http.Request) {
 	}
 	if ss.shop.ThreeDS && !ss.req.No3DS && enrolled(c.PAN) {
 		s.pending.put(ss.order.ID, c, cardType)
+		noteOrder(w, ss, "3ds-challenge")
 		s.pages.Challenge(w, checkout.ChallengeData{Common: s.common(ss), Action: s.action(ss, "3ds")})
 		return
 	}
@@ -152,7 +158,7 @@ func (s *System) pay(w http.ResponseWriter, r *http.Request, ss *session, c guic
 	}
 	o, t, tok, err := s.svc.PayOrder(r.Context(), core.PayRequest{Shop: ss.shop, OrderID: ss.order.ID, Card: c,
 		AuthOnly: ss.req.AuthOnly, CaptureDelay: diff, Method: "CARTE", ThreeDS: threeDS, ForceCode: force,
-		Decline: decline, SaveAs: ss.req.Subscriber, Instalments: instalmentPlan(ss.req)})
+		Decline: decline, SaveAs: ss.req.Subscriber, Instalments: instalmentPlan(ss.req), Subscription: subscriptionPlan(ss.req)})
 	if err != nil {
 		var ie *core.InstalmentError
 		if errors.As(err, &ie) {
@@ -169,7 +175,7 @@ func (s *System) pay(w http.ResponseWriter, r *http.Request, ss *session, c guic
 		case guichet.ReasonTokenExists:
 			s.finish(w, ss, nil, nil, "00016")
 		default:
-			s.fail(w, err)
+			s.payFailed(w, r, ss, err)
 		}
 		return
 	}
@@ -189,6 +195,26 @@ func instalmentPlan(req *SystemRequest) []core.Instalment {
 		plan = append(plan, core.Instalment{Amount: i.Amount, Date: i.Date})
 	}
 	return plan
+}
+
+// subscriptionPlan is the request's PBX_CMD subscription, for the core, or
+// nil.
+func subscriptionPlan(req *SystemRequest) *core.Subscription {
+	sub := req.Subscription
+	if sub == nil {
+		return nil
+	}
+	return &core.Subscription{Reference: sub.Reference, Amount: sub.Amount, Count: sub.Count,
+		Months: sub.Months, Day: sub.Day, Delay: sub.Delay}
+}
+
+// offered lists the means of payment of the choice page. Renewals debit a
+// card, so an order with a subscription offers cards only.
+func offered(ss *session) []checkout.Method {
+	if ss.req.Subscription != nil {
+		return cardMethods
+	}
+	return methods(ss.shop)
 }
 
 // instalmentRefusal is the error page's text for an instalment the core
@@ -225,6 +251,7 @@ func (s *System) cancel(w http.ResponseWriter, r *http.Request) {
 // finish shows the ticket page, whose button takes the buyer back to the
 // merchant's page for the outcome, with the signed PBX_RETOUR variables.
 func (s *System) finish(w http.ResponseWriter, ss *session, t *guichet.Transaction, tok *guichet.Token, code string) {
+	noteOrder(w, ss, code)
 	c := s.common(ss)
 	d := checkout.MessageData{Common: c}
 	var target string

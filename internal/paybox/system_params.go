@@ -47,6 +47,22 @@ type SystemRequest struct {
 	Instalments   []Instalment
 	ErrorCodeTest string // PBX_ERRORCODETEST or "".
 	Archivage     string
+
+	// Subscription holds the sub-variables appended to PBX_CMD; nil when
+	// there are none. Reference stays the whole PBX_CMD all the same: the
+	// platform returns it as sent in R.
+	Subscription *Subscription
+}
+
+// Subscription is a platform-managed subscription, asked for with
+// sub-variables appended to PBX_CMD without separators (spec §2.10).
+type Subscription struct {
+	Reference string // PBX_CMD without its sub-variables.
+	Amount    int64  // PBX_2MONT: each renewal; 0 means PBX_TOTAL.
+	Count     int    // PBX_NBPAIE: renewals; 0 means until cancelled.
+	Months    int    // PBX_FREQ: months between renewals, at least 1.
+	Day       int    // PBX_QUAND: day of the month; 0 means the first payment's.
+	Delay     int    // PBX_DELAIS: days before the subscription starts.
 }
 
 // Instalment is one later payment of a payment in several times: PBX_2MONTn
@@ -162,6 +178,9 @@ func ParseSystem(f Form) (*SystemRequest, error) {
 	if err := p.paymentTypeDone(); err != nil {
 		return nil, err
 	}
+	if err := p.subscriptionDone(); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -213,7 +232,11 @@ func (p *systemParser) set(name, v string) *ParamError {
 		if len(v) < 1 || len(v) > 250 {
 			return bad("must be 1 to 250 bytes", "")
 		}
-		r.Reference = v
+		sub, pe := parseSubscription(v)
+		if pe != nil {
+			return pe
+		}
+		r.Reference, r.Subscription = v, sub
 	case "PBX_PORTEUR":
 		if n := charLen(v); n < 6 || n > 120 || !strings.Contains(v, "@") || !strings.Contains(v, ".") {
 			return bad("must be an e-mail address of 6 to 120 characters", "")
@@ -402,6 +425,100 @@ func (p *systemParser) paymentTypeDone() *ParamError {
 	}
 	if !slices.Contains(cardTypes[r.PaymentType], r.CardType) {
 		return &ParamError{Param: param, Message: "not a card type of " + r.PaymentType}
+	}
+	return nil
+}
+
+// subscriptionVars are the sub-variables of a subscription, with their
+// widths in digits, in the order of the manual.
+var subscriptionVars = [...]struct {
+	name  string
+	width int
+}{{"PBX_2MONT", 10}, {"PBX_NBPAIE", 2}, {"PBX_FREQ", 2}, {"PBX_QUAND", 2}, {"PBX_DELAIS", 3}}
+
+// parseSubscription reads the subscription sub-variables at the end of a
+// PBX_CMD value, or returns nil when it has none. They start at the first
+// "PBX_" followed by one of their names, since a merchant's own reference
+// may hold other text; from there to the end the value must be nothing but
+// the five sub-variables, each once, with exactly its width: a variable
+// one digit short would otherwise shift every later one, and a renewal
+// would debit an amount nobody asked for. Their order is not checked, as
+// each name says which it is.
+func parseSubscription(cmd string) (*Subscription, *ParamError) {
+	start := -1
+	for _, sv := range subscriptionVars {
+		if i := strings.Index(cmd, sv.name); i >= 0 && (start < 0 || i < start) {
+			start = i
+		}
+	}
+	if start < 0 {
+		return nil, nil
+	}
+	if start == 0 {
+		return nil, &ParamError{Param: "PBX_CMD", Message: "no reference before the subscription sub-variables"}
+	}
+	var values [len(subscriptionVars)]int64
+	var seen [len(subscriptionVars)]bool
+	rest := cmd[start:]
+	for rest != "" {
+		k := -1
+		for i, sv := range subscriptionVars {
+			if strings.HasPrefix(rest, sv.name) {
+				k = i
+				break
+			}
+		}
+		if k < 0 {
+			return nil, &ParamError{Param: "PBX_CMD", Message: "unexpected text after the subscription sub-variables"}
+		}
+		sv := subscriptionVars[k]
+		if seen[k] {
+			return nil, &ParamError{Param: sv.name, Message: "given twice in PBX_CMD"}
+		}
+		digits := rest[len(sv.name):]
+		if len(digits) > sv.width {
+			digits = digits[:sv.width]
+		}
+		if !allDigits(digits, sv.width, sv.width) {
+			return nil, &ParamError{Param: sv.name, Message: "must be " + strconv.Itoa(sv.width) + " digits in PBX_CMD"}
+		}
+		values[k], _ = strconv.ParseInt(digits, 10, 64)
+		seen[k] = true
+		rest = rest[len(sv.name)+sv.width:]
+	}
+	for i, sv := range subscriptionVars {
+		if !seen[i] {
+			return nil, &ParamError{Param: sv.name, Message: "missing in PBX_CMD"}
+		}
+	}
+	sub := &Subscription{Reference: cmd[:start], Amount: values[0], Count: int(values[1]),
+		Months: int(values[2]), Day: int(values[3]), Delay: int(values[4])}
+	switch {
+	case sub.Months == 0:
+		return nil, &ParamError{Param: "PBX_FREQ", Message: "must be at least 01 month"}
+	case sub.Day > 31:
+		return nil, &ParamError{Param: "PBX_QUAND", Message: "must be a day of the month, 00 to 31"}
+	}
+	return sub, nil
+}
+
+// subscriptionDone checks a subscription against the rest of the form.
+// Renewals are card debits, so KWIXO, whose guide forbids creating a
+// subscriber, is refused, and so is a payment in several times, whose
+// later debits would compete with the renewals for the same card. A
+// renewal of nothing is a mistake: PBX_2MONT 0 takes PBX_TOTAL's amount,
+// which must then not be 0 either.
+func (p *systemParser) subscriptionDone() *ParamError {
+	r := p.r
+	switch {
+	case r.Subscription == nil:
+		return nil
+	case r.PaymentType == "KWIXO":
+		return &ParamError{Param: "PBX_TYPEPAIEMENT", Message: "KWIXO does not take subscriptions (PBX_CMD)"}
+	case len(r.Instalments) > 0:
+		return &ParamError{Param: "PBX_2MONT1", Message: "not with a subscription in PBX_CMD"}
+	case r.Subscription.Amount == 0 && r.Amount == 0:
+		return &ParamError{Param: "PBX_2MONT", Message: "renewal amount 0 and PBX_TOTAL 0", Code: "00011"}
 	}
 	return nil
 }

@@ -291,7 +291,9 @@ func TestParamErrorMessage(t *testing.T) {
 func FuzzParseSystem(f *testing.F) {
 	for _, s := range []string{systemEopayment, systemUp2pay, systemOmnipay3DS,
 		systemEopayment + "&PBX_TYPEPAIEMENT=KWIXO&PBX_CODEFAMILLE=CREDIT&PBX_2MONT1=100&PBX_DATE1=31/12/2030",
-		"PBX_2MONT3=1&PBX_DATE2=00/00/0000&PBX_SOUHAITAUTHENT=4"} {
+		"PBX_2MONT3=1&PBX_DATE2=00/00/0000&PBX_SOUHAITAUTHENT=4",
+		strings.Replace(systemEopayment, "PBX_CMD=1234!20160216", "PBX_CMD=ma_ref123PBX_2MONT0000000500PBX_NBPAIE00PBX_FREQ01PBX_QUAND28PBX_DELAIS005", 1),
+		strings.Replace(systemEopayment, "PBX_CMD=1234!20160216", "PBX_CMD=rPBX_DELAIS999PBX_2MONT9999999999PBX_QUAND31PBX_FREQ99PBX_NBPAIE99", 1)} {
 		f.Add(s + "&PBX_HMAC=" + systemHMAC)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
@@ -310,6 +312,15 @@ func FuzzParseSystem(f *testing.F) {
 		if len(r.Site) != 7 || r.Amount < 0 || r.Currency.Code == "" || len(r.Retour) == 0 ||
 			(r.PaymentType == "") != (r.CardType == "") || len(r.Instalments) > 3 {
 			t.Fatalf("accepted an inconsistent request: %+v", r)
+		}
+		if sub := r.Subscription; sub != nil {
+			// The reference sent back is PBX_CMD whole; the
+			// subscription's is what comes before its sub-variables.
+			if r.Reference != form.Value("PBX_CMD") || sub.Reference == "" || !strings.HasPrefix(r.Reference, sub.Reference) ||
+				sub.Months < 1 || sub.Day > 31 || sub.Amount < 0 || sub.Count < 0 || sub.Delay < 0 ||
+				r.PaymentType == "KWIXO" || len(r.Instalments) > 0 || (sub.Amount == 0 && r.Amount == 0) {
+				t.Fatalf("accepted an inconsistent subscription: %+v in %q", sub, r.Reference)
+			}
 		}
 	})
 }

@@ -2,6 +2,7 @@ package paybox
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -27,6 +28,11 @@ func (s *System) values(ss *session, t *guichet.Transaction, code string, tok *g
 	}
 	if t == nil {
 		return v
+	}
+	if ss.req.Subscription != nil && ss.order != nil && t.ID == ss.order.TransactionID && t.Status != guichet.StatusRefused {
+		// An accepted first payment created the subscription, which is
+		// numbered after it; the number is what ResAbon.cgi takes.
+		v['B'] = subscriptionNumber(t.Number)
 	}
 	// M is the amount of this charge: an instalment's, not PBX_TOTAL.
 	v['M'] = strconv.FormatInt(t.Amount, 10)
@@ -97,18 +103,32 @@ func (s *System) returnURL(ss *session, target string, t *guichet.Transaction, t
 // A KWIXO payment is pending when recorded, so its first IPN says
 // E=99999 (spec §2.8.2); each later state of its review is another IPN
 // whose E is the state code (guide §3.2) and S, as in every IPN, the
-// number of the operation the state is about.
+// number of the operation the state is about: the payment's, or that of
+// the capture, cancellation or refund whose outcome KWIXO gives.
 func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error) {
 	var code, option string
+	var renewal *core.SubscriptionEvent
+	var op *core.ReviewEvent // a KWIXO operation's state: its S and M
 	switch {
 	case t.Method == "KWIXO" && e.Type == "transaction.authorized":
 		code, option = "99999", kwixoOptionOf(e)
-	case t.Method == "KWIXO" && e.Type == "transaction.review":
+	case t.Method == "KWIXO" && (e.Type == "transaction.review" || e.Type == "transaction.kwixo"):
 		var d core.ReviewEvent
 		if err := json.Unmarshal(e.Data, &d); err != nil {
 			return nil, err
 		}
 		code, option = kwixoCode(d.Review), d.Option
+		if e.Type == "transaction.kwixo" {
+			op = &d
+		}
+	case e.Type == "transaction.renewal":
+		// A subscription's renewal: its own IPN, with its own amount, T
+		// and S, and ETAT_PBX in front (spec §2.8.2).
+		renewal = new(core.SubscriptionEvent)
+		if err := json.Unmarshal(e.Data, renewal); err != nil {
+			return nil, err
+		}
+		code = codeOf0(t)
 	case e.Type == "transaction.instalment":
 		// Each later payment of a payment in several times gets its own
 		// IPN, with its own amount, T and S.
@@ -129,7 +149,7 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 		return nil, err
 	}
 	var tok *guichet.Token
-	if req.Subscriber != "" && t.TokenID != "" {
+	if req.Subscriber != "" && t.TokenID != "" && renewal == nil {
 		if tok, err = tx.Token(o.ShopID, req.Subscriber); err != nil {
 			return nil, err
 		}
@@ -137,9 +157,26 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 	ss := &session{order: o, req: req, shop: &guichet.Shop{ID: o.ShopID}, kwixoOption: option}
 	// Only the return variables are signed, not the query the URL may
 	// already have.
-	ret, err := BuildReturn(req.Retour, s.values(ss, t, code, tok, e.At), "", s.signer.Sign)
+	values := s.values(ss, t, code, tok, e.At)
+	if op != nil {
+		// A capture, cancellation or refund is known to the merchant by
+		// the NUMTRANS its PPPS answer gave, and is of its own amount.
+		values['S'], values['M'] = strconv.FormatInt(op.Operation, 10), strconv.FormatInt(op.Amount, 10)
+	}
+	prefix := ""
+	if renewal != nil {
+		values['B'] = subscriptionNumber(renewal.Number)
+		prefix = renewalState
+	}
+	ret, err := BuildReturn(req.Retour, values, prefix, s.signer.Sign)
 	if err != nil {
 		return nil, err
+	}
+	if prefix != "" {
+		// ETAT_PBX leads, and is signed with the variables that follow,
+		// so that a merchant checking K over everything before it, as
+		// official modules do, accepts a renewal too.
+		ret = prefix + "&" + ret
 	}
 	d := guichet.Delivery{Method: "GET", URL: req.RepondreA}
 	if req.IPNPost {
@@ -148,4 +185,13 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 		return nil, err
 	}
 	return []guichet.Delivery{d}, nil
+}
+
+// renewalState leads the IPN of a subscription's renewal.
+const renewalState = "ETAT_PBX=PBX_RECONDUCTION_ABT"
+
+// subscriptionNumber renders a subscription number as the platform's B:
+// nine digits.
+func subscriptionNumber(n int64) string {
+	return fmt.Sprintf("%09d", n)
 }

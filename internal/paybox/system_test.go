@@ -93,8 +93,10 @@ func newHosted(t *testing.T) *hosted {
 	svc.SetSender(notify.New(5 * time.Second))
 	err = store.Update(ctx, func(tx guichet.Tx) error {
 		for _, s := range []guichet.Shop{
-			{ID: "shop-32", Name: "Boutique 32", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "32", Key: "1999888I", HMACKey: hmacKey}},
-			{ID: "shop-43", Name: "Boutique 43", Mode: guichet.ModeTest, ThreeDS: true, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "43", Key: "1999888I", HMACKey: hmacKey}},
+			{ID: "shop-32", Name: "Boutique 32", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "32", Key: "1999888I", HMACKey: hmacKey},
+				Kwixo: &guichet.KwixoContract{Options: []string{guichet.KwixoStandard, guichet.KwixoRNP, guichet.KwixoCredit}, RNPPilotable: true}},
+			{ID: "shop-43", Name: "Boutique 43", Mode: guichet.ModeTest, ThreeDS: true, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "43", Key: "1999888I", HMACKey: hmacKey},
+				Kwixo: &guichet.KwixoContract{Options: []string{guichet.KwixoStandard}, AutoCapture: true, CaptureDays: 2}},
 		} {
 			if err := tx.PutShop(&s); err != nil {
 				return err

@@ -76,3 +76,68 @@ func Scoring(amount int64, email string, option string, productTypes []int) []St
 	}
 	return then(Step{10 * time.Minute, KwixoScoringOK})
 }
+
+// More KWIXO states, named as in the guide (§9.2 and §9.3).
+const (
+	KwixoConfirmCustomerDebit  = "502" // CONFIRM_CUSTOMER_DEBIT
+	KwixoMakeComplaint         = "600" // MAKE_COMPLAINT
+	KwixoComplaintNeedMerchant = "601" // COMPLAINT_NEED_MERCHANT_ACTION
+	KwixoComplaintNeedOther    = "602" // COMPLAINT_NEED_OTHER_ACTION
+	KwixoComplaintClosed       = "603" // COMPLAINT_CLOSED
+	KwixoConfirmCancellation   = "701" // CONFIRM_CANCELLATION
+	KwixoCancellationFail      = "702" // CONFIRM_CANCELLATION_FAIL
+	KwixoConfirmRefund         = "801" // CONFIRM_REFUND_DONE
+	KwixoRefundFail            = "802" // CONFIRM_REFUND_FAIL
+)
+
+// The test values of the operations' outcomes.
+const (
+	kwixoDisputeAmountSuffix      = 88
+	kwixoCancelFailAmountSuffix   = 72
+	kwixoRefundFailAmountSuffix   = 82
+	kwixoCustomerDebitAfter       = 72 * time.Hour
+	kwixoCancellationConfirmAfter = time.Hour
+	kwixoRefundConfirmAfter       = 24 * time.Hour
+)
+
+// AfterCapture returns the states a KWIXO payment of the given amount and
+// option goes through once captured, delays counted from the capture:
+//
+//	CREDIT                  502 CONFIRM_CUSTOMER_DEBIT (+3 days)
+//	amount ending in 88     600 (+1 day), 601 (+1 day), 602 (+2 days), 603 COMPLAINT_CLOSED (+5 days)
+//	anything else           none
+//
+// A credit is never disputed here: the buyer's complaint would go to the
+// lender, not to FIA-NET.
+func AfterCapture(amount int64, option string) []Step {
+	switch {
+	case option == "CREDIT":
+		return []Step{{kwixoCustomerDebitAfter, KwixoConfirmCustomerDebit}}
+	case amount%100 == kwixoDisputeAmountSuffix:
+		day := 24 * time.Hour
+		return []Step{{day, KwixoMakeComplaint}, {day, KwixoComplaintNeedMerchant},
+			{2 * day, KwixoComplaintNeedOther}, {5 * day, KwixoComplaintClosed}}
+	}
+	return nil
+}
+
+// Cancellation returns the outcome of the cancellation of a KWIXO payment
+// of the given amount, an hour after it was asked for: 702
+// CONFIRM_CANCELLATION_FAIL when the payment's amount ends in 72, 701
+// CONFIRM_CANCELLATION otherwise.
+func Cancellation(paymentAmount int64) Step {
+	if paymentAmount%100 == kwixoCancelFailAmountSuffix {
+		return Step{kwixoCancellationConfirmAfter, KwixoCancellationFail}
+	}
+	return Step{kwixoCancellationConfirmAfter, KwixoConfirmCancellation}
+}
+
+// Refund returns the outcome of a KWIXO refund, a day after it was asked
+// for: 802 CONFIRM_REFUND_FAIL when the refunded amount ends in 82, 801
+// CONFIRM_REFUND_DONE otherwise.
+func Refund(amount int64) Step {
+	if amount%100 == kwixoRefundFailAmountSuffix {
+		return Step{kwixoRefundConfirmAfter, KwixoRefundFail}
+	}
+	return Step{kwixoRefundConfirmAfter, KwixoConfirmRefund}
+}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -239,15 +240,16 @@ func (t *tx) savepoint(fn func(*pgx.Conn) error) error {
 // Shops.
 
 const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, created_at`
+	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, created_at`
 
 func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
 	var s guichet.Shop
 	var mode string
 	var site, rang, ident, key, hmac pgtype.Text
 	var offset int64
+	var kwixo string
 	var created pgtype.Timestamptz
-	err := row.Scan(&s.ID, &s.Name, &mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &created)
+	err := row.Scan(&s.ID, &s.Name, &mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &created)
 	if err != nil {
 		return s, err
 	}
@@ -256,6 +258,12 @@ func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
 		s.Paybox = &guichet.PayboxAccount{Site: site.String, Rang: rang.String, Identifiant: ident.String, Key: key.String, HMACKey: hmac.String}
 	}
 	s.ClockOffset = time.Duration(offset)
+	// The contract is JSON, "null" or empty when the shop has none.
+	if kwixo != "" {
+		if err := json.Unmarshal([]byte(kwixo), &s.Kwixo); err != nil {
+			return s, err
+		}
+	}
 	s.CreatedAt = fromTime(created)
 	return s, nil
 }
@@ -312,21 +320,23 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	if s.ID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "shop ID missing", Param: "id"}
 	}
+	// A shop without KWIXO is stored as "null".
+	kwixo, _ := json.Marshal(s.Kwixo)
 	var site, rang, ident, key, hmac pgtype.Text
 	if p := s.Paybox; p != nil {
 		site, rang, ident, key, hmac = text(p.Site), text(p.Rang), text(p.Identifiant), text(p.Key), text(p.HMACKey)
 	}
 	// The savepoint catches a Paybox site and rang taken by another shop.
 	err := t.savepoint(func(conn *pgx.Conn) error {
-		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
 				paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
 				paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
 				paybox_hmac_key = excluded.paybox_hmac_key, capture_delay = excluded.capture_delay,
 				clock_offset_ns = excluded.clock_offset_ns, three_ds = excluded.three_ds,
-				notify_attempts = excluded.notify_attempts, created_at = excluded.created_at`,
+				notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo, created_at = excluded.created_at`,
 			s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset),
-			s.ThreeDS, s.NotifyAttempts, timeArg(s.CreatedAt))
+			s.ThreeDS, s.NotifyAttempts, string(kwixo), timeArg(s.CreatedAt))
 		return err
 	})
 	return convert(err, "save shop")
@@ -336,10 +346,10 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 
 const transactionCols = `id, shop_id, number, reference, currency, amount, captured, refunded, status,
 	card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, card_sealed,
-	token_id, order_id, method, review, three_ds, auth_code, response_code, remit_at, created_at, updated_at`
+	token_id, order_id, method, method_option, review, three_ds, auth_code, response_code, remit_at, created_at, updated_at`
 
 // insertTransaction inserts the transactionCols of one transaction.
-var insertTransaction = "INSERT INTO transactions (" + transactionCols + ") VALUES " + placeholders(1, 26)
+var insertTransaction = "INSERT INTO transactions (" + transactionCols + ") VALUES " + placeholders(1, 27)
 
 const operationCols = "id, transaction_id, number, kind, amount, approved, code, created_at"
 
@@ -350,7 +360,7 @@ func scanTransaction(row pgx.CollectableRow) (guichet.Transaction, error) {
 	c := &tr.Card
 	err := row.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, &status,
 		&c.Masked, &c.Fingerprint, &brand, &c.Country, &c.ExpMonth, &c.ExpYear, &c.Sealed,
-		&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode, &remit, &created, &updated)
+		&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Option, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode, &remit, &created, &updated)
 	tr.Status, c.Brand = guichet.Status(status), guichet.Brand(brand)
 	tr.RemitAt, tr.CreatedAt, tr.UpdatedAt = fromTime(remit), fromTime(created), fromTime(updated)
 	return tr, err
@@ -489,7 +499,7 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			sql: insertTransaction,
 			args: []any{tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 				c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-				tr.TokenID, tr.OrderID, tr.Method, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
+				tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
 				timeArg(tr.RemitAt), timeArg(tr.CreatedAt), timeArg(tr.UpdatedAt)},
 			doing: "insert transaction",
 			conflict: func() *guichet.Error {
@@ -522,11 +532,11 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			sql: `UPDATE transactions SET reference = $1, currency = $2, amount = $3, captured = $4,
 			refunded = $5, status = $6, card_masked = $7, card_fingerprint = $8, card_brand = $9, card_country = $10,
 			card_exp_month = $11, card_exp_year = $12, card_sealed = $13, token_id = $14, order_id = $15,
-			method = $16, review = $17, three_ds = $18, auth_code = $19, response_code = $20, remit_at = $21,
-			updated_at = $22 WHERE id = $23`,
+			method = $16, method_option = $17, review = $18, three_ds = $19, auth_code = $20, response_code = $21,
+			remit_at = $22, updated_at = $23 WHERE id = $24`,
 			args: []any{tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 				c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-				tr.TokenID, tr.OrderID, tr.Method, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, timeArg(tr.RemitAt), timeArg(tr.UpdatedAt), tr.ID},
+				tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, timeArg(tr.RemitAt), timeArg(tr.UpdatedAt), tr.ID},
 			doing: "save transaction",
 			check: func(tag pgconn.CommandTag) error {
 				if tag.RowsAffected() == 0 {

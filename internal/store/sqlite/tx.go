@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -50,14 +51,15 @@ func notFound(what string) error {
 // Shops.
 
 const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, created_at`
+	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, created_at`
 
 func scanShop(rows *sql.Rows) (guichet.Shop, error) {
 	var s guichet.Shop
 	var site, rang, ident, key, hmac sql.NullString
 	var offset int64
+	var kwixo string
 	var created sql.NullInt64
-	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &created)
+	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &created)
 	if err != nil {
 		return s, err
 	}
@@ -65,6 +67,12 @@ func scanShop(rows *sql.Rows) (guichet.Shop, error) {
 		s.Paybox = &guichet.PayboxAccount{Site: site.String, Rang: rang.String, Identifiant: ident.String, Key: key.String, HMACKey: hmac.String}
 	}
 	s.ClockOffset = time.Duration(offset)
+	// The contract is JSON, "null" or empty when the shop has none.
+	if kwixo != "" {
+		if err := json.Unmarshal([]byte(kwixo), &s.Kwixo); err != nil {
+			return s, err
+		}
+	}
 	s.CreatedAt = fromNanos(created)
 	return s, nil
 }
@@ -125,19 +133,21 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	if s.ID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "shop ID missing", Param: "id"}
 	}
+	// A shop without KWIXO is stored as "null".
+	kwixo, _ := json.Marshal(s.Kwixo)
 	var site, rang, ident, key, hmac any
 	if p := s.Paybox; p != nil {
 		site, rang, ident, key, hmac = p.Site, p.Rang, p.Identifiant, p.Key, p.HMACKey
 	}
-	_, err := t.run.exec(`INSERT INTO shops (`+shopCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := t.run.exec(`INSERT INTO shops (`+shopCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
 			paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
 			paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
 			paybox_hmac_key = excluded.paybox_hmac_key, capture_delay = excluded.capture_delay,
 			clock_offset_ns = excluded.clock_offset_ns, three_ds = excluded.three_ds,
-			notify_attempts = excluded.notify_attempts, created_at = excluded.created_at`,
+			notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo, created_at = excluded.created_at`,
 		s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset),
-		s.ThreeDS, s.NotifyAttempts, nanos(s.CreatedAt))
+		s.ThreeDS, s.NotifyAttempts, string(kwixo), nanos(s.CreatedAt))
 	return convert(err, "save shop")
 }
 
@@ -145,7 +155,7 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 
 const transactionCols = `id, shop_id, number, reference, currency, amount, captured, refunded, status,
 	card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, card_sealed,
-	token_id, order_id, method, review, three_ds, auth_code, response_code, remit_at, created_at, updated_at`
+	token_id, order_id, method, method_option, review, three_ds, auth_code, response_code, remit_at, created_at, updated_at`
 
 const operationCols = "id, transaction_id, number, kind, amount, approved, code, created_at"
 
@@ -162,7 +172,7 @@ func (t *tx) transactions(query string, args ...any) ([]guichet.Transaction, err
 		c := &tr.Card
 		err := rows.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, &tr.Status,
 			&c.Masked, &c.Fingerprint, &c.Brand, &c.Country, &c.ExpMonth, &c.ExpYear, &c.Sealed,
-			&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode, &remit, &created, &updated)
+			&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Option, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode, &remit, &created, &updated)
 		if err != nil {
 			return nil, convert(err, "load transaction")
 		}
@@ -278,10 +288,10 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 	stored, loaded := t.loaded[tr.ID]
 	if !loaded {
 		_, err := t.run.exec(`INSERT INTO transactions (`+transactionCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-			tr.TokenID, tr.OrderID, tr.Method, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, nanos(tr.RemitAt), nanos(tr.CreatedAt), nanos(tr.UpdatedAt))
+			tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, nanos(tr.RemitAt), nanos(tr.CreatedAt), nanos(tr.UpdatedAt))
 		if err != nil {
 			return convert(err, "insert transaction")
 		}
@@ -294,10 +304,10 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		res, err := t.run.exec(`UPDATE transactions SET reference = ?, currency = ?, amount = ?, captured = ?,
 			refunded = ?, status = ?, card_masked = ?, card_fingerprint = ?, card_brand = ?, card_country = ?,
 			card_exp_month = ?, card_exp_year = ?, card_sealed = ?, token_id = ?, order_id = ?, method = ?,
-			review = ?, three_ds = ?, auth_code = ?, response_code = ?, remit_at = ?, updated_at = ? WHERE id = ?`,
+			method_option = ?, review = ?, three_ds = ?, auth_code = ?, response_code = ?, remit_at = ?, updated_at = ? WHERE id = ?`,
 			tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-			tr.TokenID, tr.OrderID, tr.Method, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, nanos(tr.RemitAt), nanos(tr.UpdatedAt), tr.ID)
+			tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, nanos(tr.RemitAt), nanos(tr.UpdatedAt), tr.ID)
 		if err != nil {
 			return convert(err, "update transaction")
 		}

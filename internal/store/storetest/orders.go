@@ -31,7 +31,7 @@ func testTransactionNewFields(t *testing.T, h *harness) {
 			return err
 		}
 		sameTransaction(t, tr, want)
-		tr.OrderID, tr.Method, tr.Review, tr.ThreeDS = "ord-other", "KWIXO", "803", "A"
+		tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS = "ord-other", "KWIXO", "CREDIT", "803", "A"
 		if err := tx.PutTransaction(tr); err != nil {
 			return err
 		}

@@ -131,6 +131,7 @@ func newShop(site string) *guichet.Shop {
 		ClockOffset:    90 * time.Minute,
 		ThreeDS:        true,
 		NotifyAttempts: 4,
+		Kwixo:          &guichet.KwixoContract{Options: []string{guichet.KwixoStandard, guichet.KwixoCredit}, AutoCapture: true, CaptureDays: 2},
 		CreatedAt:      base(),
 	}
 	if site != "" {
@@ -289,6 +290,7 @@ func testShops(t *testing.T, h *harness) {
 	withPaybox.Paybox.HMACKey = "FEDCBA9876543210"
 	withPaybox.ThreeDS, withPaybox.NotifyAttempts = false, 0
 	without.ThreeDS, without.NotifyAttempts = true, 11
+	without.Kwixo = &guichet.KwixoContract{Options: []string{guichet.KwixoRNP}, RNPPilotable: true}
 	h.update(t, func(tx guichet.Tx) error {
 		if err := tx.PutShop(withPaybox); err != nil {
 			return err
@@ -301,15 +303,16 @@ func testShops(t *testing.T, h *harness) {
 			return err
 		}
 		if got.Name != "Pâtisserie" || got.Mode != guichet.ModeProduction || got.Paybox.HMACKey != "FEDCBA9876543210" ||
-			got.ThreeDS || got.NotifyAttempts != 0 {
+			got.ThreeDS || got.NotifyAttempts != 0 || !reflect.DeepEqual(got.Kwixo, withPaybox.Kwixo) {
 			t.Errorf("updated shop: got %+v %+v", got, got.Paybox)
 		}
 		got, err = tx.Shop(without.ID)
 		if err != nil {
 			return err
 		}
-		if !got.ThreeDS || got.NotifyAttempts != 11 {
-			t.Errorf("updated shop: ThreeDS %v, NotifyAttempts %d, want true, 11", got.ThreeDS, got.NotifyAttempts)
+		if !got.ThreeDS || got.NotifyAttempts != 11 || !reflect.DeepEqual(got.Kwixo, without.Kwixo) {
+			t.Errorf("updated shop: ThreeDS %v, NotifyAttempts %d, Kwixo %+v, want true, 11, %+v",
+				got.ThreeDS, got.NotifyAttempts, got.Kwixo, without.Kwixo)
 		}
 		list, err := tx.Shops()
 		if err != nil {

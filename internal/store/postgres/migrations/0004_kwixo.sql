@@ -1,0 +1,5 @@
+-- KWIXO: the option a payment was made with, and each shop's KWIXO
+-- contract (JSON, empty when the shop did not subscribe).
+
+ALTER TABLE transactions ADD COLUMN method_option TEXT NOT NULL DEFAULT '';
+ALTER TABLE shops ADD COLUMN kwixo TEXT NOT NULL DEFAULT '';
