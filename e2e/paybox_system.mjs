@@ -1,9 +1,9 @@
 // Paybox System's hosted pages in a real headless browser, as a merchant's
 // buyer goes through them: the merchant's page, the choice of a card brand,
 // the card form (with a typing mistake first), 3-D Secure on rang 43, the
-// ticket page and the way back to the shop.
+// KWIXO login, the ticket page and the way back to the shop.
 //
-//   node e2e/paybox_system.mjs <merchantURL> [paid|3ds|cancel ...]
+//   node e2e/paybox_system.mjs <merchantURL> [paid|3ds|kwixo|cancel ...]
 //
 // <merchantURL> is the merchant server that cmd/guichet/browser_test.go
 // starts: /shop?rang=&ref= serves a signed Paybox form with a "Payer"
@@ -28,7 +28,7 @@ const TIMEOUT = 15_000; // per action or wait
 
 const [merchantArg, ...wanted] = process.argv.slice(2);
 if (!merchantArg) {
-  console.error('usage: node paybox_system.mjs <merchantURL> [paid|3ds|cancel ...]');
+  console.error('usage: node paybox_system.mjs <merchantURL> [paid|3ds|kwixo|cancel ...]');
   process.exit(2);
 }
 const merchant = merchantArg.replace(/\/+$/, '');
@@ -67,8 +67,8 @@ async function shot(page, name) {
 }
 
 // openShop opens the merchant's page and sends its form to the gateway.
-async function openShop(page, rang, ref) {
-  await page.goto(`${merchant}/shop?rang=${rang}&ref=${encodeURIComponent(ref)}`);
+async function openShop(page, rang, ref, extra = '') {
+  await page.goto(`${merchant}/shop?rang=${rang}&ref=${encodeURIComponent(ref)}${extra}`);
   await page.getByRole('button', { name: 'Payer', exact: true }).click();
   await page.waitForURL((u) => u.pathname !== '/shop');
 }
@@ -175,6 +175,30 @@ const scenarios = {
     await otp.fill('1234');
     await page.getByRole('button', { name: 'Valider', exact: true }).click();
     const url = await backToShop(page, 'Paiement accepté', '/back/ok', '00000');
+    return { ref, url };
+  },
+
+  // Rang 32: KWIXO chosen on the choice page, the simulated KWIXO login,
+  // and a pending payment.
+  async kwixo(page) {
+    const ref = `e2e-kwixo-${runID}`;
+    await openShop(page, '32', ref, '&kwixo=1');
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'Choisissez votre moyen de paiement' }), 'the choice page');
+    for (const name of ['Kwixo comptant', 'Kwixo 1x à réception', 'Kwixo crédit']) {
+      await expectVisible(page.getByRole('button', { name, exact: true }), `a "${name}" button on the choice page`);
+    }
+    await page.getByRole('button', { name: 'Kwixo 1x à réception', exact: true }).click();
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'Connectez-vous à votre compte Kwixo' }), 'the KWIXO login');
+    await expectVisible(page.getByText('Paiement à réception\u00a0: service facturé par Kwixo.'), 'who pays for receive-and-pay');
+    const email = page.getByLabel('Adresse e-mail', { exact: true });
+    const password = page.getByLabel('Mot de passe', { exact: true });
+    await expectAttr(email, 'autocomplete', 'email', 'KWIXO e-mail');
+    await expectAttr(password, 'autocomplete', 'current-password', 'KWIXO password');
+    await shot(page, 'kwixo');
+    await email.fill('marie.martin@example.com');
+    await password.fill('secret');
+    await page.getByRole('button', { name: 'Se connecter et payer', exact: true }).click();
+    const url = await backToShop(page, 'Paiement en attente', '/back/pending', '99999');
     return { ref, url };
   },
 

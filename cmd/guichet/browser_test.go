@@ -79,7 +79,7 @@ func (m *browserMerchant) hits(list *[]hit, ref string) []hit {
 	return out
 }
 
-// shop serves /shop?rang=32&ref=order-1: an order page whose "Payer"
+// shop serves /shop?rang=32&ref=order-1[&kwixo=1]: an order page whose "Payer"
 // button posts a Paybox System form signed as merchant modules sign it,
 // the fields in their order and PBX_HMAC last. Every page gets its own
 // PBX_TIME, and the caller gives each a reference of its own.
@@ -95,9 +95,25 @@ func (m *browserMerchant) shop(w http.ResponseWriter, r *http.Request) {
 	fields := [][2]string{
 		{"PBX_SITE", "1999888"}, {"PBX_RANG", rang}, {"PBX_IDENTIFIANT", "107904482"},
 		{"PBX_TOTAL", "1250"}, {"PBX_DEVISE", "978"}, {"PBX_CMD", ref}, {"PBX_PORTEUR", "buyer@example.com"},
-		{"PBX_RETOUR", "Mt:M;Ref:R;Auto:A;Appel:T;Trans:S;Erreur:E;Carte:C;Sign:K"},
+		{"PBX_RETOUR", "Mt:M;Ref:R;Auto:A;Appel:T;Trans:S;Erreur:E;Type:P;Carte:C;Sign:K"},
 		{"PBX_EFFECTUE", m.URL + "/back/ok"}, {"PBX_REFUSE", m.URL + "/back/refused"}, {"PBX_ANNULE", m.URL + "/back/cancelled"},
+		{"PBX_ATTENTE", m.URL + "/back/pending"},
 		{"PBX_REPONDRE_A", m.URL + "/ipn"}, {"PBX_HASH", "SHA512"}, {"PBX_TIME", time.Now().Format(time.RFC3339Nano)},
+	}
+	if r.URL.Query().Get("kwixo") != "" {
+		// The order analysis data KWIXO needs (guide §4.2), as a
+		// merchant module fills them.
+		fields = append(fields, [][2]string{
+			{"PBX_BILLTO_CIVILITY", "madame"}, {"PBX_BILLTO_NAME_FIRST", "marie"}, {"PBX_BILLTO_NAME_LAST", "martin"},
+			{"PBX_BILLTO_MOBILE", "0612345678"}, {"PBX_BILLTO_EMAIL", "marie.martin@example.com"},
+			{"PBX_BILLTO_STREET_LINE_1", "3 place bellecour"}, {"PBX_BILLTO_POSTALCODE", "69002"},
+			{"PBX_BILLTO_CITY", "lyon"}, {"PBX_BILLTO_COUNTRY", "france"},
+			{"PBX_SHIPTO_SHIPPER_NAME", "colissimo"}, {"PBX_SHIPTO_DELIVERY_TYPE", "4"}, {"PBX_SHIPTO_DELIVERY_SPEED", "2"},
+			{"PBX_SHIPTO_SHIPPER_ID", "COL1"}, {"PBX_SHIPTO_SHIPPER_SIGN", "la poste"},
+			{"PBX_PRODUCT_DETAILS", `[{"reference":"sku-1","type":"13","label":"echarpe","quantity":"1","unitprice":"1250"}]`},
+			{"PBX_ORDER_DATE", time.Now().Format("2006-01-02 15:04:05")}, {"PBX_DELIVERY_DATE", time.Now().AddDate(0, 0, 3).Format("2006-01-02")},
+			{"PBX_RECEIVE_AND_PAY", "0"},
+		}...)
 	}
 	var signed []string
 	for _, f := range fields {
@@ -224,6 +240,14 @@ func TestBrowserPayboxSystem(t *testing.T) {
 		}
 	}
 
+	// The KWIXO payment came back pending, and its review reaches
+	// SCORING_OK ten minutes later on the shop's clock.
+	kw := results["kwixo"]
+	if backs := m.hits(&m.backs, kw.Ref); len(backs) != 1 || backs[0].path != "/back/pending" ||
+		!strings.Contains(backs[0].query, "Erreur=99999") || !strings.Contains(backs[0].query, "Type=KWIXO") {
+		t.Errorf("kwixo: return pages %+v, want one /back/pending with E=99999", backs)
+	}
+
 	// Advancing the clock runs due work before it answers: the IPN has
 	// gone out by then, once (a job is leased to whoever runs it, so the
 	// background worker cannot send it a second time), signed.
@@ -240,6 +264,19 @@ func TestBrowserPayboxSystem(t *testing.T) {
 	}
 	if !strings.Contains("&"+ipns[0].query+"&", "&Erreur=00000&") {
 		t.Errorf("IPN %s lacks Erreur=00000", ipns[0].query)
+	}
+
+	advanceClockBy(t, base, data, 600)
+	var states []string
+	for _, h := range m.hits(&m.ipns, kw.Ref) {
+		if err := paybox.VerifyReturn(pub, h.query, "Sign"); err != nil {
+			t.Errorf("KWIXO IPN %s: %v", h.query, err)
+		}
+		q, _ := url.ParseQuery(h.query)
+		states = append(states, q.Get("Erreur"))
+	}
+	if strings.Join(states, " ") != "99999 00301" {
+		t.Errorf("KWIXO IPNs: %v, want 99999 then 00301 SCORING_OK", states)
 	}
 }
 
@@ -265,11 +302,18 @@ func fetchPublicKey(t *testing.T, base string) *rsa.PublicKey {
 // API, with the token the server generated into its data directory.
 func advanceClock(t *testing.T, base, data string) {
 	t.Helper()
+	advanceClockBy(t, base, data, 0)
+}
+
+// advanceClockBy moves every TEST shop's clock forward through the
+// sandbox API, which runs the work that fell due before answering.
+func advanceClockBy(t *testing.T, base, data string, seconds int) {
+	t.Helper()
 	token, err := os.ReadFile(filepath.Join(data, "admin.token"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("POST", base+"/_guichet/v1/clock/advance", strings.NewReader(`{"seconds":0}`))
+	req, _ := http.NewRequest("POST", base+"/_guichet/v1/clock/advance", strings.NewReader(fmt.Sprintf(`{"seconds":%d}`, seconds)))
 	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)

@@ -323,3 +323,43 @@ func TestKwixoReceiveAndPay(t *testing.T) {
 		}
 	}
 }
+
+// TestKwixoScoringBranches drives each row of the README's table of test
+// values over HTTP, from the signed form to the last callback.
+func TestKwixoScoringBranches(t *testing.T) {
+	h := newHosted(t)
+	m := newMerchant(t)
+	for _, c := range []struct {
+		name, option, amount, email, products string
+		want                                  string
+	}{
+		{"refused credit", "CREDIT", "1266", "buyer@example.com", "", "99999 00500 00503"},
+		{"refused payment", "1XRNP", "1266", "buyer@example.com", "", "99999 00401"},
+		{"fraud e-mail", "STANDARD", "1250", "fraud@example.com", "", "99999 00302"},
+		{"auctions", "STANDARD", "1250", "buyer@example.com",
+			`[{"reference":"lot-1","type":"6","label":"vase","quantity":"1","unitprice":"1250"}]`, "99999 00300"},
+		{"credit", "CREDIT", "1250", "buyer@example.com", "", "99999 00500 00501"},
+		{"long review", "STANDARD", "1277", "buyer@example.com", "", "99999 00301"},
+		{"consistent order", "1XRNP", "1250", "buyer@example.com", "", "99999 00301"},
+	} {
+		ref := "branch " + c.name
+		extra := [][2]string{{"PBX_TYPEPAIEMENT", "KWIXO"}, {"PBX_TYPECARTE", c.option}, {"PBX_TOTAL", c.amount}}
+		if c.products != "" {
+			extra = append(extra, [2]string{"PBX_PRODUCT_DETAILS", c.products})
+		}
+		order := h.post("/php/", signedForm(kwixoFields(m, ref, extra...))).orderPath(t)
+		h.post(order+"/kwixo", "option="+c.option+"&kwixo_email="+strings.Replace(c.email, "@", "%40", 1)+"&kwixo_password=secret")
+		h.advance(25 * 3600)
+		var got []string
+		for _, v := range ipnValues(t, h, m) {
+			if v.Get("Ref") == ref {
+				got = append(got, v.Get("Erreur"))
+			}
+		}
+		// The state the payment starts in (200 or 201) is the pending
+		// IPN's 99999; each later one has its own IPN.
+		if g := strings.Join(got, " "); g != c.want {
+			t.Errorf("%s: callbacks %s, want %s", c.name, g, c.want)
+		}
+	}
+}

@@ -49,3 +49,26 @@ func TestScoring(t *testing.T) {
 		}
 	}
 }
+
+func TestOperationOutcomes(t *testing.T) {
+	day := 24 * time.Hour
+	for _, c := range []struct {
+		name   string
+		got    []sim.Step
+		wanted []sim.Step
+	}{
+		{"capture of a standard payment", sim.AfterCapture(1250, "STANDARD"), nil},
+		{"capture of a credit", sim.AfterCapture(1250, "CREDIT"), []sim.Step{{3 * day, "502"}}},
+		{"capture of a disputed payment", sim.AfterCapture(1288, "1XRNP"),
+			[]sim.Step{{day, "600"}, {day, "601"}, {2 * day, "602"}, {5 * day, "603"}}},
+		{"capture of a credit ending in 88", sim.AfterCapture(1288, "CREDIT"), []sim.Step{{3 * day, "502"}}},
+		{"cancellation", []sim.Step{sim.Cancellation(1250)}, []sim.Step{{time.Hour, "701"}}},
+		{"cancellation of an amount ending in 72", []sim.Step{sim.Cancellation(1272)}, []sim.Step{{time.Hour, "702"}}},
+		{"refund", []sim.Step{sim.Refund(600)}, []sim.Step{{day, "801"}}},
+		{"refund of an amount ending in 82", []sim.Step{sim.Refund(482)}, []sim.Step{{day, "802"}}},
+	} {
+		if !reflect.DeepEqual(c.got, c.wanted) {
+			t.Errorf("%s: %v, want %v", c.name, c.got, c.wanted)
+		}
+	}
+}
