@@ -112,7 +112,7 @@ func (m *browserMerchant) shop(w http.ResponseWriter, r *http.Request) {
 			{"PBX_SHIPTO_SHIPPER_ID", "COL1"}, {"PBX_SHIPTO_SHIPPER_SIGN", "la poste"},
 			{"PBX_PRODUCT_DETAILS", `[{"reference":"sku-1","type":"13","label":"echarpe","quantity":"1","unitprice":"1250"}]`},
 			{"PBX_ORDER_DATE", time.Now().Format("2006-01-02 15:04:05")}, {"PBX_DELIVERY_DATE", time.Now().AddDate(0, 0, 3).Format("2006-01-02")},
-			{"PBX_RECEIVE_AND_PAY", "0"},
+			{"PBX_RECEIVE_AND_PAY", "0"}, {"PBX_AUTOSEULE", "O"},
 		}...)
 	}
 	var signed []string

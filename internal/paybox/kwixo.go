@@ -34,6 +34,15 @@ func methods(shop *guichet.Shop) []checkout.Method {
 	return list
 }
 
+// checkKwixoForm checks that a form can be paid with KWIXO, then the
+// data KWIXO needs.
+func checkKwixoForm(shop *guichet.Shop, req *SystemRequest) *ParamError {
+	if pe := kwixoForbidden(shop, req); pe != nil {
+		return pe
+	}
+	return validateKwixo(req.Form)
+}
+
 // kwixoPageOption is the option as the checkout page names it.
 func kwixoPageOption(option string) string {
 	if option == "1XRNP" {
@@ -45,8 +54,8 @@ func kwixoPageOption(option string) string {
 // showKwixo checks the order analysis data KWIXO needs, and shows the
 // KWIXO login when they are right, the platform's error page otherwise.
 func (s *System) showKwixo(w http.ResponseWriter, ss *session, option string, errs map[string]string) {
-	if pe := validateKwixo(ss.req.Form); pe != nil {
-		s.refuse(w, "Paramètre invalide "+pe.Param+" : "+pe.Message)
+	if pe := checkKwixoForm(ss.shop, ss.req); pe != nil {
+		s.refuseParam(w, pe)
 		return
 	}
 	s.pages.Kwixo(w, checkout.KwixoData{Common: s.common(ss), Action: s.action(ss, "kwixo"),
@@ -89,8 +98,8 @@ func (s *System) kwixo(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if pe := validateKwixo(ss.req.Form); pe != nil {
-		s.refuse(w, "Paramètre invalide "+pe.Param+" : "+pe.Message)
+	if pe := checkKwixoForm(ss.shop, ss.req); pe != nil {
+		s.refuseParam(w, pe)
 		return
 	}
 	lang := s.common(ss).Lang

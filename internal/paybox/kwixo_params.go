@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"guichet"
 )
 
 // kwixoField is one field of the order analysis data KWIXO requires
@@ -84,6 +86,27 @@ var shipToAddress = []string{
 var shipToTrigger = append([]string{"PBX_SHIPTO_OFFICE", "PBX_SHIPTO_MOBILE", "PBX_SHIPTO_PHONE_HOME",
 	"PBX_SHIPTO_FAX", "PBX_SHIPTO_STREET_LINE_2"}, shipToAddress...)
 
+// kwixoForbidden tells why a form cannot be paid with KWIXO at all,
+// whatever its data (guide §2.7): KWIXO registers no subscriber, splits no
+// payment, and never debits at once. A payment is debited at once unless
+// the form asks for an authorization only (PBX_AUTOSEULE=O) or the shop's
+// contract has the platform capture it later (the guide's first
+// integration mode). The choice page leaves KWIXO out for such a form.
+func kwixoForbidden(shop *guichet.Shop, r *SystemRequest) *ParamError {
+	switch {
+	case r.Subscriber != "":
+		return &ParamError{Param: "PBX_REFABONNE", Message: "KWIXO cannot register a subscriber (guide §2.7)", Code: "00009"}
+	case len(r.Instalments) > 0:
+		// KWIXO has its own credit option; the platform's instalments
+		// are debits of a card KWIXO never shows the platform.
+		return &ParamError{Param: "PBX_2MONT1", Message: "KWIXO payments cannot be split into instalments; use the CREDIT option"}
+	case !r.AuthOnly && !(shop.Kwixo != nil && shop.Kwixo.AutoCapture):
+		return &ParamError{Param: "PBX_AUTOSEULE", Message: "KWIXO takes an authorization only (PBX_AUTOSEULE=O), captured later by PPPS, " +
+			"unless the shop's contract captures automatically (guide §2.3, §2.7)"}
+	}
+	return nil
+}
+
 // validateKwixo checks a KWIXO payment form beyond what ParseSystem does:
 // what KWIXO cannot do (guide §2.7), then the order analysis data of
 // §4.2: each value's format (§9.4), the mandatory fields, and the
@@ -95,14 +118,6 @@ var shipToTrigger = append([]string{"PBX_SHIPTO_OFFICE", "PBX_SHIPTO_MOBILE", "P
 // An optional field sent empty is taken as absent, as elsewhere in the
 // form. The error names the field and the rule.
 func validateKwixo(f Form) *ParamError {
-	if f.Value("PBX_REFABONNE") != "" {
-		return &ParamError{Param: "PBX_REFABONNE", Message: "KWIXO cannot register a subscriber (guide §2.7)", Code: "00009"}
-	}
-	// KWIXO has its own credit option; the platform's instalments are
-	// debits of a card KWIXO never shows the platform.
-	if f.Value("PBX_2MONT1") != "" {
-		return &ParamError{Param: "PBX_2MONT1", Message: "KWIXO payments cannot be split into instalments; use the CREDIT option"}
-	}
 	for _, k := range kwixoFields {
 		v := f.Value(k.name)
 		switch {

@@ -63,8 +63,6 @@ func TestValidateKwixo(t *testing.T) {
 		form        Form
 		param, rule string
 	}{
-		{"subscriber", with(base, "PBX_REFABONNE", "abo1"), "PBX_REFABONNE", "§2.7"},
-		{"instalments", with(with(base, "PBX_2MONT1", "1000"), "PBX_DATE1", "23/12/2026"), "PBX_2MONT1", "CREDIT"},
 		{"no civility", with(base, "PBX_BILLTO_CIVILITY", "-"), "PBX_BILLTO_CIVILITY", "mandatory"},
 		{"unknown civility", with(base, "PBX_BILLTO_CIVILITY", "docteur"), "PBX_BILLTO_CIVILITY", "§9.4"},
 		{"digits in a name", with(base, "PBX_BILLTO_NAME_LAST", "dupont2"), "PBX_BILLTO_NAME_LAST", "§9.4"},
@@ -123,6 +121,32 @@ func TestRNPPayer(t *testing.T) {
 	} {
 		if got := rnpPayer(c.shop, c.option, c.value); got != c.want {
 			t.Errorf("pilotable %v, %s, PBX_RECEIVE_AND_PAY=%s: %q, want %q", c.shop.Kwixo.RNPPilotable, c.option, c.value, got, c.want)
+		}
+	}
+}
+
+func TestKwixoForbidden(t *testing.T) {
+	ppps := &guichet.Shop{Kwixo: &guichet.KwixoContract{Options: []string{"STANDARD"}}}
+	auto := &guichet.Shop{Kwixo: &guichet.KwixoContract{Options: []string{"STANDARD"}, AutoCapture: true}}
+	for _, c := range []struct {
+		name  string
+		shop  *guichet.Shop
+		req   SystemRequest
+		param string // "" when KWIXO may take the form
+	}{
+		{"authorization only", ppps, SystemRequest{AuthOnly: true}, ""},
+		{"automatic capture by contract", auto, SystemRequest{}, ""},
+		{"immediate debit", ppps, SystemRequest{}, "PBX_AUTOSEULE"},
+		{"deferred debit by the form", ppps, SystemRequest{Diff: 3}, "PBX_AUTOSEULE"},
+		{"subscriber", auto, SystemRequest{AuthOnly: true, Subscriber: "abo1"}, "PBX_REFABONNE"},
+		{"instalments", ppps, SystemRequest{AuthOnly: true, Instalments: []Instalment{{Amount: 1000}}}, "PBX_2MONT1"},
+	} {
+		got := ""
+		if pe := kwixoForbidden(c.shop, &c.req); pe != nil {
+			got = pe.Param
+		}
+		if got != c.param {
+			t.Errorf("%s: refusal on %q, want %q", c.name, got, c.param)
 		}
 	}
 }

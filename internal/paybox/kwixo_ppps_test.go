@@ -363,3 +363,36 @@ func TestKwixoScoringBranches(t *testing.T) {
 		}
 	}
 }
+
+// TestKwixoNeverDebitsAtOnce checks the guide's §2.7 over HTTP: a form
+// asking for an immediate debit is refused for KWIXO, and the choice page
+// leaves KWIXO out, unless the shop's contract captures automatically.
+func TestKwixoNeverDebitsAtOnce(t *testing.T) {
+	h := newHosted(t)
+	m := newMerchant(t)
+	debit := [2]string{"PBX_AUTOSEULE", "N"}
+	forced := h.post("/php/", signedForm(kwixoFields(m, "debit", debit,
+		[2]string{"PBX_TYPEPAIEMENT", "KWIXO"}, [2]string{"PBX_TYPECARTE", "STANDARD"})))
+	if !strings.Contains(forced.body, "PBX_AUTOSEULE") || strings.Contains(forced.body, "kwixo_password") {
+		t.Errorf("KWIXO with an immediate debit:\n%s", forced.body)
+	}
+	choice := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(kwixoFields(m, "debit 2", debit)))
+	if strings.Contains(choice.body, "KWIXO:") || !strings.Contains(choice.body, `value="CARTE:CB"`) {
+		t.Errorf("choice page of a form with an immediate debit:\n%s", choice.body)
+	}
+	// A login posted anyway pays nothing.
+	h.post(choice.orderPath(t)+"/kwixo", "option=STANDARD&kwixo_email=buyer%40example.com&kwixo_password=secret")
+	h.store.View(context.Background(), func(tx guichet.Tx) error {
+		list, _ := tx.Transactions(guichet.TransactionFilter{ShopID: "shop-32"})
+		if len(list) != 0 {
+			t.Errorf("%d transactions", len(list))
+		}
+		return nil
+	})
+	// Rang 43's contract captures automatically: one call is enough.
+	auto := h.post("/php/", signedForm(kwixoFields(m, "debit 3", debit, [2]string{"PBX_RANG", "43"},
+		[2]string{"PBX_TYPEPAIEMENT", "KWIXO"}, [2]string{"PBX_TYPECARTE", "STANDARD"})))
+	if !strings.Contains(auto.body, "kwixo_password") {
+		t.Errorf("KWIXO on a contract with automatic capture:\n%s", auto.body)
+	}
+}

@@ -16,7 +16,7 @@ import (
 // analysis data. Each override replaces a field or adds it.
 func kwixoFields(m *merchant, ref string, overrides ...[2]string) [][2]string {
 	f := systemFields(m, "32", ref,
-		[2]string{"PBX_ATTENTE", m.URL + "/pending"},
+		[2]string{"PBX_ATTENTE", m.URL + "/pending"}, [2]string{"PBX_AUTOSEULE", "O"},
 		[2]string{"PBX_BILLTO_CIVILITY", "monsieur"}, [2]string{"PBX_BILLTO_NAME_FIRST", "jean"}, [2]string{"PBX_BILLTO_NAME_LAST", "dupont"},
 		[2]string{"PBX_BILLTO_MOBILE", "0612345678"}, [2]string{"PBX_BILLTO_EMAIL", "jean.dupont@example.com"},
 		[2]string{"PBX_BILLTO_STREET_LINE_1", "1 rue de la paix"}, [2]string{"PBX_BILLTO_POSTALCODE", "75002"},

@@ -151,9 +151,9 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.PaymentType == "KWIXO" {
-		// A KWIXO order without the data its scoring needs is refused
-		// before anything is recorded.
-		if pe := validateKwixo(f); pe != nil {
+		// A KWIXO order KWIXO cannot take, or without the data its
+		// scoring needs, is refused before anything is recorded.
+		if pe := checkKwixoForm(shop, req); pe != nil {
 			s.refuseParam(w, pe)
 			return
 		}

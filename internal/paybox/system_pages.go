@@ -209,9 +209,10 @@ func subscriptionPlan(req *SystemRequest) *core.Subscription {
 }
 
 // offered lists the means of payment of the choice page. Renewals debit a
-// card, so an order with a subscription offers cards only.
+// card, so an order with a subscription offers cards only; so does an
+// order KWIXO cannot take.
 func offered(ss *session) []checkout.Method {
-	if ss.req.Subscription != nil {
+	if ss.req.Subscription != nil || kwixoForbidden(ss.shop, ss.req) != nil {
 		return cardMethods
 	}
 	return methods(ss.shop)
