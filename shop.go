@@ -23,6 +23,11 @@ type Shop struct {
 	// CaptureDelay is the number of days between an authorization with
 	// capture and its remittance to the bank (0: the same evening).
 	CaptureDelay int
+	// AutoCaptureDays, when not zero, has the platform capture a hosted
+	// payment's authorization left to capture (PBX_AUTOSEULE) that many
+	// days later, in full, if the merchant did not capture or cancel it
+	// meanwhile: the contract's deferred capture.
+	AutoCaptureDays int
 	// ClockOffset is how far a TEST shop's clock runs ahead of real time.
 	ClockOffset time.Duration
 	// ThreeDS makes hosted card payments go through 3-D Secure.

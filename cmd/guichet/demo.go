@@ -26,12 +26,19 @@ func demoShops(now time.Time) []guichet.Shop {
 		{"1999887", "1999887I", "E-transactions test", "2"},
 	} {
 		for _, rang := range []string{"32", "43", "63", "85"} {
+			// Rang 85's contract captures, a day later, what hosted
+			// payments leave to capture.
+			autoCapture := 0
+			if rang == "85" {
+				autoCapture = 1
+			}
 			shops = append(shops, guichet.Shop{
 				ID: "paybox-" + acct.site + "-" + rang, Name: acct.name + " " + rang, Mode: guichet.ModeTest,
 				Paybox: &guichet.PayboxAccount{Site: acct.site, Rang: rang, Identifiant: acct.ident,
 					Key: acct.key, HMACKey: demoHMACKey},
 				// Rang 43 is the 3-D Secure test contract.
 				ThreeDS: rang == "43", CreatedAt: now,
+				AutoCaptureDays: autoCapture,
 				Kwixo: &guichet.KwixoContract{Options: []string{guichet.KwixoStandard, guichet.KwixoRNP, guichet.KwixoCredit},
 					RNPPilotable: true, AutoCapture: rang == "85", CaptureDays: 1},
 			})

@@ -77,6 +77,8 @@ func (s *Service) runJob(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 		return s.deliver(ctx, shop, j, now)
 	case jobReview:
 		return s.review(ctx, shop, j)
+	case jobCapture:
+		return s.autoCapture(ctx, shop, j)
 	case jobKwixo:
 		return s.kwixo(ctx, j)
 	case jobInstalment:

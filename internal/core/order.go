@@ -155,6 +155,11 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 					return nil, err
 				}
 			}
+			if r.AuthOnly && r.Shop.AutoCaptureDays > 0 && t.Status != guichet.StatusRefused {
+				if err := s.scheduleCapture(tx, r.Shop, t); err != nil {
+					return nil, err
+				}
+			}
 			if r.Subscription != nil && t.Status != guichet.StatusRefused {
 				return s.startSubscription(tx, o, t, r.Subscription)
 			}

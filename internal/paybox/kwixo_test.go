@@ -85,20 +85,7 @@ func (h *hosted) ppps(typ string, tr *guichet.Transaction, amount int64, questio
 
 func (h *hosted) transaction(ref string) *guichet.Transaction {
 	h.t.Helper()
-	var got *guichet.Transaction
-	h.store.View(context.Background(), func(tx guichet.Tx) error {
-		list, err := tx.Transactions(guichet.TransactionFilter{ShopID: "shop-32"})
-		for i := range list {
-			if list[i].Reference == ref {
-				got = &list[i]
-			}
-		}
-		return err
-	})
-	if got == nil {
-		h.t.Fatalf("no transaction %s", ref)
-	}
-	return got
+	return h.find("shop-32", ref)
 }
 
 func TestKwixoStandardPayment(t *testing.T) {

@@ -375,3 +375,70 @@ func TestSystemCardErrorKeepsHolderAndExpiry(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemAutomaticCapture pays with PBX_AUTOSEULE=O on a shop whose
+// contract captures authorizations three days later: the one left alone
+// is captured then, the one the merchant captured or cancelled is not
+// touched again.
+func TestSystemAutomaticCapture(t *testing.T) {
+	h := newHosted(t)
+	m := newMerchant(t)
+	err := h.store.Update(context.Background(), func(tx guichet.Tx) error {
+		return tx.PutShop(&guichet.Shop{ID: "shop-85", Name: "Boutique 85", Mode: guichet.ModeTest, AutoCaptureDays: 3,
+			Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "85", Key: "1999888I", HMACKey: hmacKey}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pay := func(ref string) *guichet.Transaction {
+		order := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(systemFields(m, "85", ref, [2]string{"PBX_AUTOSEULE", "O"}))).orderPath(t)
+		h.post(order+"/card", "card_type=CB&number=4012001037141112&expiry=1230&cvv=123")
+		return h.find("shop-85", ref)
+	}
+	pay("left")
+	captured, cancelled := pay("captured"), pay("cancelled")
+	for _, c := range []struct {
+		tr  *guichet.Transaction
+		typ string
+	}{{captured, "00002"}, {cancelled, "00005"}} {
+		body := url.Values{"VERSION": {"00104"}, "TYPE": {c.typ}, "SITE": {"1999888"}, "RANG": {"85"}, "CLE": {"1999888I"},
+			"NUMQUESTION": {strconv.FormatInt(c.tr.Number, 10)}, "DATEQ": {"23112026"}, "MONTANT": {"1250"}, "DEVISE": {"978"},
+			"REFERENCE": {c.tr.Reference}, "NUMAPPEL": {strconv.FormatInt(c.tr.Number, 10)}, "NUMTRANS": {strconv.FormatInt(c.tr.First().Number, 10)}}
+		if p := h.post("/PPPS.php", body.Encode()); !strings.Contains(p.body, "CODEREPONSE=00000") {
+			t.Fatalf("%s: %s", c.typ, p.body)
+		}
+	}
+	h.advance(3*24*3600 - 60)
+	if tr := h.find("shop-85", "left"); tr.Status != guichet.StatusAuthorized {
+		t.Errorf("before three days: %s", tr.Status)
+	}
+	h.advance(120)
+	for ref, want := range map[string]struct {
+		status guichet.Status
+		ops    int
+	}{"left": {guichet.StatusCaptured, 2}, "captured": {guichet.StatusCaptured, 2}, "cancelled": {guichet.StatusCancelled, 2}} {
+		tr := h.find("shop-85", ref)
+		if tr.Status != want.status || len(tr.Operations) != want.ops || (want.status == guichet.StatusCaptured && tr.Captured != 1250) {
+			t.Errorf("%s after three days: %s, captured %d, %d operations", ref, tr.Status, tr.Captured, len(tr.Operations))
+		}
+	}
+}
+
+// find returns a shop's transaction by its reference.
+func (h *hosted) find(shopID, ref string) *guichet.Transaction {
+	h.t.Helper()
+	var got *guichet.Transaction
+	h.store.View(context.Background(), func(tx guichet.Tx) error {
+		list, err := tx.Transactions(guichet.TransactionFilter{ShopID: shopID})
+		for i := range list {
+			if list[i].Reference == ref {
+				got = &list[i]
+			}
+		}
+		return err
+	})
+	if got == nil {
+		h.t.Fatalf("no transaction %s in %s", ref, shopID)
+	}
+	return got
+}

@@ -240,7 +240,7 @@ func (t *tx) savepoint(fn func(*pgx.Conn) error) error {
 // Shops.
 
 const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, created_at`
+	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, auto_capture_days, created_at`
 
 func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
 	var s guichet.Shop
@@ -249,7 +249,7 @@ func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
 	var offset int64
 	var kwixo string
 	var created pgtype.Timestamptz
-	err := row.Scan(&s.ID, &s.Name, &mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &created)
+	err := row.Scan(&s.ID, &s.Name, &mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &created)
 	if err != nil {
 		return s, err
 	}
@@ -328,15 +328,16 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	}
 	// The savepoint catches a Paybox site and rang taken by another shop.
 	err := t.savepoint(func(conn *pgx.Conn) error {
-		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
 				paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
 				paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
 				paybox_hmac_key = excluded.paybox_hmac_key, capture_delay = excluded.capture_delay,
 				clock_offset_ns = excluded.clock_offset_ns, three_ds = excluded.three_ds,
-				notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo, created_at = excluded.created_at`,
+				notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
+			auto_capture_days = excluded.auto_capture_days, created_at = excluded.created_at`,
 			s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset),
-			s.ThreeDS, s.NotifyAttempts, string(kwixo), timeArg(s.CreatedAt))
+			s.ThreeDS, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, timeArg(s.CreatedAt))
 		return err
 	})
 	return convert(err, "save shop")

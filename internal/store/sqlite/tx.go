@@ -51,7 +51,7 @@ func notFound(what string) error {
 // Shops.
 
 const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, created_at`
+	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, auto_capture_days, created_at`
 
 func scanShop(rows *sql.Rows) (guichet.Shop, error) {
 	var s guichet.Shop
@@ -59,7 +59,7 @@ func scanShop(rows *sql.Rows) (guichet.Shop, error) {
 	var offset int64
 	var kwixo string
 	var created sql.NullInt64
-	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &created)
+	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &created)
 	if err != nil {
 		return s, err
 	}
@@ -139,15 +139,16 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	if p := s.Paybox; p != nil {
 		site, rang, ident, key, hmac = p.Site, p.Rang, p.Identifiant, p.Key, p.HMACKey
 	}
-	_, err := t.run.exec(`INSERT INTO shops (`+shopCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := t.run.exec(`INSERT INTO shops (`+shopCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
 			paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
 			paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
 			paybox_hmac_key = excluded.paybox_hmac_key, capture_delay = excluded.capture_delay,
 			clock_offset_ns = excluded.clock_offset_ns, three_ds = excluded.three_ds,
-			notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo, created_at = excluded.created_at`,
+			notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
+			auto_capture_days = excluded.auto_capture_days, created_at = excluded.created_at`,
 		s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset),
-		s.ThreeDS, s.NotifyAttempts, string(kwixo), nanos(s.CreatedAt))
+		s.ThreeDS, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, nanos(s.CreatedAt))
 	return convert(err, "save shop")
 }
 

@@ -124,15 +124,16 @@ func wantCode(t *testing.T, err error, code guichet.Code, doing string) {
 
 func newShop(site string) *guichet.Shop {
 	s := &guichet.Shop{
-		ID:             randomID("shop"),
-		Name:           "Boulangerie",
-		Mode:           guichet.ModeTest,
-		CaptureDelay:   3,
-		ClockOffset:    90 * time.Minute,
-		ThreeDS:        true,
-		NotifyAttempts: 4,
-		Kwixo:          &guichet.KwixoContract{Options: []string{guichet.KwixoStandard, guichet.KwixoCredit}, AutoCapture: true, CaptureDays: 2},
-		CreatedAt:      base(),
+		ID:              randomID("shop"),
+		Name:            "Boulangerie",
+		Mode:            guichet.ModeTest,
+		CaptureDelay:    3,
+		ClockOffset:     90 * time.Minute,
+		ThreeDS:         true,
+		NotifyAttempts:  4,
+		AutoCaptureDays: 6,
+		Kwixo:           &guichet.KwixoContract{Options: []string{guichet.KwixoStandard, guichet.KwixoCredit}, AutoCapture: true, CaptureDays: 2},
+		CreatedAt:       base(),
 	}
 	if site != "" {
 		s.Paybox = &guichet.PayboxAccount{Site: site, Rang: "32", Identifiant: "107904482", Key: "1999888I", HMACKey: "0123456789ABCDEF"}
@@ -291,6 +292,7 @@ func testShops(t *testing.T, h *harness) {
 	withPaybox.ThreeDS, withPaybox.NotifyAttempts = false, 0
 	without.ThreeDS, without.NotifyAttempts = true, 11
 	without.Kwixo = &guichet.KwixoContract{Options: []string{guichet.KwixoRNP}, RNPPilotable: true}
+	without.AutoCaptureDays = 7
 	h.update(t, func(tx guichet.Tx) error {
 		if err := tx.PutShop(withPaybox); err != nil {
 			return err
@@ -310,7 +312,7 @@ func testShops(t *testing.T, h *harness) {
 		if err != nil {
 			return err
 		}
-		if !got.ThreeDS || got.NotifyAttempts != 11 || !reflect.DeepEqual(got.Kwixo, without.Kwixo) {
+		if !got.ThreeDS || got.NotifyAttempts != 11 || !reflect.DeepEqual(got.Kwixo, without.Kwixo) || got.AutoCaptureDays != 7 {
 			t.Errorf("updated shop: ThreeDS %v, NotifyAttempts %d, Kwixo %+v, want true, 11, %+v",
 				got.ThreeDS, got.NotifyAttempts, got.Kwixo, without.Kwixo)
 		}

@@ -1,5 +1,7 @@
 -- KWIXO: the option a payment was made with, and each shop's KWIXO
--- contract (JSON, empty when the shop did not subscribe).
+-- contract (JSON, empty when the shop did not subscribe). The automatic
+-- capture of authorizations left to capture.
 
 ALTER TABLE transactions ADD COLUMN method_option TEXT NOT NULL DEFAULT '';
 ALTER TABLE shops ADD COLUMN kwixo TEXT NOT NULL DEFAULT '';
+ALTER TABLE shops ADD COLUMN auto_capture_days INTEGER NOT NULL DEFAULT 0;
