@@ -35,6 +35,9 @@ type Shop struct {
 	// NotifyAttempts is how many times a notification is tried before it
 	// is given up (0: the default schedule, eleven attempts over two days).
 	NotifyAttempts int
+	// Brands are the card brands the shop's contract accepts on the hosted
+	// page; none means every brand.
+	Brands []Brand
 	// Kwixo is the shop's KWIXO contract; nil when it did not subscribe.
 	Kwixo     *KwixoContract
 	CreatedAt time.Time
@@ -86,6 +89,19 @@ type PayboxAccount struct {
 	// HMACKey is the merchant secret in hexadecimal, as the back office
 	// shows it.
 	HMACKey string
+}
+
+// Accepts reports whether the shop's contract accepts a card brand.
+func (s *Shop) Accepts(b Brand) bool {
+	if len(s.Brands) == 0 {
+		return true
+	}
+	for _, a := range s.Brands {
+		if a == b {
+			return true
+		}
+	}
+	return false
 }
 
 // IsTest reports whether the shop is a sandbox.

@@ -449,12 +449,22 @@ func (d *Direct) fill(req *request, a *answer, t *guichet.Transaction, op *guich
 	}
 }
 
-// brandTypes are the TYPECARTE names of each brand.
-var brandTypes = map[guichet.Brand]string{
-	guichet.BrandCB: "CB", guichet.BrandVisa: "VISA", guichet.BrandMastercard: "EUROCARD_MASTERCARD",
-	guichet.BrandMaestro: "MAESTRO", guichet.BrandAmex: "AMEX", guichet.BrandJCB: "JCB",
-	guichet.BrandDiners: "DINERS",
-}
+// brandTypes are the TYPECARTE names of each brand, and typeBrands the
+// brand of each name.
+var (
+	brandTypes = map[guichet.Brand]string{
+		guichet.BrandCB: "CB", guichet.BrandVisa: "VISA", guichet.BrandMastercard: "EUROCARD_MASTERCARD",
+		guichet.BrandMaestro: "MAESTRO", guichet.BrandAmex: "AMEX", guichet.BrandJCB: "JCB",
+		guichet.BrandDiners: "DINERS",
+	}
+	typeBrands = func() map[string]guichet.Brand {
+		m := map[string]guichet.Brand{}
+		for b, name := range brandTypes {
+			m[name] = b
+		}
+		return m
+	}()
+)
 
 func orUnknown(s string) string {
 	if s == "" {

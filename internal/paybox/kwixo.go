@@ -3,7 +3,6 @@ package paybox
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strings"
 
 	"guichet"
@@ -23,9 +22,9 @@ var kwixoMethods = []checkout.Method{
 var kwixoLabels = map[string]string{"STANDARD": "Kwixo comptant", "1XRNP": "Kwixo 1x à réception", "CREDIT": "Kwixo crédit"}
 
 // methods are the means of payment the choice page of a shop offers: the
-// cards, and the KWIXO options its contract includes.
+// cards and the KWIXO options its contracts include.
 func methods(shop *guichet.Shop) []checkout.Method {
-	list := slices.Clip(cardMethods)
+	list := cards(shop)
 	for _, m := range kwixoMethods {
 		if shop.Kwixo.Offers(m.CardType) {
 			list = append(list, m)
@@ -41,6 +40,18 @@ func checkKwixoForm(shop *guichet.Shop, req *SystemRequest) *ParamError {
 		return pe
 	}
 	return validateKwixo(req.Form)
+}
+
+// cards are the card brands a shop's contract accepts, as choice page
+// methods.
+func cards(shop *guichet.Shop) []checkout.Method {
+	var list []checkout.Method
+	for _, m := range cardMethods {
+		if shop.Accepts(typeBrands[m.CardType]) {
+			list = append(list, m)
+		}
+	}
+	return list
 }
 
 // kwixoPageOption is the option as the checkout page names it.

@@ -13,8 +13,8 @@ import (
 	"guichet/internal/core"
 )
 
-// cardMethods are the card brands a shop's contract offers on the choice
-// page, in the platform's order.
+// cardMethods are the card brands of the choice page, in the platform's
+// order; a shop offers those its contract accepts (cards).
 var cardMethods = []checkout.Method{
 	{PaymentType: "CARTE", CardType: "CB", Label: "CB"},
 	{PaymentType: "CARTE", CardType: "VISA", Label: "Visa"},
@@ -37,7 +37,7 @@ func (s *System) showChoice(w http.ResponseWriter, ss *session) {
 // showMethod shows the page of the chosen means of payment.
 func (s *System) showMethod(w http.ResponseWriter, ss *session, paymentType, cardType string, errs map[string]string) {
 	switch {
-	case paymentType == "CARTE":
+	case paymentType == "CARTE" && (cardType == "" || ss.shop.Accepts(typeBrands[cardType])):
 		s.showCard(w, ss, cardType, nil, errs)
 	case paymentType == "KWIXO" && ss.shop.Kwixo.Offers(cardType):
 		s.showKwixo(w, ss, cardType, nil)
@@ -93,6 +93,12 @@ func (s *System) card(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := s.common(ss).Lang
 	cardType := r.PostForm.Get("card_type")
+	if cardType != "" && !ss.shop.Accepts(typeBrands[cardType]) {
+		// Not a brand the page offered: the buyer starts again from the
+		// choice.
+		s.showChoice(w, ss)
+		return
+	}
 	c, errs := readCard(r, lang)
 	if len(errs) == 0 && c.Expired(s.svc.Now(ss.shop)) {
 		errs = map[string]string{"expiry": text(lang, "Cette carte est expirée.", "This card has expired.")}
@@ -213,7 +219,7 @@ func subscriptionPlan(req *SystemRequest) *core.Subscription {
 // order KWIXO cannot take.
 func offered(ss *session) []checkout.Method {
 	if ss.req.Subscription != nil || kwixoForbidden(ss.shop, ss.req) != nil {
-		return cardMethods
+		return cards(ss.shop)
 	}
 	return methods(ss.shop)
 }

@@ -442,3 +442,47 @@ func (h *hosted) find(shopID, ref string) *guichet.Transaction {
 	}
 	return got
 }
+
+// TestSystemCardBrandsOfTheContract: the choice page lists the brands the
+// shop accepts only, and a brand it does not accept cannot be forced nor
+// posted.
+func TestSystemCardBrandsOfTheContract(t *testing.T) {
+	h := newHosted(t)
+	m := newMerchant(t)
+	err := h.store.Update(context.Background(), func(tx guichet.Tx) error {
+		return tx.PutShop(&guichet.Shop{ID: "shop-63", Name: "Boutique 63", Mode: guichet.ModeTest,
+			Brands: []guichet.Brand{guichet.BrandCB, guichet.BrandVisa},
+			Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "63", Key: "1999888I", HMACKey: hmacKey}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	choice := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(systemFields(m, "63", "brands")))
+	for value, want := range map[string]bool{"CARTE:CB": true, "CARTE:VISA": true, "CARTE:AMEX": false, "CARTE:EUROCARD_MASTERCARD": false} {
+		if got := strings.Contains(choice.body, `value="`+value+`"`); got != want {
+			t.Errorf("choice page offers %s: %v, want %v", value, got, want)
+		}
+	}
+	order := choice.orderPath(t)
+	if p := h.post(order+"/choose", "method=CARTE%3AAMEX"); strings.Contains(p.body, `autocomplete="cc-number"`) {
+		t.Errorf("AMEX chosen anyway:\n%s", p.body)
+	}
+	if p := h.post(order+"/card", "card_type=AMEX&number=4012001037141112&expiry=1230&cvv=123"); strings.Contains(p.body, "Paiement accepté") ||
+		!strings.Contains(p.body, `value="CARTE:CB"`) {
+		t.Errorf("AMEX card form posted anyway:\n%s", p.body)
+	}
+	forced := h.post("/php/", signedForm(systemFields(m, "63", "brands 2", [2]string{"PBX_TYPEPAIEMENT", "CARTE"}, [2]string{"PBX_TYPECARTE", "AMEX"})))
+	if !strings.Contains(forced.body, "Moyen de paiement indisponible") {
+		t.Errorf("AMEX forced on a shop without it:\n%s", forced.body)
+	}
+	h.store.View(context.Background(), func(tx guichet.Tx) error {
+		list, _ := tx.Transactions(guichet.TransactionFilter{ShopID: "shop-63"})
+		if len(list) != 0 {
+			t.Errorf("%d transactions", len(list))
+		}
+		return nil
+	})
+	if p := h.post(order+"/card", "card_type=VISA&number=4012001037141112&expiry=1230&cvv=123"); !strings.Contains(p.body, "Paiement accepté") {
+		t.Errorf("Visa payment:\n%s", p.body)
+	}
+}

@@ -240,16 +240,16 @@ func (t *tx) savepoint(fn func(*pgx.Conn) error) error {
 // Shops.
 
 const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, auto_capture_days, created_at`
+	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, auto_capture_days, brands, created_at`
 
 func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
 	var s guichet.Shop
 	var mode string
 	var site, rang, ident, key, hmac pgtype.Text
 	var offset int64
-	var kwixo string
+	var kwixo, brands string
 	var created pgtype.Timestamptz
-	err := row.Scan(&s.ID, &s.Name, &mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &created)
+	err := row.Scan(&s.ID, &s.Name, &mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &brands, &created)
 	if err != nil {
 		return s, err
 	}
@@ -258,9 +258,15 @@ func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
 		s.Paybox = &guichet.PayboxAccount{Site: site.String, Rang: rang.String, Identifiant: ident.String, Key: key.String, HMACKey: hmac.String}
 	}
 	s.ClockOffset = time.Duration(offset)
-	// The contract is JSON, "null" or empty when the shop has none.
+	// The contract and the brands are JSON, "null" or empty when the
+	// shop has none.
 	if kwixo != "" {
 		if err := json.Unmarshal([]byte(kwixo), &s.Kwixo); err != nil {
+			return s, err
+		}
+	}
+	if brands != "" {
+		if err := json.Unmarshal([]byte(brands), &s.Brands); err != nil {
 			return s, err
 		}
 	}
@@ -320,24 +326,26 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	if s.ID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "shop ID missing", Param: "id"}
 	}
-	// A shop without KWIXO is stored as "null".
+	// A shop without KWIXO, or that takes every brand, is stored as
+	// "null".
 	kwixo, _ := json.Marshal(s.Kwixo)
+	brands, _ := json.Marshal(s.Brands)
 	var site, rang, ident, key, hmac pgtype.Text
 	if p := s.Paybox; p != nil {
 		site, rang, ident, key, hmac = text(p.Site), text(p.Rang), text(p.Identifiant), text(p.Key), text(p.HMACKey)
 	}
 	// The savepoint catches a Paybox site and rang taken by another shop.
 	err := t.savepoint(func(conn *pgx.Conn) error {
-		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
 				paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
 				paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
 				paybox_hmac_key = excluded.paybox_hmac_key, capture_delay = excluded.capture_delay,
 				clock_offset_ns = excluded.clock_offset_ns, three_ds = excluded.three_ds,
 				notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
-			auto_capture_days = excluded.auto_capture_days, created_at = excluded.created_at`,
+			auto_capture_days = excluded.auto_capture_days, brands = excluded.brands, created_at = excluded.created_at`,
 			s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset),
-			s.ThreeDS, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, timeArg(s.CreatedAt))
+			s.ThreeDS, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, string(brands), timeArg(s.CreatedAt))
 		return err
 	})
 	return convert(err, "save shop")

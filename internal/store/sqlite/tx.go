@@ -51,15 +51,15 @@ func notFound(what string) error {
 // Shops.
 
 const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, auto_capture_days, created_at`
+	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, auto_capture_days, brands, created_at`
 
 func scanShop(rows *sql.Rows) (guichet.Shop, error) {
 	var s guichet.Shop
 	var site, rang, ident, key, hmac sql.NullString
 	var offset int64
-	var kwixo string
+	var kwixo, brands string
 	var created sql.NullInt64
-	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &created)
+	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &brands, &created)
 	if err != nil {
 		return s, err
 	}
@@ -67,9 +67,15 @@ func scanShop(rows *sql.Rows) (guichet.Shop, error) {
 		s.Paybox = &guichet.PayboxAccount{Site: site.String, Rang: rang.String, Identifiant: ident.String, Key: key.String, HMACKey: hmac.String}
 	}
 	s.ClockOffset = time.Duration(offset)
-	// The contract is JSON, "null" or empty when the shop has none.
+	// The contract and the brands are JSON, "null" or empty when the
+	// shop has none.
 	if kwixo != "" {
 		if err := json.Unmarshal([]byte(kwixo), &s.Kwixo); err != nil {
+			return s, err
+		}
+	}
+	if brands != "" {
+		if err := json.Unmarshal([]byte(brands), &s.Brands); err != nil {
 			return s, err
 		}
 	}
@@ -133,22 +139,24 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	if s.ID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "shop ID missing", Param: "id"}
 	}
-	// A shop without KWIXO is stored as "null".
+	// A shop without KWIXO, or that takes every brand, is stored as
+	// "null".
 	kwixo, _ := json.Marshal(s.Kwixo)
+	brands, _ := json.Marshal(s.Brands)
 	var site, rang, ident, key, hmac any
 	if p := s.Paybox; p != nil {
 		site, rang, ident, key, hmac = p.Site, p.Rang, p.Identifiant, p.Key, p.HMACKey
 	}
-	_, err := t.run.exec(`INSERT INTO shops (`+shopCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := t.run.exec(`INSERT INTO shops (`+shopCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
 			paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
 			paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
 			paybox_hmac_key = excluded.paybox_hmac_key, capture_delay = excluded.capture_delay,
 			clock_offset_ns = excluded.clock_offset_ns, three_ds = excluded.three_ds,
 			notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
-			auto_capture_days = excluded.auto_capture_days, created_at = excluded.created_at`,
+			auto_capture_days = excluded.auto_capture_days, brands = excluded.brands, created_at = excluded.created_at`,
 		s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset),
-		s.ThreeDS, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, nanos(s.CreatedAt))
+		s.ThreeDS, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, string(brands), nanos(s.CreatedAt))
 	return convert(err, "save shop")
 }
 

@@ -293,6 +293,7 @@ func testShops(t *testing.T, h *harness) {
 	without.ThreeDS, without.NotifyAttempts = true, 11
 	without.Kwixo = &guichet.KwixoContract{Options: []string{guichet.KwixoRNP}, RNPPilotable: true}
 	without.AutoCaptureDays = 7
+	without.Brands = []guichet.Brand{guichet.BrandCB, guichet.BrandVisa}
 	h.update(t, func(tx guichet.Tx) error {
 		if err := tx.PutShop(withPaybox); err != nil {
 			return err
@@ -312,7 +313,8 @@ func testShops(t *testing.T, h *harness) {
 		if err != nil {
 			return err
 		}
-		if !got.ThreeDS || got.NotifyAttempts != 11 || !reflect.DeepEqual(got.Kwixo, without.Kwixo) || got.AutoCaptureDays != 7 {
+		if !got.ThreeDS || got.NotifyAttempts != 11 || !reflect.DeepEqual(got.Kwixo, without.Kwixo) || got.AutoCaptureDays != 7 ||
+			!reflect.DeepEqual(got.Brands, without.Brands) {
 			t.Errorf("updated shop: ThreeDS %v, NotifyAttempts %d, Kwixo %+v, want true, 11, %+v",
 				got.ThreeDS, got.NotifyAttempts, got.Kwixo, without.Kwixo)
 		}
