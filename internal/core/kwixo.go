@@ -64,7 +64,7 @@ func (e *KwixoError) Error() string { return "KWIXO " + e.Code + ": " + e.Messag
 var kwixoErrors = map[string]string{
 	"101": "invalid or missing parameter, or wrong amount",
 	"102": "unknown transaction",
-	"103": "identification failed",
+	"103": "identification failed: the order reference is not the payment's",
 	"104": "retry later: the order analysis or the expert control is under way",
 	"105": "the transaction's state does not allow it (failed, cancelled or not yet captured)",
 	"106": "the transaction is already confirmed",
@@ -188,6 +188,9 @@ func (s *Service) operateKwixo(ctx context.Context, r OperationRequest, id strin
 		}
 		if t.Method != "KWIXO" {
 			return kwixoRefusal("102")
+		}
+		if r.Reference != "" && r.Reference != t.Reference {
+			return kwixoRefusal("103")
 		}
 		if r.Amount.Currency != t.Currency {
 			return kwixoRefusal("101")

@@ -209,6 +209,9 @@ type OperationRequest struct {
 	Amount     guichet.Money
 	RequestKey string
 	ForceCode  string
+	// Reference, when set, is the order reference the merchant gives with
+	// the operation; KWIXO checks it against the payment's (its code 103).
+	Reference string
 	// Acquirer names the network the merchant means, when it says so:
 	// "KWIXO" for a KWIXO payment. A KWIXO payment follows KWIXO's rules
 	// whether or not the merchant names it.

@@ -326,7 +326,8 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 	case "00002", "00052", "00005", "00055", "00013", "00014":
 		t, op, err := d.svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: operationKinds[req.typ],
 			Number: req.numAppel, OperationNumber: req.numTrans, Token: tokenRef(req),
-			Amount: req.amount, RequestKey: req.key, ForceCode: force, Acquirer: req.form.Value("ACQUEREUR")})
+			Amount: req.amount, RequestKey: req.key, ForceCode: force, Acquirer: req.form.Value("ACQUEREUR"),
+			Reference: req.reference})
 		var ke *core.KwixoError
 		if errors.As(err, &ke) {
 			return kwixoRefused(a, ke)

@@ -189,6 +189,11 @@ func TestKwixoPPPSRefusals(t *testing.T) {
 	unknown.Number += 1000
 	wantAnswer(t, "KWIXO capture of an unknown payment", h.ppps("00002", &unknown, 1250, "81"), "00102")
 
+	// The order reference must be the payment's.
+	wrongRef := *tr
+	wrongRef.Reference = "another order"
+	wantAnswer(t, "KWIXO capture under another reference", h.ppps("00002", &wrongRef, 1250, "82"), "00103")
+
 	// A refused request leaves the payment as it was.
 	if tr := h.transaction("kw review"); len(tr.Operations) != 1 || tr.Captured != 0 {
 		t.Errorf("refused requests changed the payment: %+v", tr)
