@@ -29,7 +29,10 @@ type Store interface {
 // ExchangeFilter selects exchanges.
 type ExchangeFilter struct {
 	ShopID string
-	Limit  int
+	// Reference, when set, keeps the exchanges about that merchant order
+	// reference only.
+	Reference string
+	Limit     int
 }
 
 // Tx is the store as one unit of work sees it. Getters return an *Error with

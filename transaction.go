@@ -140,6 +140,7 @@ type Exchange struct {
 	ShopID    string // empty when the request named no known shop
 	Protocol  string // "ppps", …
 	Operation string // the protocol's name for what was asked (TYPE=00003, …)
+	Reference string // the merchant's order reference the request names, if any
 	Code      string // the protocol's answer code
 	Request   string
 	Response  string

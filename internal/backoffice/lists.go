@@ -148,6 +148,7 @@ type exchangeJSON struct {
 	Shop       string    `json:"shop,omitempty"`
 	Protocol   string    `json:"protocol"`
 	Operation  string    `json:"operation"`
+	Reference  string    `json:"reference,omitempty"`
 	Code       string    `json:"code"`
 	Request    string    `json:"request"`
 	Response   string    `json:"response"`
@@ -161,25 +162,15 @@ func (a *API) exchanges(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := guichet.ExchangeFilter{ShopID: q.Get("shop"), Limit: n}
-	body := map[string]any{}
-	var list []guichet.Exchange
-	if ref := q.Get("reference"); ref != "" {
-		var complete bool
-		list, complete, err = a.exchangesByReference(r.Context(), f, ref)
-		body["partial"] = !complete
-	} else {
-		list, err = a.svc.Store().Exchanges(r.Context(), f)
-	}
+	list, err := a.svc.Store().Exchanges(r.Context(), guichet.ExchangeFilter{ShopID: q.Get("shop"), Reference: q.Get("reference"), Limit: n})
 	if err != nil {
 		return err
 	}
 	out := []exchangeJSON{}
 	for _, e := range list {
-		out = append(out, exchangeJSON{e.ID, e.ShopID, e.Protocol, e.Operation, e.Code, e.Request, e.Response, e.At.UTC(),
+		out = append(out, exchangeJSON{e.ID, e.ShopID, e.Protocol, e.Operation, e.Reference, e.Code, e.Request, e.Response, e.At.UTC(),
 			float64(e.Duration.Microseconds()) / 1000})
 	}
-	body["exchanges"] = out
-	writeJSON(w, http.StatusOK, body)
+	writeJSON(w, http.StatusOK, map[string]any{"exchanges": out})
 	return nil
 }

@@ -103,7 +103,7 @@ func (d *Direct) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=ISO-8859-1")
 	w.Write(latin1(text))
 
-	e := guichet.Exchange{ID: d.svc.NewID("exc_"), Protocol: "ppps", Operation: f.Value("TYPE"), Code: a.code,
+	e := guichet.Exchange{ID: d.svc.NewID("exc_"), Protocol: "ppps", Operation: f.Value("TYPE"), Reference: f.Value("REFERENCE"), Code: a.code,
 		Request: maskForm(f), Response: maskAnswer(text), At: start, Duration: time.Since(start)}
 	if shop != nil {
 		e.ShopID = shop.ID

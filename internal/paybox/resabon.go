@@ -84,7 +84,7 @@ func (h *ResAbon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=ISO-8859-1")
 	w.Write(latin1(text))
 
-	e := guichet.Exchange{ID: h.svc.NewID("exc_"), Protocol: "paybox-resabon", Operation: "TYPE=" + f.Value("TYPE"),
+	e := guichet.Exchange{ID: h.svc.NewID("exc_"), Protocol: "paybox-resabon", Operation: "TYPE=" + f.Value("TYPE"), Reference: f.Value("REFERENCE"),
 		Code: a.err, Request: SignedString(f, ""), Response: text, At: start, Duration: time.Since(start)}
 	if e.Code == "" {
 		e.Code = "OK"

@@ -17,10 +17,11 @@ import (
 // that the log tells what happened without keeping whole HTML pages.
 type exchangeWriter struct {
 	http.ResponseWriter
-	shop    string
-	code    string
-	text    string
-	request string
+	shop      string
+	reference string
+	code      string
+	text      string
+	request   string
 }
 
 // Unwrap lets http.ResponseController reach the server's writer.
@@ -42,17 +43,19 @@ func noteShop(w http.ResponseWriter, shop *guichet.Shop) {
 	}
 }
 
-// noteOrder records an outcome on an order, naming the order and its shop.
+// noteOrder records an outcome on an order, naming the order, its
+// reference and its shop.
 func noteOrder(w http.ResponseWriter, ss *session, code string) {
 	if x, ok := w.(*exchangeWriter); ok {
-		x.shop, x.code, x.text = ss.shop.ID, code, ss.order.ID
+		x.shop, x.code, x.text, x.reference = ss.shop.ID, code, ss.order.ID, ss.order.Reference
 	}
 }
 
-// noteForm records the merchant's form, masked as PPPS requests are.
+// noteForm records the merchant's form, masked as PPPS requests are, and
+// the order reference it names.
 func noteForm(w http.ResponseWriter, f Form) {
 	if x, ok := w.(*exchangeWriter); ok {
-		x.request = maskForm(f)
+		x.request, x.reference = maskForm(f), f.Value("PBX_CMD")
 	}
 }
 
@@ -72,7 +75,7 @@ func (s *System) recorded(operation string, h http.HandlerFunc) http.HandlerFunc
 		if op == "" {
 			op = r.URL.Path
 		}
-		e := guichet.Exchange{ID: s.svc.NewID("exc_"), ShopID: x.shop, Protocol: protocolSystem, Operation: op,
+		e := guichet.Exchange{ID: s.svc.NewID("exc_"), ShopID: x.shop, Protocol: protocolSystem, Operation: op, Reference: x.reference,
 			Code: x.code, Request: x.request, Response: x.text, At: start, Duration: time.Since(start)}
 		if err := s.svc.Store().RecordExchange(context.WithoutCancel(r.Context()), e); err != nil {
 			s.log.Warn("exchange not recorded", "err", err)

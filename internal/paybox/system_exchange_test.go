@@ -24,7 +24,7 @@ type exchangeJSON struct {
 }
 
 // exchanges lists exchanges through the sandbox API, with the query given.
-func (h *hosted) exchanges(query string) (list []exchangeJSON, partial bool) {
+func (h *hosted) exchanges(query string) []exchangeJSON {
 	h.t.Helper()
 	req, _ := http.NewRequest("GET", h.url+"/_guichet/v1/exchanges?"+query, nil)
 	req.Header.Set("Authorization", "Bearer "+adminToken)
@@ -33,14 +33,11 @@ func (h *hosted) exchanges(query string) (list []exchangeJSON, partial bool) {
 		h.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out struct {
-		Exchanges []exchangeJSON
-		Partial   bool
-	}
+	var out struct{ Exchanges []exchangeJSON }
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
 		h.t.Fatalf("exchanges?%s: %d %v", query, resp.StatusCode, err)
 	}
-	return out.Exchanges, out.Partial
+	return out.Exchanges
 }
 
 // stored is every exchange in the store, newest first.
@@ -72,6 +69,15 @@ func TestSystemExchangesRecorded(t *testing.T) {
 	list := h.stored()
 	if len(list) != 5 {
 		t.Fatalf("%d exchanges, want 5: %+v", len(list), list)
+	}
+	// The order's exchanges, its card step included, are found by its
+	// reference; the tampered form names it too, as sent.
+	var ops []string
+	for _, e := range h.exchanges("reference=" + url.QueryEscape("cmd&1")) {
+		ops = append(ops, e.Operation)
+	}
+	if strings.Join(ops, " ") != "/cgi/MYchoix_pagepaiement.cgi card /php/ /cgi/MYchoix_pagepaiement.cgi" {
+		t.Errorf("exchanges of cmd&1: %v", ops)
 	}
 	// Newest first: the replay, the card, the wrong currency, the
 	// tampered form, the first form.
@@ -138,23 +144,23 @@ func TestExchangesByReference(t *testing.T) {
 		h.post("/php/", "PBX_SITE=1&PBX_HMAC=00")
 	}
 
-	list, partial := h.exchanges("reference=" + url.QueryEscape("cmd&1") + "&limit=3")
-	if partial || len(list) != 3 {
-		t.Fatalf("reference=cmd&1: partial %v, %d exchanges: %+v", partial, len(list), list)
+	list := h.exchanges("reference=" + url.QueryEscape("cmd&1") + "&limit=3")
+	if len(list) != 3 {
+		t.Fatalf("reference=cmd&1: %d exchanges: %+v", len(list), list)
 	}
 	if list[0].Protocol != "ppps" || list[1].Shop != "shop-43" || list[2].Shop != "shop-32" {
 		t.Errorf("reference=cmd&1: %+v", list)
 	}
-	if list, _ := h.exchanges("reference=" + url.QueryEscape("cmd&1") + "&limit=2"); len(list) != 2 || list[0].Protocol != "ppps" {
+	if list := h.exchanges("reference=" + url.QueryEscape("cmd&1") + "&limit=2"); len(list) != 2 || list[0].Protocol != "ppps" {
 		t.Errorf("limit=2: %+v", list)
 	}
-	if list, _ := h.exchanges("reference=" + url.QueryEscape("cmd&1") + "&shop=shop-43"); len(list) != 1 || list[0].Shop != "shop-43" {
+	if list := h.exchanges("reference=" + url.QueryEscape("cmd&1") + "&shop=shop-43"); len(list) != 1 || list[0].Shop != "shop-43" {
 		t.Errorf("with shop=shop-43: %+v", list)
 	}
-	if list, partial := h.exchanges("reference=nothing"); len(list) != 0 || partial {
-		t.Errorf("reference=nothing: %v %+v", partial, list)
+	if list := h.exchanges("reference=nothing"); len(list) != 0 {
+		t.Errorf("reference=nothing: %+v", list)
 	}
-	if list, _ := h.exchanges("limit=1000"); len(list) != 12 {
+	if list := h.exchanges("limit=1000"); len(list) != 12 {
 		t.Errorf("unfiltered: %d exchanges, want 12", len(list))
 	}
 }

@@ -258,8 +258,9 @@ func (s *Store) Exchanges(ctx context.Context, f guichet.ExchangeFilter) ([]guic
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, shop_id, protocol, operation, code, request, response, at, duration_ns
-		FROM exchanges WHERE $1 = '' OR shop_id = $1 ORDER BY at DESC NULLS LAST, seq DESC LIMIT $2`, f.ShopID, limit)
+	rows, err := s.pool.Query(ctx, `SELECT id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns
+		FROM exchanges WHERE ($1 = '' OR shop_id = $1) AND ($3 = '' OR reference = $3)
+		ORDER BY at DESC NULLS LAST, seq DESC LIMIT $2`, f.ShopID, limit, f.Reference)
 	if err != nil {
 		return nil, convert(err, "list exchanges")
 	}
@@ -267,7 +268,7 @@ func (s *Store) Exchanges(ctx context.Context, f guichet.ExchangeFilter) ([]guic
 		var e guichet.Exchange
 		var at pgtype.Timestamptz
 		var d int64
-		err := row.Scan(&e.ID, &e.ShopID, &e.Protocol, &e.Operation, &e.Code, &e.Request, &e.Response, &at, &d)
+		err := row.Scan(&e.ID, &e.ShopID, &e.Protocol, &e.Operation, &e.Reference, &e.Code, &e.Request, &e.Response, &at, &d)
 		e.At, e.Duration = fromTime(at), time.Duration(d)
 		return e, err
 	})
@@ -368,9 +369,9 @@ func (s *Store) insertExchanges(list []guichet.Exchange) error {
 	defer cancel()
 	b := &pgx.Batch{}
 	for _, e := range list {
-		b.Queue(`INSERT INTO exchanges (id, shop_id, protocol, operation, code, request, response, at, duration_ns)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-			e.ID, e.ShopID, e.Protocol, e.Operation, e.Code, e.Request, e.Response, timeArg(e.At), int64(e.Duration))
+		b.Queue(`INSERT INTO exchanges (id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+			e.ID, e.ShopID, e.Protocol, e.Operation, e.Reference, e.Code, e.Request, e.Response, timeArg(e.At), int64(e.Duration))
 	}
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return convert(err, "record exchanges")

@@ -356,14 +356,21 @@ func (s *Store) Exchanges(ctx context.Context, f guichet.ExchangeFilter) ([]guic
 	if limit <= 0 {
 		limit = 100
 	}
-	const cols = "id, shop_id, protocol, operation, code, request, response, at, duration_ns"
-	var rows *sql.Rows
-	var err error
+	// Only the conditions asked for are written, so that SQLite picks the
+	// index that fits: by shop, by reference, or by time alone.
+	query := "SELECT id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns FROM exchanges"
+	var where []string
+	var args []any
 	if f.ShopID != "" {
-		rows, err = s.readDB.QueryContext(ctx, "SELECT "+cols+" FROM exchanges WHERE shop_id = ? ORDER BY at DESC, rowid DESC LIMIT ?", f.ShopID, limit)
-	} else {
-		rows, err = s.readDB.QueryContext(ctx, "SELECT "+cols+" FROM exchanges ORDER BY at DESC, rowid DESC LIMIT ?", limit)
+		where, args = append(where, "shop_id = ?"), append(args, f.ShopID)
 	}
+	if f.Reference != "" {
+		where, args = append(where, "reference = ?"), append(args, f.Reference)
+	}
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := s.readDB.QueryContext(ctx, query+" ORDER BY at DESC, rowid DESC LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, convert(err, "list exchanges")
 	}
@@ -373,7 +380,7 @@ func (s *Store) Exchanges(ctx context.Context, f guichet.ExchangeFilter) ([]guic
 		var e guichet.Exchange
 		var at sql.NullInt64
 		var d int64
-		if err := rows.Scan(&e.ID, &e.ShopID, &e.Protocol, &e.Operation, &e.Code, &e.Request, &e.Response, &at, &d); err != nil {
+		if err := rows.Scan(&e.ID, &e.ShopID, &e.Protocol, &e.Operation, &e.Reference, &e.Code, &e.Request, &e.Response, &at, &d); err != nil {
 			return nil, convert(err, "list exchanges")
 		}
 		e.At = fromNanos(at)
@@ -598,9 +605,9 @@ func (s *Store) insertExchanges(list []guichet.Exchange) (broken bool, err error
 		return true, err
 	}
 	for _, e := range list {
-		_, err := w.exec(`INSERT INTO exchanges (id, shop_id, protocol, operation, code, request, response, at, duration_ns)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			e.ID, e.ShopID, e.Protocol, e.Operation, e.Code, e.Request, e.Response, nanos(e.At), int64(e.Duration))
+		_, err := w.exec(`INSERT INTO exchanges (id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			e.ID, e.ShopID, e.Protocol, e.Operation, e.Reference, e.Code, e.Request, e.Response, nanos(e.At), int64(e.Duration))
 		if err != nil {
 			if _, rerr := w.exec("ROLLBACK TO exchanges"); rerr != nil {
 				return true, rerr

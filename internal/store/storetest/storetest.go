@@ -1069,7 +1069,7 @@ func testExchanges(t *testing.T, h *harness) {
 	for i := range 3 {
 		e := guichet.Exchange{
 			ID: randomID("ex"), ShopID: shop, Protocol: "ppps", Operation: fmt.Sprintf("0000%d", i+1),
-			Code: "00000", Request: "VERSION=00104&TYPE=00001", Response: "NUMTRANS=0001000001",
+			Reference: fmt.Sprintf("order %d", i%2), Code: "00000", Request: "VERSION=00104&TYPE=00001", Response: "NUMTRANS=0001000001",
 			At: at.Add(time.Duration(i) * time.Second), Duration: time.Duration(i+1) * time.Millisecond,
 		}
 		if err := h.store.RecordExchange(t.Context(), e); err != nil {
@@ -1093,6 +1093,19 @@ func testExchanges(t *testing.T, h *harness) {
 			!e.At.Equal(at.Add(time.Duration(2-i)*time.Second)) || e.Request != "VERSION=00104&TYPE=00001" {
 			t.Errorf("Exchanges[%d] = %+v (want newest first)", i, e)
 		}
+	}
+	// By reference: orders 0 (exchanges 1 and 3) and 1 (exchange 2).
+	list, err = h.store.Exchanges(t.Context(), guichet.ExchangeFilter{ShopID: shop, Reference: "order 0"})
+	if err != nil || len(list) != 2 || list[0].Operation != "00003" || list[1].Operation != "00001" || list[0].Reference != "order 0" {
+		t.Errorf("Exchanges of order 0: %+v, %v", list, err)
+	}
+	list, err = h.store.Exchanges(t.Context(), guichet.ExchangeFilter{Reference: "order 1"})
+	if err != nil || len(list) != 1 || list[0].Operation != "00002" {
+		t.Errorf("Exchanges of order 1, every shop: %+v, %v", list, err)
+	}
+	list, err = h.store.Exchanges(t.Context(), guichet.ExchangeFilter{ShopID: other, Reference: "order 1"})
+	if err != nil || len(list) != 0 {
+		t.Errorf("Exchanges of order 1 in the other shop: %+v, %v", list, err)
 	}
 	list, err = h.store.Exchanges(t.Context(), guichet.ExchangeFilter{ShopID: shop, Limit: 1})
 	if err != nil || len(list) != 1 {
