@@ -105,6 +105,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	clock := realClock{}
 	svc := core.New(store, sim.New(clock.Now), v, clock, log)
 	svc.SetSender(notify.New(10 * time.Second))
+	svc.SetReviewer(sim.FIANET{})
 	var demo []guichet.Shop
 	if !cfg.noDemo {
 		if demo, err = seedDemo(ctx, store, clock.Now()); err != nil {

@@ -6,15 +6,14 @@ import (
 	"time"
 
 	"guichet"
-	"guichet/internal/sim"
 )
 
 // The merchant's operations on a KWIXO payment (integration guide §2.8 and
 // §3) are never done at once: each is recorded as asked, answered as
 // pending, and settled later by KWIXO, which the platform reports with a
-// callback carrying the operation's number and its new state. KWIXO was
-// discontinued, so these outcomes always come from the simulator, whose
-// test values decide them.
+// callback carrying the operation's number and its new state. The outcomes
+// come from the service's Reviewer; KWIXO was discontinued, so that is the
+// simulator, whose test values decide them.
 
 // jobKwixo settles a KWIXO operation, captures a payment for a shop whose
 // contract says so, or cancels a payment left uncaptured.
@@ -216,21 +215,24 @@ func (s *Service) operateKwixo(ctx context.Context, r OperationRequest, id strin
 // starts in (the automatic cancellation's 703), which is then announced to
 // the merchant, who did not ask for it.
 func (s *Service) askKwixo(tx guichet.Tx, t *guichet.Transaction, kind guichet.OperationKind, amount int64, code string, now time.Time) (*guichet.Operation, error) {
-	var outcome sim.Step
+	if s.reviewer == nil {
+		return nil, guichet.Errorf(guichet.CodeUnavailable, "no KWIXO reviewer")
+	}
+	var outcome ReviewStep
 	announce := code != ""
 	switch kind {
 	case guichet.OpCapture:
-		outcome = sim.Step{After: kwixoCaptureSettle, Code: kwixoCaptureDone}
+		outcome = ReviewStep{After: kwixoCaptureSettle, Code: kwixoCaptureDone}
 		code = kwixoCaptureAsked
 	case guichet.OpCancel:
-		outcome = sim.Cancellation(t.Amount)
+		outcome = s.reviewer.Cancellation(t.Amount)
 		if code == "" {
 			code = kwixoCancelAsked
 		} else {
-			outcome = sim.Step{After: kwixoAutoCancelSettle, Code: kwixoCancelDone}
+			outcome = ReviewStep{After: kwixoAutoCancelSettle, Code: kwixoCancelDone}
 		}
 	case guichet.OpRefund:
-		outcome = sim.Refund(amount)
+		outcome = s.reviewer.Refund(amount)
 		code = kwixoRefundAsked
 	}
 	op := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: kind, Amount: amount,
@@ -243,10 +245,7 @@ func (s *Service) askKwixo(tx guichet.Tx, t *guichet.Transaction, kind guichet.O
 		// The funds reach the merchant when KWIXO says so, not at the
 		// end of the day as a card's.
 		t.Captured, t.Status, t.RemitAt = amount, guichet.StatusCaptured, now.Add(kwixoCaptureSettle)
-		var after []ReviewStep
-		for _, st := range sim.AfterCapture(t.Amount, t.Option) {
-			after = append(after, ReviewStep{After: st.After, Code: st.Code})
-		}
+		after := s.reviewer.AfterCapture(t.Amount, t.Option)
 		if err := s.scheduleReview(tx, t, reviewJob{Option: t.Option, Steps: after}, now, ""); err != nil {
 			return nil, err
 		}

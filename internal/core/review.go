@@ -12,12 +12,12 @@ import (
 // jobReview moves a KWIXO payment's review to its next state.
 const jobReview = "review"
 
-// ReviewStep is one state of a review: the KWIXO state Code (integration
-// guide §9.2.1), reached After the previous step.
-type ReviewStep struct {
-	After time.Duration `json:"after"`
-	Code  string        `json:"code"`
-}
+// ReviewStep is one state of a review.
+type ReviewStep = guichet.ReviewStep
+
+// SetReviewer sets the network that reviews KWIXO payments; without one,
+// KWIXO payments are refused.
+func (s *Service) SetReviewer(r guichet.Reviewer) { s.reviewer = r }
 
 // reviewJob is what a review job carries: the option paid with, which
 // every notification of the review repeats, and the states still to come.
@@ -65,14 +65,15 @@ func checkReview(t *guichet.Transaction) error {
 		Message: fmt.Sprintf("the KWIXO review is under way (state %s): retry later", t.Review)}
 }
 
-// KwixoRequest pays an open order with KWIXO. Path is the review the
-// payment goes through, computed by the scoring (the simulator's, for now):
-// its first step is the state the payment starts in, and must come at once.
+// KwixoRequest pays an open order with KWIXO: what the reviewer scores is
+// the buyer's KWIXO e-mail address and the FIA-NET types of the products
+// ordered, with the order's amount and the option.
 type KwixoRequest struct {
-	Shop    *guichet.Shop
-	OrderID string
-	Option  string // STANDARD, 1XRNP or CREDIT
-	Path    []ReviewStep
+	Shop         *guichet.Shop
+	OrderID      string
+	Option       string // STANDARD, 1XRNP or CREDIT
+	Email        string
+	ProductTypes []int
 }
 
 // PayOrderKwixo records a KWIXO payment of an open order: an authorization
@@ -81,12 +82,13 @@ type KwixoRequest struct {
 // authorization, and the review's next state is scheduled on the shop's
 // clock.
 func (s *Service) PayOrderKwixo(ctx context.Context, r KwixoRequest) (*guichet.Order, *guichet.Transaction, error) {
-	if len(r.Path) == 0 || r.Path[0].After != 0 {
-		return nil, nil, guichet.Errorf(guichet.CodeInvalid, "a review path starts with the state the payment is in")
+	if s.reviewer == nil {
+		return nil, nil, guichet.Errorf(guichet.CodeUnavailable, "no KWIXO reviewer")
 	}
 	now := s.Now(r.Shop)
 	var o *guichet.Order
 	var t *guichet.Transaction
+	var path []ReviewStep
 	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
 		if o, err = tx.Order(r.OrderID); err != nil {
 			return err
@@ -101,6 +103,9 @@ func (s *Service) PayOrderKwixo(ctx context.Context, r KwixoRequest) (*guichet.O
 			return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
 				Message: fmt.Sprintf("order %s is %s", o.ID, o.Status)}
 		}
+		if path = s.reviewer.Scoring(o.Amount.Amount, r.Email, r.Option, r.ProductTypes); len(path) == 0 || path[0].After != 0 {
+			return guichet.Errorf(guichet.CodeInternal, "a review path starts with the state the payment is in")
+		}
 		if err := checkCurrency(o.Amount); err != nil {
 			return err
 		}
@@ -110,7 +115,7 @@ func (s *Service) PayOrderKwixo(ctx context.Context, r KwixoRequest) (*guichet.O
 		t = &guichet.Transaction{
 			ID: s.NewID("tx_"), ShopID: r.Shop.ID, Reference: o.Reference, OrderID: o.ID,
 			Currency: o.Amount.Currency, Amount: o.Amount.Amount, Status: guichet.StatusAuthorized,
-			Method: "KWIXO", Option: r.Option, Review: r.Path[0].Code, CreatedAt: now, UpdatedAt: now,
+			Method: "KWIXO", Option: r.Option, Review: path[0].Code, CreatedAt: now, UpdatedAt: now,
 		}
 		op := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: guichet.OpAuthorize,
 			Amount: t.Amount, Approved: true, CreatedAt: now}
@@ -128,7 +133,7 @@ func (s *Service) PayOrderKwixo(ctx context.Context, r KwixoRequest) (*guichet.O
 		if err := tx.PutTransaction(t); err != nil {
 			return err
 		}
-		if err := s.scheduleReview(tx, t, reviewJob{Option: r.Option, Steps: r.Path[1:]}, now, ""); err != nil {
+		if err := s.scheduleReview(tx, t, reviewJob{Option: r.Option, Steps: path[1:]}, now, ""); err != nil {
 			return err
 		}
 		e := s.reviewEvent(t, r.Option, "transaction.authorized", now)

@@ -22,6 +22,7 @@ type Service struct {
 	// notifiers build the notifications of each front's orders.
 	notifiers map[string]Notifier
 	sender    Sender
+	reviewer  guichet.Reviewer
 	wake      chan struct{}
 	// NewID makes object identifiers; tests replace it to get stable ones.
 	NewID func(prefix string) string

@@ -8,7 +8,6 @@ import (
 	"guichet"
 	"guichet/internal/checkout"
 	"guichet/internal/core"
-	"guichet/internal/sim"
 )
 
 // kwixoMethods are the KWIXO options, in the order the choice page lists
@@ -126,11 +125,8 @@ func (s *System) kwixo(w http.ResponseWriter, r *http.Request) {
 		s.showKwixo(w, ss, option, errs)
 		return
 	}
-	var path []core.ReviewStep
-	for _, st := range sim.Scoring(ss.req.Amount, email, option, kwixoProductTypes(ss.req.Form)) {
-		path = append(path, core.ReviewStep{After: st.After, Code: st.Code})
-	}
-	o, t, err := s.svc.PayOrderKwixo(r.Context(), core.KwixoRequest{Shop: ss.shop, OrderID: ss.order.ID, Option: option, Path: path})
+	o, t, err := s.svc.PayOrderKwixo(r.Context(), core.KwixoRequest{Shop: ss.shop, OrderID: ss.order.ID, Option: option,
+		Email: email, ProductTypes: kwixoProductTypes(ss.req.Form)})
 	if err != nil {
 		s.payFailed(w, r, ss, err)
 		return

@@ -91,6 +91,7 @@ func newHosted(t *testing.T) *hosted {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := core.New(store, sim.New(clock.Now), v, clock, log)
 	svc.SetSender(notify.New(5 * time.Second))
+	svc.SetReviewer(sim.FIANET{})
 	err = store.Update(ctx, func(tx guichet.Tx) error {
 		for _, s := range []guichet.Shop{
 			{ID: "shop-32", Name: "Boutique 32", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "32", Key: "1999888I", HMACKey: hmacKey},

@@ -4,16 +4,28 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"guichet"
 )
 
 // Step is one state of a simulated FIA-NET review of a KWIXO payment: the
 // KWIXO state Code (integration guide §9.2.1), reached After the previous
 // step. The first step of a path has After 0: it is the state the payment
 // is in when the buyer leaves the KWIXO page.
-type Step struct {
-	After time.Duration
-	Code  string
+type Step = guichet.ReviewStep
+
+// FIANET is the simulated FIA-NET, KWIXO's review network, as a
+// guichet.Reviewer.
+type FIANET struct{}
+
+var _ guichet.Reviewer = FIANET{}
+
+func (FIANET) Scoring(amount int64, email, option string, productTypes []int) []Step {
+	return Scoring(amount, email, option, productTypes)
 }
+func (FIANET) AfterCapture(amount int64, option string) []Step { return AfterCapture(amount, option) }
+func (FIANET) Cancellation(paymentAmount int64) Step           { return Cancellation(paymentAmount) }
+func (FIANET) Refund(amount int64) Step                        { return Refund(amount) }
 
 // The KWIXO payment states the simulator uses, named as in the guide.
 const (
@@ -62,19 +74,19 @@ func Scoring(amount int64, email string, option string, productTypes []int) []St
 	then := func(steps ...Step) []Step { return append([]Step{first}, steps...) }
 	switch {
 	case amount%100 == kwixoRefusedAmountSuffix && credit:
-		return then(Step{30 * time.Minute, KwixoAskFinancingMerchant}, Step{time.Hour, KwixoConfirmFinancingFail})
+		return then(Step{After: 30 * time.Minute, Code: KwixoAskFinancingMerchant}, Step{After: time.Hour, Code: KwixoConfirmFinancingFail})
 	case amount%100 == kwixoRefusedAmountSuffix:
-		return then(Step{5 * time.Minute, KwixoPaymentLightKO})
+		return then(Step{After: 5 * time.Minute, Code: KwixoPaymentLightKO})
 	case strings.HasPrefix(strings.ToLower(email), kwixoFraudEmailPrefix):
-		return then(Step{10 * time.Minute, KwixoScoringKO})
+		return then(Step{After: 10 * time.Minute, Code: KwixoScoringKO})
 	case slices.Contains(productTypes, kwixoAuctionsProductType):
-		return then(Step{2 * time.Hour, KwixoControlExpertReject})
+		return then(Step{After: 2 * time.Hour, Code: KwixoControlExpertReject})
 	case credit:
-		return then(Step{30 * time.Minute, KwixoAskFinancingMerchant}, Step{time.Hour, KwixoConfirmFinancing})
+		return then(Step{After: 30 * time.Minute, Code: KwixoAskFinancingMerchant}, Step{After: time.Hour, Code: KwixoConfirmFinancing})
 	case amount%100 == kwixoLongReviewAmountSuffix:
-		return then(Step{24 * time.Hour, KwixoScoringOK})
+		return then(Step{After: 24 * time.Hour, Code: KwixoScoringOK})
 	}
-	return then(Step{10 * time.Minute, KwixoScoringOK})
+	return then(Step{After: 10 * time.Minute, Code: KwixoScoringOK})
 }
 
 // More KWIXO states, named as in the guide (§9.2 and §9.3).
@@ -112,11 +124,11 @@ const (
 func AfterCapture(amount int64, option string) []Step {
 	switch {
 	case option == "CREDIT":
-		return []Step{{kwixoCustomerDebitAfter, KwixoConfirmCustomerDebit}}
+		return []Step{{After: kwixoCustomerDebitAfter, Code: KwixoConfirmCustomerDebit}}
 	case amount%100 == kwixoDisputeAmountSuffix:
 		day := 24 * time.Hour
-		return []Step{{day, KwixoMakeComplaint}, {day, KwixoComplaintNeedMerchant},
-			{2 * day, KwixoComplaintNeedOther}, {5 * day, KwixoComplaintClosed}}
+		return []Step{{After: day, Code: KwixoMakeComplaint}, {After: day, Code: KwixoComplaintNeedMerchant},
+			{After: 2 * day, Code: KwixoComplaintNeedOther}, {After: 5 * day, Code: KwixoComplaintClosed}}
 	}
 	return nil
 }
@@ -127,9 +139,9 @@ func AfterCapture(amount int64, option string) []Step {
 // CONFIRM_CANCELLATION otherwise.
 func Cancellation(paymentAmount int64) Step {
 	if paymentAmount%100 == kwixoCancelFailAmountSuffix {
-		return Step{kwixoCancellationConfirmAfter, KwixoCancellationFail}
+		return Step{After: kwixoCancellationConfirmAfter, Code: KwixoCancellationFail}
 	}
-	return Step{kwixoCancellationConfirmAfter, KwixoConfirmCancellation}
+	return Step{After: kwixoCancellationConfirmAfter, Code: KwixoConfirmCancellation}
 }
 
 // Refund returns the outcome of a KWIXO refund, a day after it was asked
@@ -137,7 +149,7 @@ func Cancellation(paymentAmount int64) Step {
 // CONFIRM_REFUND_DONE otherwise.
 func Refund(amount int64) Step {
 	if amount%100 == kwixoRefundFailAmountSuffix {
-		return Step{kwixoRefundConfirmAfter, KwixoRefundFail}
+		return Step{After: kwixoRefundConfirmAfter, Code: KwixoRefundFail}
 	}
-	return Step{kwixoRefundConfirmAfter, KwixoConfirmRefund}
+	return Step{After: kwixoRefundConfirmAfter, Code: KwixoConfirmRefund}
 }
