@@ -45,5 +45,5 @@ func (s *Service) autoCapture(ctx context.Context, shop *guichet.Shop, j *guiche
 			return nil
 		}
 	}
-	return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.DeleteJob(j.ID) })
+	return s.dropJob(ctx, j)
 }

@@ -155,11 +155,10 @@ func (s *Service) scheduleInstalments(tx guichet.Tx, o *guichet.Order, ref strin
 // but instalments are separate debits of an order already agreed, and the
 // spec says nothing of stopping them.
 func (s *Service) instalment(ctx context.Context, shop *guichet.Shop, j *guichet.Job) error {
-	drop := func() error { return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.DeleteJob(j.ID) }) }
 	var ij instalmentJob
 	if err := json.Unmarshal(j.Data, &ij); err != nil || ij.Order == "" || ij.Token == "" {
 		s.log.Error("unreadable instalment job; dropped", "job", j.ID, "err", err)
-		return drop()
+		return s.dropJob(ctx, j)
 	}
 	var o *guichet.Order
 	var tok *guichet.Token
@@ -182,7 +181,7 @@ func (s *Service) instalment(ctx context.Context, shop *guichet.Shop, j *guichet
 		// The merchant deleted the card (or the order is gone): nothing
 		// is left to charge.
 		s.log.Error("instalment without its card or order; dropped", "job", j.ID, "order", ij.Order, "err", err)
-		return drop()
+		return s.dropJob(ctx, j)
 	}
 	if err != nil {
 		return err
@@ -215,7 +214,7 @@ func (s *Service) instalment(ctx context.Context, shop *guichet.Shop, j *guichet
 	})
 	if guichet.ErrorReason(err) == guichet.ReasonDuplicate {
 		// Another run of this job charged the instalment already.
-		return drop()
+		return s.dropJob(ctx, j)
 	}
 	return err
 }

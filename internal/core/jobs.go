@@ -87,6 +87,12 @@ func (s *Service) runJob(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 		return s.renew(ctx, shop, j)
 	}
 	s.log.Error("unknown job kind; dropped", "job", j.ID, "kind", j.Kind)
+	return s.dropJob(ctx, j)
+}
+
+// dropJob deletes a job in a unit of work of its own: the job is done, or
+// cannot be run.
+func (s *Service) dropJob(ctx context.Context, j *guichet.Job) error {
 	return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.DeleteJob(j.ID) })
 }
 
@@ -122,7 +128,7 @@ func (s *Service) deliver(ctx context.Context, shop *guichet.Shop, j *guichet.Jo
 		return err
 	}
 	if d.Status != guichet.DeliveryPending || s.sender == nil {
-		return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.DeleteJob(j.ID) })
+		return s.dropJob(ctx, j)
 	}
 	a := s.sender.Send(ctx, d)
 	a.DeliveryID, a.At = d.ID, now

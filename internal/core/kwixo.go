@@ -89,12 +89,6 @@ type kwixoJob struct {
 	Code      string `json:"code,omitempty"`      // settle: the state it reaches
 }
 
-// The states of a payment by what they allow (guide §9.2.1).
-var (
-	reviewWaiting = map[string]bool{"200": true, "201": true, "500": true}
-	reviewDispute = map[string]bool{"600": true, "601": true, "602": true}
-)
-
 // lastCode is the state of the latest operation of a kind, "" when there
 // is none. The rules allow one operation of each kind under way at a time,
 // so the latest is the one that counts.
@@ -127,10 +121,11 @@ func checkKwixo(t *guichet.Transaction, kind guichet.OperationKind, amount int64
 	case t.Status == guichet.StatusCancelled:
 		return kwixoRefusal("108")
 	}
+	inCancellation := cancelling(t)
 	switch kind {
 	case guichet.OpCapture:
 		switch {
-		case cancelling(t):
+		case inCancellation:
 			return kwixoRefusal("105")
 		case t.Captured > 0:
 			return kwixoRefusal("106")
@@ -142,9 +137,9 @@ func checkKwixo(t *guichet.Transaction, kind guichet.OperationKind, amount int64
 		switch {
 		case amount > t.Amount:
 			return kwixoRefusal("101")
-		case cancelling(t) && total:
+		case inCancellation && total:
 			return kwixoRefusal("112")
-		case cancelling(t):
+		case inCancellation:
 			return kwixoRefusal("111")
 		case t.Captured > 0 && total:
 			return kwixoRefusal("106")
@@ -160,7 +155,7 @@ func checkKwixo(t *guichet.Transaction, kind guichet.OperationKind, amount int64
 		switch {
 		case t.Option == guichet.KwixoCredit:
 			return kwixoRefusal("114")
-		case t.Captured == 0 || cancelling(t):
+		case t.Captured == 0 || inCancellation:
 			return kwixoRefusal("105")
 		case refund == kwixoRefundAsked || refund == kwixoRefundDone:
 			return kwixoRefusal("113")
@@ -263,10 +258,7 @@ func (s *Service) askKwixo(tx guichet.Tx, t *guichet.Transaction, kind guichet.O
 		typ = "transaction.kwixo"
 	}
 	e := s.kwixoEvent(t, &op, code, typ, now)
-	if err := tx.Emit(e); err != nil {
-		return nil, err
-	}
-	if err := s.notify(tx, t, []guichet.Event{e}); err != nil {
+	if err := s.publish(tx, t, e); err != nil {
 		return nil, err
 	}
 	return &t.Operations[len(t.Operations)-1], nil
@@ -305,7 +297,7 @@ func (s *Service) kwixo(ctx context.Context, j *guichet.Job) error {
 	var kj kwixoJob
 	if err := json.Unmarshal(j.Data, &kj); err != nil {
 		s.log.Error("unreadable KWIXO job; dropped", "job", j.ID, "err", err)
-		return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.DeleteJob(j.ID) })
+		return s.dropJob(ctx, j)
 	}
 	at := j.DueAt
 	return s.store.Update(ctx, func(tx guichet.Tx) error {
@@ -379,8 +371,5 @@ func (s *Service) settleKwixo(tx guichet.Tx, t *guichet.Transaction, kj kwixoJob
 		return err
 	}
 	e := s.kwixoEvent(t, asked, kj.Code, "transaction.kwixo", at)
-	if err := tx.Emit(e); err != nil {
-		return err
-	}
-	return s.notify(tx, t, []guichet.Event{e})
+	return s.publish(tx, t, e)
 }

@@ -194,10 +194,14 @@ func (s *Service) CloseOrder(ctx context.Context, shop *guichet.Shop, id string,
 	return o, err
 }
 
-// notify asks the notifier of the transaction's order, if any, for the
-// deliveries an event calls for, and writes them with a job each to send
-// them now.
-func (s *Service) notify(tx guichet.Tx, t *guichet.Transaction, events []guichet.Event) error {
+// publish writes a transaction's events to the outbox and asks the
+// notifier of its order, if any, for the deliveries they call for, which
+// it writes with a job each to send them now: all in the unit of work
+// that made the change, so that nothing acknowledged goes unannounced.
+func (s *Service) publish(tx guichet.Tx, t *guichet.Transaction, events ...guichet.Event) error {
+	if err := tx.Emit(events...); err != nil {
+		return err
+	}
 	if t.OrderID == "" {
 		return nil
 	}

@@ -184,10 +184,7 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 		if err := tx.PutTransaction(t); err != nil {
 			return err
 		}
-		if err := tx.Emit(events...); err != nil {
-			return err
-		}
-		return s.notify(tx, t, events)
+		return s.publish(tx, t, events...)
 	})
 	if err != nil {
 		return nil, err
@@ -279,10 +276,7 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 			typ += "_refused"
 		}
 		e := s.event(t, op, typ, now)
-		if err := tx.Emit(e); err != nil {
-			return err
-		}
-		return s.notify(tx, t, []guichet.Event{e})
+		return s.publish(tx, t, e)
 	})
 	if err != nil {
 		return nil, nil, err

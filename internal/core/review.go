@@ -43,27 +43,16 @@ type ReviewEvent struct {
 	Review      string `json:"review"`
 }
 
-// The KWIXO states, by what they allow (guide §9.2.1): a capture once the
-// scoring is known or the merchant financed; nothing after a failure; the
-// others are waits, during which a capture must be retried later (PPPS
-// code 104, "Retry Later").
+// The KWIXO states of a payment, by what they allow (guide §9.2.1): a
+// capture once the scoring is known or the merchant financed; nothing
+// after a failure; nothing during the waits, which answer "retry later"
+// (code 104), nor during a dispute (109).
 var (
 	reviewCapturable = map[string]bool{"300": true, "301": true, "302": true, "303": true, "501": true}
 	reviewFailed     = map[string]bool{"400": true, "401": true, "503": true}
+	reviewWaiting    = map[string]bool{"200": true, "201": true, "500": true}
+	reviewDispute    = map[string]bool{"600": true, "601": true, "602": true}
 )
-
-// ReviewPending reports whether a transaction waits for the outcome of its
-// review, and may not be captured yet.
-func ReviewPending(t *guichet.Transaction) bool { return reviewWaiting[t.Review] }
-
-// checkReview refuses to capture a transaction under review.
-func checkReview(t *guichet.Transaction) error {
-	if !ReviewPending(t) {
-		return nil
-	}
-	return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
-		Message: fmt.Sprintf("the KWIXO review is under way (state %s): retry later", t.Review)}
-}
 
 // KwixoRequest pays an open order with KWIXO: what the reviewer scores is
 // the buyer's KWIXO e-mail address and the FIA-NET types of the products
@@ -137,10 +126,7 @@ func (s *Service) PayOrderKwixo(ctx context.Context, r KwixoRequest) (*guichet.O
 			return err
 		}
 		e := s.reviewEvent(t, r.Option, "transaction.authorized", now)
-		if err := tx.Emit(e); err != nil {
-			return err
-		}
-		return s.notify(tx, t, []guichet.Event{e})
+		return s.publish(tx, t, e)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -187,7 +173,7 @@ func (s *Service) review(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 	var rj reviewJob
 	if err := json.Unmarshal(j.Data, &rj); err != nil || len(rj.Steps) == 0 {
 		s.log.Error("unreadable review job; dropped", "job", j.ID, "err", err)
-		return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.DeleteJob(j.ID) })
+		return s.dropJob(ctx, j)
 	}
 	at := j.DueAt
 	return s.store.Update(ctx, func(tx guichet.Tx) error {
@@ -230,9 +216,6 @@ func (s *Service) review(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 			return err
 		}
 		e := s.reviewEvent(t, rj.Option, "transaction.review", at)
-		if err := tx.Emit(e); err != nil {
-			return err
-		}
-		return s.notify(tx, t, []guichet.Event{e})
+		return s.publish(tx, t, e)
 	})
 }

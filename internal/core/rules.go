@@ -45,9 +45,6 @@ func canCapture(t *guichet.Transaction, m guichet.Money) error {
 	if t.Refunded > 0 {
 		return stateError(t, "capture more of")
 	}
-	if err := checkReview(t); err != nil {
-		return err
-	}
 	if m.Amount > t.Amount-t.Captured {
 		return amountError("capturing %d would exceed the authorized %d (already captured %d)", m.Amount, t.Amount, t.Captured)
 	}

@@ -190,11 +190,10 @@ func (s *Service) scheduleRenewal(tx guichet.Tx, shopID string, sj *subscription
 // not retried. So does the last one of a limited subscription. Either way
 // the card is forgotten.
 func (s *Service) renew(ctx context.Context, shop *guichet.Shop, j *guichet.Job) error {
-	drop := func() error { return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.DeleteJob(j.ID) }) }
 	var sj subscriptionJob
 	if err := json.Unmarshal(j.Data, &sj); err != nil || sj.Order == "" || sj.TokenID == "" {
 		s.log.Error("unreadable subscription job; dropped", "job", j.ID, "err", err)
-		return drop()
+		return s.dropJob(ctx, j)
 	}
 	ref := subscriptionTokenPrefix + sj.Reference
 	var o *guichet.Order
@@ -215,7 +214,7 @@ func (s *Service) renew(ctx context.Context, shop *guichet.Shop, j *guichet.Job)
 	if guichet.ErrorCode(err) == guichet.CodeNotFound || (err == nil && tok.ID != sj.TokenID) {
 		// Cancelled, or its card is gone: nothing is left to charge.
 		s.log.Info("subscription without its card or order; dropped", "job", j.ID, "order", sj.Order)
-		return drop()
+		return s.dropJob(ctx, j)
 	}
 	if err != nil {
 		return err
@@ -264,7 +263,7 @@ func (s *Service) renew(ctx context.Context, shop *guichet.Shop, j *guichet.Job)
 	})
 	switch {
 	case errors.Is(err, errSubscriptionGone):
-		return drop()
+		return s.dropJob(ctx, j)
 	case guichet.ErrorReason(err) == guichet.ReasonDuplicate:
 		// Another run charged this renewal and scheduled the next one in
 		// the same unit of work: the job as stored is already right.
