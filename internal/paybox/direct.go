@@ -103,14 +103,12 @@ func (d *Direct) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=ISO-8859-1")
 	w.Write(latin1(text))
 
-	e := guichet.Exchange{ID: d.svc.NewID("exc_"), Protocol: "ppps", Operation: f.Value("TYPE"), Reference: f.Value("REFERENCE"), Code: a.code,
-		Request: maskForm(f), Response: maskAnswer(text), At: start, Duration: time.Since(start)}
+	e := guichet.Exchange{Protocol: "ppps", Operation: f.Value("TYPE"), Reference: f.Value("REFERENCE"), Code: a.code,
+		Request: maskForm(f), Response: maskAnswer(text)}
 	if shop != nil {
 		e.ShopID = shop.ID
 	}
-	if err := d.svc.Store().RecordExchange(context.WithoutCancel(r.Context()), e); err != nil {
-		d.log.Warn("exchange not recorded", "err", err)
-	}
+	recordExchange(r.Context(), d.svc, d.log, start, e)
 }
 
 // safeServe is serve that turns a panic into the platform's own error

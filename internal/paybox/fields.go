@@ -2,6 +2,7 @@ package paybox
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -180,4 +181,15 @@ func maskDigits(v string) string {
 		return guichet.MaskPAN(digits)
 	}
 	return v
+}
+
+// recordExchange writes a request of a front and its answer to the exchange
+// log, timed from start. The answer has gone out already, so a log that
+// cannot be written is reported and does not fail the request; the request
+// may have been cancelled by then, which the log must not be.
+func recordExchange(ctx context.Context, svc *core.Service, log *slog.Logger, start time.Time, e guichet.Exchange) {
+	e.ID, e.At, e.Duration = svc.NewID("exc_"), start, time.Since(start)
+	if err := svc.Store().RecordExchange(context.WithoutCancel(ctx), e); err != nil {
+		log.Warn("exchange not recorded", "err", err)
+	}
 }

@@ -96,10 +96,7 @@ func TestSystemInstalmentRefused(t *testing.T) {
 	// Each instalment is charged when the clock reaches it.
 	h.advance(toFirstDate)
 	h.advance(toSecondDate - toFirstDate)
-	var got []string
-	for _, v := range ipnValues(t, h, m) {
-		got = append(got, v.Get("Mt")+"/"+v.Get("Erreur"))
-	}
+	got := ipnFields(t, h, m, 0, "Mt", "Erreur")
 	if strings.Join(got, " ") != "1250/00000 1000/00000 750/00154" {
 		t.Errorf("IPNs %v", got)
 	}

@@ -26,11 +26,7 @@ func kwixoPaid(t *testing.T, h *hosted, m *merchant, ref, option string, extra .
 // callbacks are the IPNs received since the first n, as E/S/M triples.
 func callbacks(t *testing.T, h *hosted, m *merchant, n int) []string {
 	t.Helper()
-	var out []string
-	for _, v := range ipnValues(t, h, m)[n:] {
-		out = append(out, v.Get("Erreur")+"/"+v.Get("Trans")+"/"+v.Get("Mt"))
-	}
-	return out
+	return ipnFields(t, h, m, n, "Erreur", "Trans", "Mt")
 }
 
 func wantAnswer(t *testing.T, what string, got map[string]string, code string) {

@@ -56,6 +56,21 @@ func ipnValues(t *testing.T, h *hosted, m *merchant) []url.Values {
 	return out
 }
 
+// ipnFields are the IPNs received since the first n, each as the values of
+// the named variables joined by "/", their signatures verified.
+func ipnFields(t *testing.T, h *hosted, m *merchant, n int, names ...string) []string {
+	t.Helper()
+	var out []string
+	for _, v := range ipnValues(t, h, m)[n:] {
+		var vals []string
+		for _, name := range names {
+			vals = append(vals, v.Get(name))
+		}
+		out = append(out, strings.Join(vals, "/"))
+	}
+	return out
+}
+
 // capture asks PPPS to capture a transaction in full and returns the
 // answer's CODEREPONSE.
 func (h *hosted) capture(tr *guichet.Transaction, question string) string {
@@ -196,10 +211,7 @@ func TestKwixoCreditPath(t *testing.T) {
 	h.post(order+"/kwixo", "option=CREDIT&kwixo_email=buyer%40example.com&kwixo_password=secret")
 	// One advance past every step replays them all, in order.
 	h.advance(2 * 3600)
-	var got []string
-	for _, v := range ipnValues(t, h, m) {
-		got = append(got, v.Get("Erreur")+"/"+v.Get("Carte"))
-	}
+	got := ipnFields(t, h, m, 0, "Erreur", "Carte")
 	if strings.Join(got, " ") != "99999/CREDIT 00500/CREDIT 00501/CREDIT" {
 		t.Errorf("IPNs %v", got)
 	}

@@ -84,17 +84,15 @@ func (h *ResAbon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=ISO-8859-1")
 	w.Write(latin1(text))
 
-	e := guichet.Exchange{ID: h.svc.NewID("exc_"), Protocol: "paybox-resabon", Operation: "TYPE=" + f.Value("TYPE"), Reference: f.Value("REFERENCE"),
-		Code: a.err, Request: SignedString(f, ""), Response: text, At: start, Duration: time.Since(start)}
+	e := guichet.Exchange{Protocol: "paybox-resabon", Operation: "TYPE=" + f.Value("TYPE"), Reference: f.Value("REFERENCE"),
+		Code: a.err, Request: SignedString(f, ""), Response: text}
 	if e.Code == "" {
 		e.Code = "OK"
 	}
 	if shop != nil {
 		e.ShopID = shop.ID
 	}
-	if err := h.svc.Store().RecordExchange(context.WithoutCancel(r.Context()), e); err != nil {
-		h.log.Warn("exchange not recorded", "err", err)
-	}
+	recordExchange(r.Context(), h.svc, h.log, start, e)
 }
 
 // safeServe is serve that turns a panic into a technical error, so that

@@ -1,7 +1,6 @@
 package paybox
 
 import (
-	"context"
 	"maps"
 	"net/http"
 	"net/url"
@@ -75,11 +74,8 @@ func (s *System) recorded(operation string, h http.HandlerFunc) http.HandlerFunc
 		if op == "" {
 			op = r.URL.Path
 		}
-		e := guichet.Exchange{ID: s.svc.NewID("exc_"), ShopID: x.shop, Protocol: protocolSystem, Operation: op, Reference: x.reference,
-			Code: x.code, Request: x.request, Response: x.text, At: start, Duration: time.Since(start)}
-		if err := s.svc.Store().RecordExchange(context.WithoutCancel(r.Context()), e); err != nil {
-			s.log.Warn("exchange not recorded", "err", err)
-		}
+		recordExchange(r.Context(), s.svc, s.log, start, guichet.Exchange{ShopID: x.shop, Protocol: protocolSystem,
+			Operation: op, Reference: x.reference, Code: x.code, Request: x.request, Response: x.text})
 	}
 }
 
