@@ -241,7 +241,7 @@ func (s *Service) askKwixo(tx guichet.Tx, t *guichet.Transaction, kind guichet.O
 		// end of the day as a card's.
 		t.Captured, t.Status, t.RemitAt = amount, guichet.StatusCaptured, now.Add(kwixoCaptureSettle)
 		after := s.reviewer.AfterCapture(t.Amount, t.Option)
-		if err := s.scheduleReview(tx, t, reviewJob{Option: t.Option, Steps: after}, now, ""); err != nil {
+		if err := s.scheduleReview(tx, t, reviewJob{Steps: after}, now, ""); err != nil {
 			return nil, err
 		}
 	}

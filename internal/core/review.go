@@ -19,11 +19,9 @@ type ReviewStep = guichet.ReviewStep
 // KWIXO payments are refused.
 func (s *Service) SetReviewer(r guichet.Reviewer) { s.reviewer = r }
 
-// reviewJob is what a review job carries: the option paid with, which
-// every notification of the review repeats, and the states still to come.
+// reviewJob is what a review job carries: the states still to come.
 type reviewJob struct {
-	Option string       `json:"option"`
-	Steps  []ReviewStep `json:"steps"`
+	Steps []ReviewStep `json:"steps"`
 }
 
 // ReviewEvent is the data of the events of a KWIXO payment
@@ -122,10 +120,10 @@ func (s *Service) PayOrderKwixo(ctx context.Context, r KwixoRequest) (*guichet.O
 		if err := tx.PutTransaction(t); err != nil {
 			return err
 		}
-		if err := s.scheduleReview(tx, t, reviewJob{Option: r.Option, Steps: path[1:]}, now, ""); err != nil {
+		if err := s.scheduleReview(tx, t, reviewJob{Steps: path[1:]}, now, ""); err != nil {
 			return err
 		}
-		e := s.reviewEvent(t, r.Option, "transaction.authorized", now)
+		e := s.reviewEvent(t, "transaction.authorized", now)
 		return s.publish(tx, t, e)
 	})
 	if err != nil {
@@ -155,9 +153,9 @@ func (s *Service) scheduleReview(tx guichet.Tx, t *guichet.Transaction, rj revie
 		DueAt: from.Add(rj.Steps[0].After), Data: data})
 }
 
-func (s *Service) reviewEvent(t *guichet.Transaction, option, typ string, at time.Time) guichet.Event {
+func (s *Service) reviewEvent(t *guichet.Transaction, typ string, at time.Time) guichet.Event {
 	data, _ := json.Marshal(ReviewEvent{Transaction: t.ID, Number: t.Number, Operation: t.First().Number,
-		Status: string(t.Status), Reference: t.Reference, Method: t.Method, Option: option, Review: t.Review})
+		Status: string(t.Status), Reference: t.Reference, Method: t.Method, Option: t.Option, Review: t.Review})
 	return guichet.Event{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID, Type: typ, At: at, Data: data}
 }
 
@@ -215,7 +213,7 @@ func (s *Service) review(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 		if err := s.scheduleReview(tx, t, rj, at, j.ID); err != nil {
 			return err
 		}
-		e := s.reviewEvent(t, rj.Option, "transaction.review", at)
+		e := s.reviewEvent(t, "transaction.review", at)
 		return s.publish(tx, t, e)
 	})
 }

@@ -1,7 +1,6 @@
 package paybox
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -39,18 +38,6 @@ func checkKwixoForm(shop *guichet.Shop, req *SystemRequest) *ParamError {
 		return pe
 	}
 	return validateKwixo(req.Form)
-}
-
-// cards are the card brands a shop's contract accepts, as choice page
-// methods.
-func cards(shop *guichet.Shop) []checkout.Method {
-	var list []checkout.Method
-	for _, m := range cardMethods {
-		if shop.Accepts(typeBrands[m.CardType]) {
-			list = append(list, m)
-		}
-	}
-	return list
 }
 
 // kwixoPageOption is the option as the checkout page names it.
@@ -131,7 +118,7 @@ func (s *System) kwixo(w http.ResponseWriter, r *http.Request) {
 		s.payFailed(w, r, ss, err)
 		return
 	}
-	ss.order, ss.kwixoOption = o, option
+	ss.order = o
 	s.finish(w, ss, t, nil, "99999")
 }
 
@@ -140,12 +127,4 @@ func (s *System) kwixo(w http.ResponseWriter, r *http.Request) {
 // modules expect it (00301 SCORING_OK).
 func kwixoCode(review string) string {
 	return strings.Repeat("0", max(0, 5-len(review))) + review
-}
-
-// kwixoOptionOf reads the KWIXO option from the data of a KWIXO payment's
-// event.
-func kwixoOptionOf(e guichet.Event) string {
-	var d core.ReviewEvent
-	json.Unmarshal(e.Data, &d)
-	return d.Option
 }

@@ -74,9 +74,6 @@ type session struct {
 	shop  *guichet.Shop
 	order *guichet.Order
 	req   *SystemRequest
-	// kwixoOption is the KWIXO option paid with, for the return
-	// variables of a KWIXO payment.
-	kwixoOption string
 }
 
 func (s *System) common(ss *session) checkout.Common {

@@ -25,6 +25,18 @@ var cardMethods = []checkout.Method{
 	{PaymentType: "CARTE", CardType: "DINERS", Label: "Diners"},
 }
 
+// cards are the card brands a shop's contract accepts, as choice page
+// methods.
+func cards(shop *guichet.Shop) []checkout.Method {
+	var list []checkout.Method
+	for _, m := range cardMethods {
+		if shop.Accepts(typeBrands[m.CardType]) {
+			list = append(list, m)
+		}
+	}
+	return list
+}
+
 func (s *System) action(ss *session, step string) string {
 	return "/paybox/order/" + ss.order.ID + "/" + step
 }

@@ -49,7 +49,7 @@ func (s *System) values(ss *session, t *guichet.Transaction, code string, tok *g
 	if t.Method == "KWIXO" {
 		// No card: C is the KWIXO option, and the card's letters are
 		// left out.
-		v['C'] = ss.kwixoOption
+		v['C'] = t.Option
 		return v
 	}
 	// C is the card type the merchant forced, else the brand of the
@@ -106,18 +106,18 @@ func (s *System) returnURL(ss *session, target string, t *guichet.Transaction, t
 // number of the operation the state is about: the payment's, or that of
 // the capture, cancellation or refund whose outcome KWIXO gives.
 func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error) {
-	var code, option string
+	var code string
 	var renewal *core.SubscriptionEvent
 	var op *core.ReviewEvent // a KWIXO operation's state: its S and M
 	switch {
 	case t.Method == "KWIXO" && e.Type == "transaction.authorized":
-		code, option = "99999", kwixoOptionOf(e)
+		code = "99999"
 	case t.Method == "KWIXO" && (e.Type == "transaction.review" || e.Type == "transaction.kwixo"):
 		var d core.ReviewEvent
 		if err := json.Unmarshal(e.Data, &d); err != nil {
 			return nil, err
 		}
-		code, option = kwixoCode(d.Review), d.Option
+		code = kwixoCode(d.Review)
 		if e.Type == "transaction.kwixo" {
 			op = &d
 		}
@@ -154,7 +154,7 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 			return nil, err
 		}
 	}
-	ss := &session{order: o, req: req, shop: &guichet.Shop{ID: o.ShopID}, kwixoOption: option}
+	ss := &session{order: o, req: req, shop: &guichet.Shop{ID: o.ShopID}}
 	// Only the return variables are signed, not the query the URL may
 	// already have.
 	values := s.values(ss, t, code, tok, e.At)
