@@ -28,3 +28,18 @@ func TestDependencies(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryWithoutTesting keeps test helpers out of the production binary:
+// a package that imports testing belongs in a _test.go file or in a test
+// helper package such as pgtest, never on the path of cmd/guichet.
+func TestBinaryWithoutTesting(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./cmd/guichet").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for p := range strings.FieldsSeq(string(out)) {
+		if p == "testing" || strings.HasPrefix(p, "testing/") {
+			t.Errorf("cmd/guichet links %s", p)
+		}
+	}
+}

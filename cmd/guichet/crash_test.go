@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"guichet/internal/store/postgres"
+	"guichet/internal/store/postgres/pgtest"
 )
 
 // TestCrash kills the server with SIGKILL while clients are authorizing,
@@ -32,7 +32,7 @@ func TestCrash(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	t.Run("sqlite", func(t *testing.T) { crash(t, bin) })
-	t.Run("postgres", func(t *testing.T) { crash(t, bin, "-db", postgres.TestURL(t)) })
+	t.Run("postgres", func(t *testing.T) { crash(t, bin, "-db", pgtest.URL(t)) })
 }
 
 func crash(t *testing.T, bin string, args ...string) {

@@ -15,6 +15,7 @@ import (
 	"guichet/internal/core"
 	"guichet/internal/sim"
 	"guichet/internal/store/postgres"
+	"guichet/internal/store/postgres/pgtest"
 	"guichet/internal/store/sqlite"
 	"guichet/internal/vault"
 )
@@ -35,7 +36,7 @@ func stores(t *testing.T, test func(t *testing.T, svc *core.Service, shop *guich
 			return s
 		},
 		"postgres": func(t *testing.T) guichet.Store {
-			s, err := postgres.Open(context.Background(), postgres.TestURL(t))
+			s, err := postgres.Open(context.Background(), pgtest.URL(t))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,7 +9,8 @@ import (
 	"hash"
 	"strings"
 
-	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // Paybox still offers RIPEMD-160.
+	//lint:ignore SA1019 Paybox still offers RIPEMD-160 to its merchants.
+	"golang.org/x/crypto/ripemd160"
 )
 
 // hashes are the algorithms a merchant may name in PBX_HASH or HASH. MDC2,

@@ -221,7 +221,7 @@ func TestKwixoDisputeAndExpiry(t *testing.T) {
 	h.advance(24 * 3600) // the refund's outcome
 
 	// A payment nobody captures is cancelled by KWIXO after 30 days.
-	tr = kwixoPaid(t, h, m, "kw forgotten", "STANDARD")
+	kwixoPaid(t, h, m, "kw forgotten", "STANDARD")
 	seen = len(ipnValues(t, h, m))
 	h.advance(30 * 24 * 3600)
 	got := callbacks(t, h, m, seen)

@@ -40,7 +40,7 @@ func ParseRetour(s string) ([]RetourVar, error) {
 		case name == "":
 			return nil, fmt.Errorf("%q: empty name", item)
 		case strings.ContainsAny(name, "&=;:"):
-			return nil, fmt.Errorf("%q: name contains one of & = ; :", item)
+			return nil, fmt.Errorf("%q: name contains '&', '=', ';' or ':'", item)
 		case len(letter) != 1 || strings.IndexByte(retourLetters, letter[0]) < 0:
 			return nil, fmt.Errorf("%q: unknown letter", item)
 		case seen[name]:

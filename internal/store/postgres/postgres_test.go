@@ -10,13 +10,14 @@ import (
 
 	"guichet"
 	"guichet/internal/store/postgres"
+	"guichet/internal/store/postgres/pgtest"
 	"guichet/internal/store/storetest"
 
 	"github.com/jackc/pgx/v5"
 )
 
 func TestStore(t *testing.T) {
-	url := postgres.TestURL(t)
+	url := pgtest.URL(t)
 	storetest.Run(t, func(t *testing.T) guichet.Store {
 		s, err := postgres.Open(t.Context(), url)
 		if err != nil {
@@ -29,7 +30,7 @@ func TestStore(t *testing.T) {
 // TestConcurrentOpen starts several stores on a new database at once: the
 // advisory lock must let exactly one of them create the schema.
 func TestConcurrentOpen(t *testing.T) {
-	url := postgres.TestURL(t)
+	url := pgtest.URL(t)
 	const n = 8
 	var wg sync.WaitGroup
 	errs := make([]error, n)
@@ -54,7 +55,7 @@ func TestConcurrentOpen(t *testing.T) {
 // conflict then fails the whole Update, which keeps nothing, even when its
 // function ignored the error a read reported.
 func TestDeferredClaimConflict(t *testing.T) {
-	s, err := postgres.Open(t.Context(), postgres.TestURL(t))
+	s, err := postgres.Open(t.Context(), pgtest.URL(t))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -115,7 +116,7 @@ func TestDeferredClaimConflict(t *testing.T) {
 // jobs, without waiting for each other. Once the first ends without
 // deleting its job, that job is due again.
 func TestDueJobsSkipLocked(t *testing.T) {
-	s, err := postgres.Open(t.Context(), postgres.TestURL(t))
+	s, err := postgres.Open(t.Context(), pgtest.URL(t))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -205,7 +206,7 @@ func TestDueJobsSkipLocked(t *testing.T) {
 // holds data: the later migrations must keep that data, with the columns
 // they add at their defaults.
 func TestUpgrade(t *testing.T) {
-	url := postgres.TestURL(t)
+	url := pgtest.URL(t)
 	ctx := t.Context()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {

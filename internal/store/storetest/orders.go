@@ -49,7 +49,7 @@ func testTransactionNewFields(t *testing.T, h *harness) {
 			return err
 		}
 		if len(list) != 1 {
-			return fmt.Errorf("Transactions: %d, want 1", len(list))
+			return fmt.Errorf("transactions listed: %d, want 1", len(list))
 		}
 		sameTransaction(t, &list[0], want)
 		return nil

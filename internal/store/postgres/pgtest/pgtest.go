@@ -1,4 +1,7 @@
-package postgres
+// Package pgtest gives tests a PostgreSQL database of their own. It lives
+// apart from the store so that the production binary never links the
+// testing package.
+package pgtest
 
 import (
 	"context"
@@ -12,12 +15,12 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// TestURL creates a database of its own for the test, named guichet_test_
+// URL creates a database of its own for the test, named guichet_test_
 // and random hex, on the server that GUICHET_TEST_POSTGRES (a postgres://
 // URL) points to, drops it when the test ends, and returns its URL. Without
 // GUICHET_TEST_POSTGRES it skips the test, except on CI (CI=true), where a
 // test that silently never ran would pass for one that works.
-func TestURL(t testing.TB) string {
+func URL(t testing.TB) string {
 	t.Helper()
 	server := os.Getenv("GUICHET_TEST_POSTGRES")
 	if server == "" {
