@@ -37,6 +37,22 @@ func cards(shop *guichet.Shop) []checkout.Method {
 	return list
 }
 
+// cardOffered reports whether a card type may reach the card form: no
+// type at all (the buyer picks none before typing), a brand of the choice
+// page that the contract accepts, or the card type the form forced with
+// PBX_TYPEPAIEMENT=CARTE, which the platform shows as it is named.
+func cardOffered(ss *session, cardType string) bool {
+	if cardType == "" {
+		return true
+	}
+	if ss.req.PaymentType == "CARTE" && cardType == ss.req.CardType {
+		b, known := typeBrands[cardType]
+		return !known || ss.shop.Accepts(b)
+	}
+	b, known := typeBrands[cardType]
+	return known && ss.shop.Accepts(b)
+}
+
 func (s *System) action(ss *session, step string) string {
 	return "/paybox/order/" + ss.order.ID + "/" + step
 }
@@ -49,7 +65,7 @@ func (s *System) showChoice(w http.ResponseWriter, ss *session) {
 // showMethod shows the page of the chosen means of payment.
 func (s *System) showMethod(w http.ResponseWriter, ss *session, paymentType, cardType string, errs map[string]string) {
 	switch {
-	case paymentType == "CARTE" && (cardType == "" || ss.shop.Accepts(typeBrands[cardType])):
+	case paymentType == "CARTE" && cardOffered(ss, cardType):
 		s.showCard(w, ss, cardType, nil, errs)
 	case paymentType == "KWIXO" && ss.shop.Kwixo.Offers(cardType):
 		s.showKwixo(w, ss, cardType, nil)
@@ -105,9 +121,9 @@ func (s *System) card(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := s.common(ss).Lang
 	cardType := r.PostForm.Get("card_type")
-	if cardType != "" && !ss.shop.Accepts(typeBrands[cardType]) {
-		// Not a brand the page offered: the buyer starts again from the
-		// choice.
+	if !cardOffered(ss, cardType) {
+		// Not a brand the pages offered: the buyer starts again from the
+		// choice, and nothing is paid with it.
 		s.showChoice(w, ss)
 		return
 	}

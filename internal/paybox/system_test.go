@@ -472,6 +472,18 @@ func TestSystemCardBrandsOfTheContract(t *testing.T) {
 		!strings.Contains(p.body, `value="CARTE:CB"`) {
 		t.Errorf("AMEX card form posted anyway:\n%s", p.body)
 	}
+	// A card type no page offered, invented by a hand-made post, pays
+	// nothing either, even on a shop that accepts every brand.
+	for _, ct := range []string{"BITCOIN", "VISA%00", "cb"} {
+		if p := h.post(order+"/card", "card_type="+ct+"&number=4012001037141112&expiry=1230&cvv=123"); strings.Contains(p.body, "Paiement accepté") ||
+			!strings.Contains(p.body, `value="CARTE:CB"`) {
+			t.Errorf("card_type %s accepted:\n%s", ct, p.body)
+		}
+	}
+	open := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(systemFields(m, "32", "brands open")))
+	if p := h.post(open.orderPath(t)+"/card", "card_type=BITCOIN&number=4012001037141112&expiry=1230&cvv=123"); strings.Contains(p.body, "Paiement accepté") {
+		t.Errorf("card_type BITCOIN accepted by a shop with every brand:\n%s", p.body)
+	}
 	forced := h.post("/php/", signedForm(systemFields(m, "63", "brands 2", [2]string{"PBX_TYPEPAIEMENT", "CARTE"}, [2]string{"PBX_TYPECARTE", "AMEX"})))
 	if !strings.Contains(forced.body, "Moyen de paiement indisponible") {
 		t.Errorf("AMEX forced on a shop without it:\n%s", forced.body)
@@ -480,6 +492,10 @@ func TestSystemCardBrandsOfTheContract(t *testing.T) {
 		list, _ := tx.Transactions(guichet.TransactionFilter{ShopID: "shop-63"})
 		if len(list) != 0 {
 			t.Errorf("%d transactions", len(list))
+		}
+		list, _ = tx.Transactions(guichet.TransactionFilter{ShopID: "shop-32"})
+		if len(list) != 0 {
+			t.Errorf("%d transactions on the shop with every brand", len(list))
 		}
 		return nil
 	})
