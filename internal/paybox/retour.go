@@ -108,13 +108,19 @@ func escape(v string, keep func(byte) bool) string {
 	return string(b)
 }
 
+// leftOutWhenMissing are the letters the platform leaves out of a return,
+// rather than sending them empty, when it has no value for them: the
+// authorisation number A of a refusal (merchants test its presence), and
+// the card expiry D when no card was typed. The Up2pay return of spec §6.2
+// row 6, a buyer's cancellation, has neither A nor D but an empty N.
+const leftOutWhenMissing = "AD"
+
 // BuildReturn renders the return variables as name=value joined with "&",
 // values escaped with EscapeValue, in the order of PBX_RETOUR.
 //
 // A letter missing from values is sent with an empty value, as the
 // platform does (an empty card number on a cancellation, for instance),
-// except the authorisation number A, which the platform leaves out of
-// refusals altogether: merchants test its presence.
+// except those of leftOutWhenMissing.
 //
 // A K variable carries the signature of everything rendered before it, as
 // transmitted (escaped), prefixed with signedPrefix and "&" when
@@ -127,7 +133,7 @@ func BuildReturn(vars []RetourVar, values map[byte]string, signedPrefix string, 
 	var b strings.Builder
 	for _, v := range vars {
 		value, ok := values[v.Letter]
-		if v.Letter == 'A' && !ok {
+		if !ok && strings.IndexByte(leftOutWhenMissing, v.Letter) >= 0 {
 			continue
 		}
 		if v.Letter == 'K' {
@@ -146,6 +152,12 @@ func BuildReturn(vars []RetourVar, values map[byte]string, signedPrefix string, 
 				return "", fmt.Errorf("paybox: signing the return: %w", err)
 			}
 			value = escapeSignature(sig)
+		} else if v.Letter == 'Q' {
+			// The one time value of a recorded IPN has its colons
+			// encoded (Q=18%3A07%3A30), although the colons of R stay
+			// raw in another real return: the platform escapes Q on its
+			// own terms.
+			value = escape(value, func(c byte) bool { return c != ':' && keptByte(c) })
 		} else if v.Letter == 'U' {
 			// The platform sends the "++" separators of the wallet data
 			// as they are, and merchant modules split the decoded value

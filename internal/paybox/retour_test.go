@@ -164,6 +164,24 @@ func TestBuildReturn(t *testing.T) {
 			"Mt=1000&Ref=ref%201&Erreur=00105&Sign=ab%2B%2Fc%3D", "Mt=1000&Ref=ref%201&Erreur=00105"},
 		{"missing letters empty", "Mt:M;Carte:C;Bin:N;Erreur:E", refused, "",
 			"Mt=1000&Carte=&Bin=&Erreur=00105", ""},
+		// The real Up2pay cancellation of spec §6.2 row 6 (highcanfly-club/up2pay,
+		// test/signature.ts), asked with
+		// amount:M;paymentId:R;transactionId:T;authorizationId:A;cardType:P;cardNumber:N;cardExpiration:D;error:E;payboxRef:S;signature:K
+		// came back without A and D, and with N empty.
+		{"cancellation: no A nor D, N empty",
+			"amount:M;paymentId:R;transactionId:T;authorizationId:A;cardType:P;cardNumber:N;cardExpiration:D;error:E;payboxRef:S;signature:K",
+			map[byte]string{'M': "900", 'R': "Paiement pour ronan@lesailesdumontblanc.cf 14/12/2022 13:13:45", 'T': "71622616", 'P': "3DSECURE", 'E': "00001", 'S': "0"}, "",
+			"amount=900&paymentId=Paiement%20pour%20ronan@lesailesdumontblanc.cf%2014/12/2022%2013:13:45&transactionId=71622616&cardType=3DSECURE&cardNumber=&error=00001&payboxRef=0&signature=ab%2B%2Fc%3D",
+			"amount=900&paymentId=Paiement%20pour%20ronan@lesailesdumontblanc.cf%2014/12/2022%2013:13:45&transactionId=71622616&cardType=3DSECURE&cardNumber=&error=00001&payboxRef=0"},
+		// A real E-transactions IPN (pre-production, 2019), logged byte for
+		// byte by the official PrestaShop module after its signature check
+		// passed (PrestaShop/PrestaShop issue #14834): R's spaces are %20, Q
+		// is HH:MM:SS with its colons encoded, W is DDMMYYYY.
+		{"recorded IPN", "M:M;R:R;T:T;A:A;B:B;C:C;D:D;E:E;I:I;J:J;N:N;P:P;Q:Q;S:S;W:W;Y:Y;K:K",
+			map[byte]string{'M': "5900", 'R': "1102 - Kevin TEST IMPACT WEB", 'T': "51636600", 'A': "XXXXXX", 'B': "0", 'C': "Maestro",
+				'D': "2012", 'E': "00000", 'I': "FRA", 'J': "44", 'N': "111122", 'P': "CARTE", 'Q': "18:07:30", 'S': "30446761", 'W': "22072019", 'Y': "FRA"}, "",
+			"M=5900&R=1102%20-%20Kevin%20TEST%20IMPACT%20WEB&T=51636600&A=XXXXXX&B=0&C=Maestro&D=2012&E=00000&I=FRA&J=44&N=111122&P=CARTE&Q=18%3A07%3A30&S=30446761&W=22072019&Y=FRA&K=ab%2B%2Fc%3D",
+			"M=5900&R=1102%20-%20Kevin%20TEST%20IMPACT%20WEB&T=51636600&A=XXXXXX&B=0&C=Maestro&D=2012&E=00000&I=FRA&J=44&N=111122&P=CARTE&Q=18%3A07%3A30&S=30446761&W=22072019&Y=FRA"},
 		{"redirect signs the merchant query", "Mt:M;Sign:K", values, "fc=module&a=1",
 			"Mt=1000&Sign=ab%2B%2Fc%3D", "fc=module&a=1&Mt=1000"},
 		{"signature alone", "Sign:K", values, "",
