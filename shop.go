@@ -1,6 +1,9 @@
 package guichet
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Mode tells whether a shop is a sandbox (TEST) or takes real payments.
 type Mode string
@@ -32,6 +35,10 @@ type Shop struct {
 	ClockOffset time.Duration
 	// ThreeDS makes hosted card payments go through 3-D Secure.
 	ThreeDS bool
+	// RequireCVV makes the contract refuse a card authorization sent
+	// without the card's security code; without it the code is optional,
+	// as on most contracts.
+	RequireCVV bool
 	// NotifyAttempts is how many times a notification is tried before it
 	// is given up (0: the default schedule, eleven attempts over two days).
 	NotifyAttempts int
@@ -81,14 +88,47 @@ func (k *KwixoContract) Offers(option string) bool {
 
 // PayboxAccount is a Paybox contract: one SITE and RANG.
 type PayboxAccount struct {
-	Site        string // 7 digits
-	Rang        string // normalised, without leading zeros beyond two digits ("32", "01")
-	Identifiant string
+	Site string // 7 digits
+	Rang string // normalised, without leading zeros beyond two digits ("32", "01")
+	// Identifiants are the Paybox identifiers (PBX_IDENTIFIANT) the
+	// contract answers to, the current one first; a contract whose
+	// identifier changed over the years keeps the older ones that
+	// merchants still send. None means any identifier is taken.
+	Identifiants []string
 	// Key is the back-office password sent as CLE by Paybox Direct clients.
 	Key string
 	// HMACKey is the merchant secret in hexadecimal, as the back office
 	// shows it.
 	HMACKey string
+	// HMACOnly refuses Paybox Direct requests authenticated by CLE: the
+	// merchant must sign them with HMACKey.
+	HMACOnly bool
+}
+
+// Identifiant is the contract's current identifier, or "".
+func (p *PayboxAccount) Identifiant() string {
+	if len(p.Identifiants) == 0 {
+		return ""
+	}
+	return p.Identifiants[0]
+}
+
+// KnowsIdentifiant reports whether id, with or without leading zeros,
+// is one of the contract's identifiers. A contract that lists none
+// takes any identifier.
+func (p *PayboxAccount) KnowsIdentifiant(id string) bool {
+	if len(p.Identifiants) == 0 {
+		return true
+	}
+	if id == "" {
+		return false
+	}
+	for _, known := range p.Identifiants {
+		if strings.TrimLeft(known, "0") == strings.TrimLeft(id, "0") {
+			return true
+		}
+	}
+	return false
 }
 
 // Accepts reports whether the shop's contract accepts a card brand.

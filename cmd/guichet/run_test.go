@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -102,7 +103,8 @@ func TestServe(t *testing.T) {
 	env := map[string]string{}
 	base, stdout, stderr, stop := startServe(t, env, "-data", data)
 
-	if !strings.Contains(stdout.String(), "SITE 1999888 RANG 32  CLE 1999888I") {
+	if !regexp.MustCompile(`SITE 1999888 RANG 32 +CLE 1999888I +IDENTIFIANT 107904482\n`).MatchString(stdout.String()) ||
+		!regexp.MustCompile(`SITE 1999888 RANG 100 +CLE 1999888I +IDENTIFIANT 107904482 +HMAC only\n`).MatchString(stdout.String()) {
 		t.Errorf("banner lacks the test credentials:\n%s", stdout)
 	}
 	for path, want := range map[string]string{"/healthz": "ok", "/load.html": `id="server_status">OK<`} {

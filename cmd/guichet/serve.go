@@ -204,7 +204,9 @@ func banner(w io.Writer, url, data, db, token string, demo []guichet.Shop, took 
 	if len(demo) > 0 {
 		fmt.Fprintf(w, "\n  Demo shops (TEST mode; HMAC key %s…, test card 1111222233334444):\n", demoHMACKey[:16])
 		for _, s := range demo {
-			fmt.Fprintf(w, "    SITE %s RANG %s  CLE %s  IDENTIFIANT %s\n", s.Paybox.Site, s.Paybox.Rang, s.Paybox.Key, s.Paybox.Identifiant)
+			line := fmt.Sprintf("    SITE %s RANG %-3s  CLE %s  IDENTIFIANT %-9s  %s", s.Paybox.Site, s.Paybox.Rang, s.Paybox.Key,
+				s.Paybox.Identifiant(), demoNote(&s))
+			fmt.Fprintln(w, strings.TrimRight(line, " "))
 		}
 	}
 	fmt.Fprintln(w)

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
 
 	"guichet"
 )
@@ -38,6 +37,10 @@ type CardRequest struct {
 	// Decline refuses the payment with this issuer code without asking
 	// the acquirer.
 	Decline string
+	// ThreeDS is the outcome of a 3-D Secure authentication the merchant
+	// ran itself ("Y", "A"), recorded on the transaction; empty when there
+	// was none.
+	ThreeDS string
 }
 
 // card returns the card to charge and the token it came from, if any.
@@ -45,15 +48,7 @@ func (s *Service) card(ctx context.Context, r *CardRequest) (guichet.Card, *guic
 	if r.Token == "" {
 		return r.Card, nil, nil
 	}
-	var tok *guichet.Token
-	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
-		tok, err = tx.Token(r.Shop.ID, r.Token)
-		return err
-	})
-	if guichet.ErrorCode(err) == guichet.CodeNotFound {
-		return guichet.Card{}, nil, &guichet.Error{Code: guichet.CodeNotFound, Reason: guichet.ReasonTokenMissing,
-			Param: "token", Message: fmt.Sprintf("no subscriber %q", r.Token)}
-	}
+	tok, err := s.Token(ctx, r.Shop, r.Token)
 	if err != nil {
 		return guichet.Card{}, nil, err
 	}
@@ -134,7 +129,7 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 	t := &guichet.Transaction{
 		ID: s.NewID("tx_"), ShopID: r.Shop.ID, Reference: r.Reference,
 		Currency: r.Amount.Currency, Amount: r.Amount.Amount, Card: stored,
-		AuthCode: res.AuthCode, ResponseCode: res.Code, CreatedAt: now, UpdatedAt: now,
+		AuthCode: res.AuthCode, ResponseCode: res.Code, ThreeDS: r.ThreeDS, CreatedAt: now, UpdatedAt: now,
 	}
 	if tok != nil {
 		t.TokenID = tok.ID
@@ -202,7 +197,10 @@ type OperationRequest struct {
 	OperationNumber int64
 	// Token, when set, must be the reference of the token the transaction
 	// was paid with.
-	Token      string
+	Token string
+	// Amount is what the operation moves. An empty currency means the
+	// transaction's: a protocol may name the currency only when the
+	// transaction is created, and ignore it afterwards.
 	Amount     guichet.Money
 	RequestKey string
 	ForceCode  string
@@ -229,6 +227,9 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 	}
 	if err != nil {
 		return nil, nil, err
+	}
+	if r.Amount.Currency == "" {
+		r.Amount.Currency = t.Currency
 	}
 	if t.Method == "KWIXO" || r.Acquirer == "KWIXO" {
 		return s.operateKwixo(ctx, r, t.ID)
@@ -306,15 +307,7 @@ func (s *Service) load(ctx context.Context, r OperationRequest) (*guichet.Transa
 		return nil, guichet.Errorf(guichet.CodeNotFound, "operation %d is not part of transaction %d", r.OperationNumber, r.Number)
 	}
 	if r.Token != "" {
-		var tok *guichet.Token
-		err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
-			tok, err = tx.Token(r.Shop.ID, r.Token)
-			return err
-		})
-		if guichet.ErrorCode(err) == guichet.CodeNotFound {
-			return nil, &guichet.Error{Code: guichet.CodeNotFound, Reason: guichet.ReasonTokenMissing,
-				Message: fmt.Sprintf("no subscriber %q", r.Token)}
-		}
+		tok, err := s.Token(ctx, r.Shop, r.Token)
 		if err != nil {
 			return nil, err
 		}

@@ -46,3 +46,30 @@ func (s *Service) Inquire(ctx context.Context, shop *guichet.Shop, opNumber, num
 	})
 	return t, err
 }
+
+// CardNumber returns the number of the card a transaction was paid with,
+// for the fronts whose answers carry a digest of it; "" when the payment
+// used no card.
+func (s *Service) CardNumber(t *guichet.Transaction) (string, error) {
+	if len(t.Card.Sealed) == 0 {
+		return "", nil
+	}
+	c, err := s.vault.Open(t.Card)
+	if err != nil {
+		return "", err
+	}
+	return c.PAN, nil
+}
+
+// Token returns a shop's stored card by the merchant's reference.
+func (s *Service) Token(ctx context.Context, shop *guichet.Shop, reference string) (*guichet.Token, error) {
+	var tok *guichet.Token
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		tok, err = tx.Token(shop.ID, reference)
+		return err
+	})
+	if guichet.ErrorCode(err) == guichet.CodeNotFound {
+		return nil, tokenMissing(reference)
+	}
+	return tok, err
+}

@@ -1,6 +1,7 @@
 package paybox
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,43 +23,64 @@ type answer struct {
 	status, remise          *string // inquiries only
 }
 
-// String lays the answer out as UTF-8 text; latin1 turns it into the bytes
-// sent. Values are not URL-encoded: the platform sends spaces and accents
-// raw, and clients split on "&" and the first "=".
-func (a *answer) String() string {
-	var b strings.Builder
-	b.Grow(256)
-	field := func(name, value string) {
-		if b.Len() > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(name)
-		b.WriteByte('=')
-		b.WriteString(value)
+// fields lists the answer's fields in the platform's order, values in
+// UTF-8.
+func (a *answer) fields() [][2]string {
+	comment := a.comment
+	if comment == "" {
+		comment = commentOf(a.code)
 	}
-	field("NUMTRANS", pad10(a.numTrans))
-	field("NUMAPPEL", pad10(a.numAppel))
-	field("NUMQUESTION", pad10(a.question))
-	field("SITE", a.site)
-	field("RANG", a.rang)
-	field("AUTORISATION", a.authorization)
-	field("CODEREPONSE", a.code)
-	if a.comment != "" {
-		field("COMMENTAIRE", a.comment)
-	} else {
-		field("COMMENTAIRE", comment(a.code))
-	}
-	field("REFABONNE", a.refAbonne)
-	field("PORTEUR", a.porteur)
+	f := make([][2]string, 0, 15)
+	f = append(f,
+		[2]string{"NUMTRANS", pad10(a.numTrans)}, [2]string{"NUMAPPEL", pad10(a.numAppel)},
+		[2]string{"NUMQUESTION", pad10(a.question)}, [2]string{"SITE", a.site}, [2]string{"RANG", a.rang},
+		[2]string{"AUTORISATION", a.authorization}, [2]string{"CODEREPONSE", a.code},
+		[2]string{"COMMENTAIRE", comment}, [2]string{"REFABONNE", a.refAbonne}, [2]string{"PORTEUR", a.porteur})
 	for _, o := range []struct {
 		name  string
 		value *string
 	}{{"PAYS", a.country}, {"TYPECARTE", a.cardType}, {"SHA-1", a.sha1}, {"STATUS", a.status}, {"REMISE", a.remise}} {
 		if o.value != nil {
-			field(o.name, *o.value)
+			f = append(f, [2]string{o.name, *o.value})
 		}
 	}
+	return f
+}
+
+// String lays the answer out as UTF-8 text, for the exchange log. Values
+// are not URL-encoded: the platform sends spaces and accents raw, and
+// clients split on "&" and the first "=".
+func (a *answer) String() string {
+	var b strings.Builder
+	b.Grow(256)
+	for i, f := range a.fields() {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(f[0])
+		b.WriteByte('=')
+		b.WriteString(f[1])
+	}
 	return b.String()
+}
+
+// Bytes is the answer as sent, in ISO-8859-1. With urlEncode, asked for
+// by URL_ENCODE=O, every value is form-encoded after its conversion to
+// Latin-1, so that a client may decode the answer as a query string.
+func (a *answer) Bytes(urlEncode bool) []byte {
+	if !urlEncode {
+		return latin1(a.String())
+	}
+	var b []byte
+	for i, f := range a.fields() {
+		if i > 0 {
+			b = append(b, '&')
+		}
+		b = append(b, f[0]...)
+		b = append(b, '=')
+		b = append(b, url.QueryEscape(string(latin1(f[1])))...)
+	}
+	return b
 }
 
 func pad10(n int64) string {

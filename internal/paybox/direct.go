@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -47,22 +48,27 @@ const (
 	directPlus                      // VERSION 00104 only
 )
 
+// types lists the fields of each operation type. needCVV marks the
+// authorizations whose CVV a contract that requires it (Shop.RequireCVV)
+// wants; the platform takes them without one otherwise. An operation on an
+// existing transaction names it by NUMAPPEL and NUMTRANS, REFERENCE being
+// optional.
 var types = map[string]need{
 	"00001": needAmount | needReference | needCard | needCVV,
-	"00002": needAmount | needReference | needNumbers,
+	"00002": needAmount | needNumbers,
 	"00003": needAmount | needReference | needCard | needCVV,
 	"00004": needAmount | needReference | needCard,
-	"00005": needAmount | needReference | needNumbers,
+	"00005": needAmount | needNumbers,
 	"00011": needAmount | needReference,
 	"00012": needAmount | needReference | needCard,
-	"00013": needAmount | needReference | needNumbers,
+	"00013": needAmount | needNumbers,
 	"00014": needAmount | needNumbers,
 	"00017": 0,
 	"00051": directPlus | needAmount | needReference | needSubscriber | needHandle,
-	"00052": directPlus | needAmount | needReference | needSubscriber | needNumbers,
+	"00052": directPlus | needAmount | needSubscriber | needNumbers,
 	"00053": directPlus | needAmount | needReference | needSubscriber | needHandle,
 	"00054": directPlus | needAmount | needReference | needSubscriber | needHandle,
-	"00055": directPlus | needAmount | needReference | needSubscriber | needNumbers,
+	"00055": directPlus | needAmount | needSubscriber | needNumbers,
 	"00056": directPlus | needAmount | needSubscriber | needCard | needCVV,
 	"00057": directPlus | needAmount | needSubscriber | needCard | needCVV,
 	"00058": directPlus | needSubscriber,
@@ -83,6 +89,7 @@ type request struct {
 	handle    string
 	authCode  string
 	differe   int
+	threeDS   threeDS
 	force     string // issuer code forced by ERRORCODETEST, TEST only
 	key       string // the NUMQUESTION claim
 }
@@ -101,7 +108,7 @@ func (d *Direct) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	text := a.String()
 	w.Header().Set("Content-Type", "text/html; charset=ISO-8859-1")
-	w.Write(latin1(text))
+	w.Write(a.Bytes(f.Value("URL_ENCODE") == "O"))
 
 	e := guichet.Exchange{Protocol: "ppps", Operation: f.Value("TYPE"), Reference: f.Value("REFERENCE"), Code: a.code,
 		Request: maskForm(f), Response: maskAnswer(text)}
@@ -133,32 +140,39 @@ func (d *Direct) serve(ctx context.Context, f Form, a *answer) *guichet.Shop {
 	q, qok := parseQuestion(f.Value("NUMQUESTION"))
 	a.question = q
 
-	req, code := d.parse(ctx, f, q, qok)
-	if code != codeOK {
+	req, code := d.parse(ctx, f, q, qok, a)
+	switch {
+	case req == nil:
 		a.code = code
-		if req != nil {
-			return req.shop
-		}
 		return nil
-	}
-	if req.force != "" && !strings.HasPrefix(req.force, codeIssuerRefusal) {
+	case code != codeOK:
+		a.code = code
+	case req.force != "" && !strings.HasPrefix(req.force, codeIssuerRefusal):
 		// ERRORCODETEST other than an issuer refusal: the platform answers
 		// the code and does nothing else.
 		a.code = req.force
-		return req.shop
+	default:
+		a.code = d.run(ctx, req, a)
 	}
-	a.code = d.run(ctx, req, a)
+	if (req.typ == "00056" || req.typ == "00057") && a.porteur == "" {
+		// A registration that issued no handle sends back the PORTEUR
+		// it was given: the platform echoes the card number of a 00056
+		// refused with 00016 (lexik/LexikPayboxBundle
+		// Tests/Paybox/DirectPlus/ManagerTest.php, live).
+		a.porteur = req.form.Value("PORTEUR")
+	}
 	return req.shop
 }
 
 // parse validates the form, field by field, in the order that decides
-// which error a frame with several faults gets.
-func (d *Direct) parse(ctx context.Context, f Form, question int64, questionOK bool) (*request, string) {
+// which error a frame with several faults gets. A refusal whose
+// COMMENTAIRE is not its code's usual one sets it in a.
+func (d *Direct) parse(ctx context.Context, f Form, question int64, questionOK bool, a *answer) (*request, string) {
 	version := f.Value("VERSION")
 	if version != "00103" && version != "00104" {
 		return nil, codeVersion
 	}
-	shop, code := d.authenticate(ctx, f)
+	shop, code := d.authenticate(ctx, f, a)
 	if code != codeOK {
 		return nil, code
 	}
@@ -229,24 +243,39 @@ func (d *Direct) parse(ctx context.Context, f Form, question int64, questionOK b
 			return req, codeCard
 		}
 		req.card.CVV = cvv
-	} else if n&needCVV != 0 && !cvvOptional(req.card.PAN) {
+	} else if n&needCVV != 0 && shop.RequireCVV && !cvvOptional(req.card.PAN) {
 		return req, codeCVVMissing
 	}
 	if n&needNumbers != 0 || req.typ == "00017" {
+		appel, trans := f.Value("NUMAPPEL"), f.Value("NUMTRANS")
 		var ok1, ok2 bool
-		req.numAppel, ok1 = parseDigits(f.Value("NUMAPPEL"), 10)
-		req.numTrans, ok2 = parseDigits(f.Value("NUMTRANS"), 10)
-		if req.typ == "00017" {
+		req.numAppel, ok1 = parseDigits(appel, 10)
+		req.numTrans, ok2 = parseDigits(trans, 10)
+		switch {
+		case req.typ == "00017":
 			if !ok2 {
 				return req, codeNotFound
 			}
-			if f.Value("NUMAPPEL") == "" {
+			if appel == "" {
 				req.numAppel = 0
 			} else if !ok1 {
 				return req, codeNotFound
 			}
-		} else if !ok1 || !ok2 {
+		case appel == "" || trans == "":
+			// Missing or sent empty, as clients do with an
+			// authorization they lost: the platform's answer to a
+			// mandatory value missing.
+			a.comment = fmt.Sprintf(commentMissing, numbersKeyword, missingNumbers[req.typ])
+			return req, codeFrame
+		case !ok1 || !ok2:
 			return req, codeReferenced
+		}
+	}
+	if n&needCVV != 0 {
+		var refusal string
+		req.threeDS, refusal, a.comment = parseThreeDS(f)
+		if refusal != "" {
+			return req, refusal
 		}
 	}
 	req.authCode = f.Value("AUTORISATION")
@@ -268,8 +297,10 @@ func (d *Direct) parse(ctx context.Context, f Form, question int64, questionOK b
 
 // authenticate finds the shop named by SITE and RANG and checks its
 // credentials: the back-office password in CLE, or an HMAC of the frame
-// made with the shop's secret key (the same key as Paybox System's).
-func (d *Direct) authenticate(ctx context.Context, f Form) (*guichet.Shop, string) {
+// made with the shop's secret key (the same key as Paybox System's). A
+// contract that takes HMAC only refuses any CLE, right or wrong, with its
+// own COMMENTAIRE, set in a.
+func (d *Direct) authenticate(ctx context.Context, f Form, a *answer) (*guichet.Shop, string) {
 	shop, err := findShop(ctx, d.svc, f.Value("SITE"), f.Value("RANG"))
 	if err != nil {
 		d.log.Error("shop lookup", "err", err)
@@ -284,6 +315,10 @@ func (d *Direct) authenticate(ctx context.Context, f Form) (*guichet.Shop, strin
 			return nil, codeAccess
 		}
 		return shop, codeOK
+	}
+	if acct.HMACOnly {
+		a.comment = commentHMACRequired
+		return nil, codeAccess
 	}
 	cle := f.Value("CLE")
 	if acct.Key == "" || subtle.ConstantTimeCompare([]byte(cle), []byte(acct.Key)) != 1 {
@@ -307,11 +342,12 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 			Capture:  req.typ == "00003" || req.typ == "00053",
 			Forced:   req.typ == "00012" || req.typ == "00061",
 			AuthCode: req.authCode, CaptureDelay: req.differe, RequestKey: req.key, ForceCode: force,
+			ThreeDS: req.threeDS.status,
 		})
 		if err != nil {
 			return d.fail(err, codeReferenced)
 		}
-		d.fill(req, a, t, t.First())
+		d.fill(ctx, req, a, t, t.First())
 		return resultCode(t)
 	case "00004", "00054":
 		t, err := d.svc.Credit(ctx, core.CardRequest{Shop: shop, Reference: req.reference, Amount: req.amount,
@@ -319,13 +355,15 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 		if err != nil {
 			return d.fail(err, codeReferenced)
 		}
-		d.fill(req, a, t, t.First())
+		d.fill(ctx, req, a, t, t.First())
 		return resultCode(t)
 	case "00002", "00052", "00005", "00055", "00013", "00014":
+		// The platform ignores DEVISE on an existing transaction: the
+		// amount is in the transaction's currency, whatever was sent.
 		t, op, err := d.svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: operationKinds[req.typ],
 			Number: req.numAppel, OperationNumber: req.numTrans, Token: tokenRef(req),
-			Amount: req.amount, RequestKey: req.key, ForceCode: force, Acquirer: req.form.Value("ACQUEREUR"),
-			Reference: req.reference})
+			Amount: guichet.Money{Amount: req.amount.Amount}, RequestKey: req.key, ForceCode: force,
+			Acquirer: req.form.Value("ACQUEREUR"), Reference: req.reference})
 		var ke *core.KwixoError
 		if errors.As(err, &ke) {
 			return kwixoRefused(a, ke)
@@ -342,7 +380,7 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 			// other operations answer with the number they were sent.
 			shown = op
 		}
-		d.fill(req, a, t, shown)
+		d.fill(ctx, req, a, t, shown)
 		if !op.Approved {
 			return codeIssuerRefusal + op.Code
 		}
@@ -352,7 +390,7 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 		if err != nil {
 			return d.fail(err, codeNotFound)
 		}
-		d.fill(req, a, t, t.First())
+		d.fill(ctx, req, a, t, t.First())
 		return codeOK
 	case "00017":
 		t, err := d.svc.Inquire(ctx, shop, req.numTrans, req.numAppel, req.key)
@@ -360,7 +398,7 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 			return d.fail(err, codeNotFound)
 		}
 		op := t.Operation(req.numTrans)
-		d.fill(req, a, t, op)
+		d.fill(ctx, req, a, t, op)
 		status := statusText(t, op)
 		a.status = &status
 		if t.Remitted(d.svc.Now(shop)) {
@@ -375,7 +413,7 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 		if err != nil {
 			return d.fail(err, codeNoSubscriber)
 		}
-		d.fill(req, a, t, t.First())
+		d.fill(ctx, req, a, t, t.First())
 		if tok != nil {
 			a.porteur = tok.Handle
 		}
@@ -383,6 +421,16 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 	case "00058":
 		if err := d.svc.DeleteToken(ctx, shop, req.refAbonne, req.key); err != nil {
 			return d.fail(err, codeNoSubscriber)
+		}
+		// No card is left to describe: the extra fields asked for
+		// come back empty (nexylan SubscriberDeleteRequestTest, live).
+		for _, f := range []struct {
+			name  string
+			field **string
+		}{{"PAYS", &a.country}, {"TYPECARTE", &a.cardType}, {"SHA-1", &a.sha1}} {
+			if _, ok := req.form.Get(f.name); ok {
+				*f.field = new(string)
+			}
 		}
 		return codeOK
 	}
@@ -421,31 +469,71 @@ func resultCode(t *guichet.Transaction) string {
 }
 
 // fill copies a transaction's identifiers and card details into the answer.
-func (d *Direct) fill(req *request, a *answer, t *guichet.Transaction, op *guichet.Operation) {
+func (d *Direct) fill(ctx context.Context, req *request, a *answer, t *guichet.Transaction, op *guichet.Operation) {
 	a.numAppel = t.Number
 	if op != nil {
 		a.numTrans = op.Number
 	}
 	a.authorization = t.AuthCode
-	if types[req.typ]&needHandle != 0 {
+	switch n := types[req.typ]; {
+	case n&needHandle != 0:
 		a.porteur = req.handle
+	case n&needSubscriber != 0 && n&needNumbers != 0:
+		// A subscriber's capture or cancellation names the subscriber
+		// but not always its handle; the answer carries it all the
+		// same, as to every subscriber operation.
+		if tok, err := d.svc.Token(ctx, req.shop, req.refAbonne); err == nil {
+			a.porteur = tok.Handle
+		}
 	}
 	if _, ok := req.form.Get("PAYS"); ok {
 		v := orUnknown(t.Card.Country)
 		a.country = &v
 	}
 	if _, ok := req.form.Get("TYPECARTE"); ok {
-		v := orUnknown(brandTypes[t.Card.Brand])
+		v := orUnknown(cardTypeName(t.Card.Brand))
 		a.cardType = &v
 	}
 	if _, ok := req.form.Get("SHA-1"); ok {
-		v := ""
-		if req.card.PAN != "" {
-			sum := sha1.Sum([]byte(req.card.PAN))
-			v = strings.ToUpper(hex.EncodeToString(sum[:]))
-		}
+		v := d.cardDigest(req, t)
 		a.sha1 = &v
 	}
+}
+
+// cardDigest is the SHA-1 of the card number in upper-case hexadecimal,
+// as the platform gives it when asked. An operation on an existing
+// transaction gives that of the transaction's card: nexylan/paybox-direct
+// expects the SHA-1 of the authorized card on captures, cancellations,
+// refunds and inquiries alike (live suite).
+func (d *Direct) cardDigest(req *request, t *guichet.Transaction) string {
+	pan := req.card.PAN
+	if pan == "" && t.ID != "" {
+		var err error
+		if pan, err = d.svc.CardNumber(t); err != nil {
+			d.log.Error("paybox direct: card of the transaction", "err", err)
+			return ""
+		}
+	}
+	if pan == "" {
+		return ""
+	}
+	sum := sha1.Sum([]byte(pan))
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
+
+// cardTypeName is the TYPECARTE of a card in Paybox Direct answers. It
+// names the way the authorization went rather than the brand: public
+// suites recorded "Visa" for the Visa test card 4012001037141112 in their
+// older runs, and "cb2a5.2", the CB2A 5.2 protocol of French acquiring,
+// in the newest. guichet follows the newest for the networks CB2A carries
+// (CB, Visa, Mastercard, Maestro), and names the others as PBX_TYPECARTE
+// does.
+func cardTypeName(b guichet.Brand) string {
+	switch b {
+	case guichet.BrandCB, guichet.BrandVisa, guichet.BrandMastercard, guichet.BrandMaestro:
+		return "cb2a5.2"
+	}
+	return brandTypes[b]
 }
 
 // brandTypes are the TYPECARTE names of each brand, and typeBrands the

@@ -72,6 +72,8 @@ func newGatewayWith(t *testing.T, acq guichet.Acquirer) *gateway {
 		for _, s := range []guichet.Shop{
 			{ID: "shop-32", Name: "test 32", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "32", Key: "1999888I", HMACKey: hmacKey}},
 			{ID: "shop-63", Name: "test 63", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "63", Key: "1999888I", HMACKey: hmacKey}},
+			{ID: "shop-43", Name: "test 43", Mode: guichet.ModeTest, RequireCVV: true, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "43", Key: "1999888I", HMACKey: hmacKey}},
+			{ID: "shop-100", Name: "test 100", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "100", Key: "1999888I", HMACKey: hmacKey, HMACOnly: true}},
 			{ID: "shop-prod", Name: "prod", Mode: guichet.ModeProduction, Paybox: &guichet.PayboxAccount{Site: "1234567", Rang: "01", Key: "SECRET123", HMACKey: hmacKey}},
 		} {
 			if err := tx.PutShop(&s); err != nil {
@@ -204,7 +206,7 @@ func (g *gateway) state() string {
 	g.t.Helper()
 	var b strings.Builder
 	err := g.store.View(context.Background(), func(tx guichet.Tx) error {
-		for _, shop := range []string{"shop-32", "shop-63", "shop-prod"} {
+		for _, shop := range []string{"shop-32", "shop-43", "shop-63", "shop-100", "shop-prod"} {
 			list, err := tx.Transactions(guichet.TransactionFilter{ShopID: shop, Limit: 1000})
 			if err != nil {
 				return err

@@ -93,12 +93,21 @@ func TestDirectErrors(t *testing.T) {
 		{"past expiry", func() fields { return with(authReq(), "DATEVAL", "0101") }, "", "00008"},
 		{"month 13", func() fields { return with(authReq(), "DATEVAL", "1330") }, "", "00008"},
 		{"missing expiry", func() fields { return without(authReq(), "DATEVAL") }, "", "00008"},
-		{"missing cvv", func() fields { return without(authReq(), "CVV") }, "", "00020"},
+		{"missing cvv, contract requiring it", func() fields { return with(without(authReq(), "CVV"), "RANG", "43") }, "", "00020"},
 		{"malformed cvv", func() fields { return with(authReq(), "CVV", "12") }, "", "00004"},
 		{"capture of a cancelled transaction", func() fields { return join(g.base("00002"), money("1000"), cref) }, "", "00015"},
 		{"capture beyond the authorization", func() fields { return join(g.base("00002"), money("1001"), ref) }, "", "00011"},
 		{"refund before capture", func() fields { return join(g.base("00014"), money("100"), ref) }, "", "00015"},
-		{"capture in another currency", func() fields { return with(join(g.base("00002"), money("1000"), ref), "DEVISE", "840") }, "", "00002"},
+		{"capture in an unknown currency", func() fields { return with(join(g.base("00002"), money("1000"), ref), "DEVISE", "999") }, "", "00010"},
+		{"capture with empty numbers", func() fields {
+			return join(g.base("00002"), money("1000"), fields{{"REFERENCE", "1"}, {"NUMAPPEL", ""}, {"NUMTRANS", ""}})
+		}, "", "00014"},
+		{"refund without numbers", func() fields { return join(g.base("00014"), money("1000"), fields{{"REFERENCE", "1"}}) }, "", "00014"},
+		{"cle on an hmac-only contract", func() fields { return with(authReq(), "RANG", "100") }, "", "00006"},
+		{"3-D Secure cavv too long", func() fields {
+			return append(authReq(), [2]string{"3DSTATUS", "Y"}, [2]string{"3DCAVV", "jJ81HADVRtXfCBATEp01CJUAAAAVZQGY="})
+		}, "", "00014"},
+		{"3-D Secure authentication failed", func() fields { return append(authReq(), [2]string{"3DSTATUS", "N"}) }, "", "00040"},
 		{"numbers of another shop", func() fields { return join(g.base("00002"), money("1000"), oref) }, "", "00015"},
 		{"unknown numbers", func() fields {
 			return join(g.base("00002"), money("1000"), fields{{"REFERENCE", "x"}, {"NUMAPPEL", "0000000001"}, {"NUMTRANS", "0000000002"}})

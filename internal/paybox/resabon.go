@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"guichet"
@@ -124,8 +123,7 @@ func (h *ResAbon) serve(ctx context.Context, f Form, a *resAbonAnswer) *guichet.
 		a.err = resAbonDatabase
 		return nil
 	}
-	if shop == nil || shop.Paybox == nil ||
-		(shop.Paybox.Identifiant != "" && normIdentifiant(shop.Paybox.Identifiant) != normIdentifiant(a.identifiant)) {
+	if shop == nil || shop.Paybox == nil || !shop.Paybox.KnowsIdentifiant(a.identifiant) {
 		a.err = resAbonSite
 		return nil
 	}
@@ -188,13 +186,4 @@ func (h *ResAbon) authenticate(f Form, shop *guichet.Shop) string {
 		return resAbonConfig
 	}
 	return ""
-}
-
-// normIdentifiant drops leading zeros: clients pad the identifier or not.
-func normIdentifiant(s string) string {
-	t := strings.TrimLeft(s, "0")
-	if t == "" {
-		return "0"
-	}
-	return t
 }

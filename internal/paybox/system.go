@@ -203,14 +203,20 @@ func orderID(shop *guichet.Shop, f Form) string {
 	return "ord_" + hex.EncodeToString(sum[:12])
 }
 
-// authenticate finds the shop by PBX_SITE and PBX_RANG and checks the
-// form's HMAC with its key.
+// authenticate finds the shop by PBX_SITE and PBX_RANG, checks that
+// PBX_IDENTIFIANT is one of the site's identifiers, as ResAbon.cgi does,
+// and checks the form's HMAC with the shop's key. Any of the three wrong
+// gets the one page the platform shows for all of them.
 func (s *System) authenticate(ctx context.Context, f Form) (*guichet.Shop, bool) {
 	shop, err := findShop(ctx, s.svc, f.Value("PBX_SITE"), f.Value("PBX_RANG"))
 	if err != nil {
 		s.log.Error("paybox system: shop lookup", "err", err)
 	}
 	if shop == nil {
+		return nil, false
+	}
+	if !shop.Paybox.KnowsIdentifiant(f.Value("PBX_IDENTIFIANT")) {
+		s.log.Info("paybox system: identifier refused", "shop", shop.ID)
 		return nil, false
 	}
 	if shop.Paybox.HMACKey == "" || !VerifyHMAC(f, shop.Paybox.HMACKey, "PBX_HASH", "PBX_HMAC") {

@@ -94,7 +94,8 @@ func newHosted(t *testing.T) *hosted {
 	svc.SetReviewer(sim.FIANET{})
 	err = store.Update(ctx, func(tx guichet.Tx) error {
 		for _, s := range []guichet.Shop{
-			{ID: "shop-32", Name: "Boutique 32", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "32", Key: "1999888I", HMACKey: hmacKey},
+			{ID: "shop-32", Name: "Boutique 32", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "32",
+				Identifiants: []string{"107904482", "2"}, Key: "1999888I", HMACKey: hmacKey},
 				Kwixo: &guichet.KwixoContract{Options: []string{guichet.KwixoStandard, guichet.KwixoRNP, guichet.KwixoCredit}, RNPPilotable: true}},
 			{ID: "shop-43", Name: "Boutique 43", Mode: guichet.ModeTest, ThreeDS: true, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "43", Key: "1999888I", HMACKey: hmacKey},
 				Kwixo: &guichet.KwixoContract{Options: []string{guichet.KwixoStandard}, AutoCapture: true, CaptureDays: 2}},
@@ -262,7 +263,11 @@ func TestSystemRefusals(t *testing.T) {
 		"tampered amount": strings.Replace(form, "PBX_TOTAL=1250", "PBX_TOTAL=1", 1),
 		"no signature":    form[:strings.Index(form, "&PBX_HMAC=")],
 		"unknown rang":    signedForm(systemFields(m, "99", "x")),
-		"garbage":         "%%%\x00",
+		// Signed right, but with the identifier of E-transactions' test
+		// site 1999887 instead of one of site 1999888's.
+		"identifier of another site": signedForm(withField(systemFields(m, "32", "x"), "PBX_IDENTIFIANT", "3")),
+		"no identifier":              signedForm(withField(systemFields(m, "32", "x"), "PBX_IDENTIFIANT", "")),
+		"garbage":                    "%%%\x00",
 	} {
 		p := h.post("/php/", body)
 		if !strings.Contains(p.body, "Accès refusé") || strings.Contains(p.body, "/paybox/order/") {
@@ -278,6 +283,24 @@ func TestSystemRefusals(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d transactions after refused forms", n)
 	}
+	// Any of the site's identifiers, padded or not, is taken.
+	for _, ident := range []string{"2", "000000002", "107904482"} {
+		p := h.post("/php/", signedForm(withField(systemFields(m, "32", "ident "+ident), "PBX_IDENTIFIANT", ident)))
+		if !strings.Contains(p.body, "/paybox/order/") {
+			t.Errorf("identifier %s refused:\n%s", ident, p.body)
+		}
+	}
+}
+
+// withField returns fields with the value of name replaced.
+func withField(fields [][2]string, name, value string) [][2]string {
+	out := append([][2]string(nil), fields...)
+	for i := range out {
+		if out[i][0] == name {
+			out[i][1] = value
+		}
+	}
+	return out
 }
 
 func TestSystemIPNRetries(t *testing.T) {

@@ -16,8 +16,10 @@ type TestCard struct {
 func TestCards() []TestCard {
 	return []TestCard{
 		{"1111222233334444", guichet.BrandCB, "FRA", "generic CB test card, authorized"},
-		{"4012001037141112", guichet.BrandVisa, "FRA", "3-D Secure enrolled"},
-		{"4012001038443335", guichet.BrandVisa, "FRA", "3-D Secure not enrolled"},
+		// The platform answers PAYS=USA for the cards of the 401200
+		// range (nexylan/paybox-direct's live suite, 4012001037141112).
+		{"4012001037141112", guichet.BrandVisa, "USA", "3-D Secure enrolled"},
+		{"4012001038443335", guichet.BrandVisa, "USA", "3-D Secure not enrolled"},
 		{"4236861588423130", guichet.BrandVisa, "BEL", "Belgian Visa"},
 		{"5476852056843079", guichet.BrandMastercard, "BEL", "Belgian Mastercard"},
 		{"6703111122223334", guichet.BrandMaestro, "BEL", "Belgian Maestro"},

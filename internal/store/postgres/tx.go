@@ -240,22 +240,25 @@ func (t *tx) savepoint(fn func(*pgx.Conn) error) error {
 // Shops.
 
 const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, auto_capture_days, brands, created_at`
+	paybox_hmac_key, paybox_hmac_only, capture_delay, clock_offset_ns, three_ds, require_cvv, notify_attempts, kwixo,
+	auto_capture_days, brands, created_at`
 
 func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
 	var s guichet.Shop
 	var mode string
 	var site, rang, ident, key, hmac pgtype.Text
 	var offset int64
+	var hmacOnly bool
 	var kwixo, brands string
 	var created pgtype.Timestamptz
-	err := row.Scan(&s.ID, &s.Name, &mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &brands, &created)
+	err := row.Scan(&s.ID, &s.Name, &mode, &site, &rang, &ident, &key, &hmac, &hmacOnly, &s.CaptureDelay, &offset, &s.ThreeDS, &s.RequireCVV, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &brands, &created)
 	if err != nil {
 		return s, err
 	}
 	s.Mode = guichet.Mode(mode)
 	if site.Valid {
-		s.Paybox = &guichet.PayboxAccount{Site: site.String, Rang: rang.String, Identifiant: ident.String, Key: key.String, HMACKey: hmac.String}
+		s.Paybox = &guichet.PayboxAccount{Site: site.String, Rang: rang.String, Identifiants: strings.FieldsFunc(ident.String, isComma),
+			Key: key.String, HMACKey: hmac.String, HMACOnly: hmacOnly}
 	}
 	s.ClockOffset = time.Duration(offset)
 	// The contract and the brands are JSON, "null" or empty when the
@@ -331,21 +334,23 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	kwixo, _ := json.Marshal(s.Kwixo)
 	brands, _ := json.Marshal(s.Brands)
 	var site, rang, ident, key, hmac pgtype.Text
+	hmacOnly := false
 	if p := s.Paybox; p != nil {
-		site, rang, ident, key, hmac = text(p.Site), text(p.Rang), text(p.Identifiant), text(p.Key), text(p.HMACKey)
+		site, rang, ident, key, hmac = text(p.Site), text(p.Rang), text(strings.Join(p.Identifiants, ",")), text(p.Key), text(p.HMACKey)
+		hmacOnly = p.HMACOnly
 	}
 	// The savepoint catches a Paybox site and rang taken by another shop.
 	err := t.savepoint(func(conn *pgx.Conn) error {
-		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
 				paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
 				paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
-				paybox_hmac_key = excluded.paybox_hmac_key, capture_delay = excluded.capture_delay,
-				clock_offset_ns = excluded.clock_offset_ns, three_ds = excluded.three_ds,
-				notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
+				paybox_hmac_key = excluded.paybox_hmac_key, paybox_hmac_only = excluded.paybox_hmac_only,
+				capture_delay = excluded.capture_delay, clock_offset_ns = excluded.clock_offset_ns,
+				three_ds = excluded.three_ds, require_cvv = excluded.require_cvv, notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
 			auto_capture_days = excluded.auto_capture_days, brands = excluded.brands, created_at = excluded.created_at`,
-			s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset),
-			s.ThreeDS, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, string(brands), timeArg(s.CreatedAt))
+			s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, hmacOnly, s.CaptureDelay, int64(s.ClockOffset),
+			s.ThreeDS, s.RequireCVV, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, string(brands), timeArg(s.CreatedAt))
 		return err
 	})
 	return convert(err, "save shop")
@@ -817,3 +822,6 @@ func blob(b []byte) []byte {
 }
 
 // newID returns a random identifier for the rows a caller did not name.
+
+// isComma splits the list of a contract's Paybox identifiers.
+func isComma(r rune) bool { return r == ',' }

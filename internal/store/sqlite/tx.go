@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"guichet"
@@ -51,20 +52,23 @@ func notFound(what string) error {
 // Shops.
 
 const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, capture_delay, clock_offset_ns, three_ds, notify_attempts, kwixo, auto_capture_days, brands, created_at`
+	paybox_hmac_key, paybox_hmac_only, capture_delay, clock_offset_ns, three_ds, require_cvv, notify_attempts, kwixo,
+	auto_capture_days, brands, created_at`
 
 func scanShop(rows *sql.Rows) (guichet.Shop, error) {
 	var s guichet.Shop
 	var site, rang, ident, key, hmac sql.NullString
 	var offset int64
+	var hmacOnly bool
 	var kwixo, brands string
 	var created sql.NullInt64
-	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &site, &rang, &ident, &key, &hmac, &s.CaptureDelay, &offset, &s.ThreeDS, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &brands, &created)
+	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &site, &rang, &ident, &key, &hmac, &hmacOnly, &s.CaptureDelay, &offset, &s.ThreeDS, &s.RequireCVV, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &brands, &created)
 	if err != nil {
 		return s, err
 	}
 	if site.Valid {
-		s.Paybox = &guichet.PayboxAccount{Site: site.String, Rang: rang.String, Identifiant: ident.String, Key: key.String, HMACKey: hmac.String}
+		s.Paybox = &guichet.PayboxAccount{Site: site.String, Rang: rang.String, Identifiants: strings.FieldsFunc(ident.String, isComma),
+			Key: key.String, HMACKey: hmac.String, HMACOnly: hmacOnly}
 	}
 	s.ClockOffset = time.Duration(offset)
 	// The contract and the brands are JSON, "null" or empty when the
@@ -144,19 +148,20 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	kwixo, _ := json.Marshal(s.Kwixo)
 	brands, _ := json.Marshal(s.Brands)
 	var site, rang, ident, key, hmac any
+	hmacOnly := false
 	if p := s.Paybox; p != nil {
-		site, rang, ident, key, hmac = p.Site, p.Rang, p.Identifiant, p.Key, p.HMACKey
+		site, rang, ident, key, hmac, hmacOnly = p.Site, p.Rang, strings.Join(p.Identifiants, ","), p.Key, p.HMACKey, p.HMACOnly
 	}
-	_, err := t.run.exec(`INSERT INTO shops (`+shopCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := t.run.exec(`INSERT INTO shops (`+shopCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
 			paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
 			paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
-			paybox_hmac_key = excluded.paybox_hmac_key, capture_delay = excluded.capture_delay,
-			clock_offset_ns = excluded.clock_offset_ns, three_ds = excluded.three_ds,
-			notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
+			paybox_hmac_key = excluded.paybox_hmac_key, paybox_hmac_only = excluded.paybox_hmac_only,
+			capture_delay = excluded.capture_delay, clock_offset_ns = excluded.clock_offset_ns,
+			three_ds = excluded.three_ds, require_cvv = excluded.require_cvv, notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
 			auto_capture_days = excluded.auto_capture_days, brands = excluded.brands, created_at = excluded.created_at`,
-		s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, s.CaptureDelay, int64(s.ClockOffset),
-		s.ThreeDS, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, string(brands), nanos(s.CreatedAt))
+		s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, hmacOnly, s.CaptureDelay, int64(s.ClockOffset),
+		s.ThreeDS, s.RequireCVV, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, string(brands), nanos(s.CreatedAt))
 	return convert(err, "save shop")
 }
 
@@ -530,3 +535,6 @@ func blob(b []byte) any {
 }
 
 // newID returns a random identifier for the rows a caller did not name.
+
+// isComma splits the list of a contract's Paybox identifiers.
+func isComma(r rune) bool { return r == ',' }

@@ -130,13 +130,15 @@ func newShop(site string) *guichet.Shop {
 		CaptureDelay:    3,
 		ClockOffset:     90 * time.Minute,
 		ThreeDS:         true,
+		RequireCVV:      true,
 		NotifyAttempts:  4,
 		AutoCaptureDays: 6,
 		Kwixo:           &guichet.KwixoContract{Options: []string{guichet.KwixoStandard, guichet.KwixoCredit}, AutoCapture: true, CaptureDays: 2},
 		CreatedAt:       base(),
 	}
 	if site != "" {
-		s.Paybox = &guichet.PayboxAccount{Site: site, Rang: "32", Identifiant: "107904482", Key: "1999888I", HMACKey: "0123456789ABCDEF"}
+		s.Paybox = &guichet.PayboxAccount{Site: site, Rang: "32", Identifiants: []string{"107904482", "2"}, Key: "1999888I",
+			HMACKey: "0123456789ABCDEF", HMACOnly: true}
 	}
 	return s
 }
