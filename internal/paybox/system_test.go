@@ -526,3 +526,31 @@ func TestSystemCardBrandsOfTheContract(t *testing.T) {
 		t.Errorf("Visa payment:\n%s", p.body)
 	}
 }
+
+// TestSystemReturnEncoding: the time, the date and the card expiry in a
+// payment's IPN and a cancellation's return, encoded as the real returns
+// of README's "How returned values are encoded and signed" show.
+func TestSystemReturnEncoding(t *testing.T) {
+	h := newHosted(t)
+	m := newMerchant(t)
+	retour := [2]string{"PBX_RETOUR", "Mt:M;Ref:R;Auto:A;Exp:D;Heure:Q;Date:W;Bin:N;Erreur:E;Sign:K"}
+	order := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(withField(systemFields(m, "32", "enc 1@a/b:c"), retour[0], retour[1]))).orderPath(t)
+	h.post(order+"/card", "card_type=CB&number=1111222233334444&expiry=12%2F30&cvv=123")
+	h.advance(0)
+	ipns, _ := m.received()
+	if len(ipns) != 1 {
+		t.Fatalf("%d IPNs", len(ipns))
+	}
+	// 10:00 UTC on the test clock is 11:00 in Paris.
+	const want = "Mt=1250&Ref=enc%201@a/b:c&Auto=XXXXXX&Exp=3012&Heure=11%3A00%3A00&Date=23112026&Bin=111122&Erreur=00000&Sign="
+	if q := ipns[0].URL.RawQuery; !strings.HasPrefix(q, want) || paybox.VerifyReturn(h.pub, q, "Sign") != nil {
+		t.Errorf("IPN %s\nwant %s…", q, want)
+	}
+
+	cancelled := h.post("/cgi/MYchoix_pagepaiement.cgi", signedForm(withField(systemFields(m, "32", "enc 2"), retour[0], retour[1]))).orderPath(t)
+	back := h.post(cancelled+"/cancel", "").returnLink(t, m.URL+"/cancelled?")
+	q := back[strings.IndexByte(back, '?')+1:]
+	if !strings.HasPrefix(q, "Mt=1250&Ref=enc%202&Heure=11%3A00%3A00&Date=23112026&Bin=&Erreur=00001&Sign=") {
+		t.Errorf("cancellation return %s: want no Auto nor Exp, an empty Bin", q)
+	}
+}
