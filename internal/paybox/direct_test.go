@@ -37,20 +37,21 @@ const hmacKey = "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDE
 
 // gateway is a Paybox Direct front over a real SQLite store.
 type gateway struct {
-	t     *testing.T
+	t     testing.TB
 	url   string
+	mux   *http.ServeMux
 	store guichet.Store
 	q     atomic.Int64
 }
 
-func newGateway(t *testing.T) *gateway {
+func newGateway(t testing.TB) *gateway {
 	t.Helper()
 	return newGatewayWith(t, nil)
 }
 
 // newGatewayWith builds the gateway over the given acquirer, or the
 // simulator when acq is nil.
-func newGatewayWith(t *testing.T, acq guichet.Acquirer) *gateway {
+func newGatewayWith(t testing.TB, acq guichet.Acquirer) *gateway {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "guichet.db"))
@@ -89,7 +90,7 @@ func newGatewayWith(t *testing.T, acq guichet.Acquirer) *gateway {
 	paybox.Register(mux, svc, log, nil)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	g := &gateway{t: t, url: srv.URL, store: store}
+	g := &gateway{t: t, url: srv.URL, mux: mux, store: store}
 	g.q.Store(194102418)
 	return g
 }

@@ -2,7 +2,9 @@ package paybox_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -344,4 +346,33 @@ func TestRecordedURLEncode(t *testing.T) {
 	if !strings.Contains(string(b.raw), "&COMMENTAIRE=Demande trait\xe9e avec succ\xe8s&") {
 		t.Errorf("answer without URL_ENCODE %q", b.raw)
 	}
+}
+
+// FuzzDirect sends any frame to Paybox Direct: the answer is always a
+// complete one in the platform's layout, never a crash, and a request
+// that did not forge a platform error by ERRORCODETEST never gets 00003,
+// the code of a recovered panic.
+func FuzzDirect(f *testing.F) {
+	for _, seed := range []string{
+		"VERSION=00104&TYPE=00003&SITE=1999888&RANG=32&CLE=1999888I&NUMQUESTION=1&DATEQ=23112026&MONTANT=1000&DEVISE=978&REFERENCE=r&PORTEUR=1111222233334444&DATEVAL=1230",
+		"VERSION=00103&TYPE=00002&SITE=1999888&RANG=32&CLE=1999888I&NUMQUESTION=2&DATEQ=23112026&MONTANT=100&DEVISE=840&NUMAPPEL=&NUMTRANS=",
+		"VERSION=00104&TYPE=00003&SITE=1999888&RANG=32&CLE=1999888I&NUMQUESTION=3&DATEQ=23112026&MONTANT=100&DEVISE=978&REFERENCE=r&PORTEUR=4012001037141112&DATEVAL=1230&3DSTATUS=Y&VERSION3DS=2.1.0&DSTRANSID=x&URL_ENCODE=O",
+		"VERSION=00104&TYPE=00058&SITE=1999888&RANG=100&CLE=x&NUMQUESTION=4&DATEQ=23112026&REFABONNE=a&SHA-1=&PAYS=&TYPECARTE=",
+		"VERSION=00104&TYPE=00056&SITE=1999888&RANG=43&CLE=1999888I&NUMQUESTION=5&DATEQ=23112026&MONTANT=1&DEVISE=978&REFABONNE=s&PORTEUR=1111222233334444&DATEVAL=1230",
+	} {
+		f.Add(seed)
+	}
+	g := newGateway(f)
+	answerRE := regexp.MustCompile(`^NUMTRANS=\d{10}&NUMAPPEL=\d{10}&NUMQUESTION=\d{10}&SITE=[^&]*&RANG=[^&]*&AUTORISATION=[^&]*&CODEREPONSE=(\d{5})&COMMENTAIRE=`)
+	f.Fuzz(func(t *testing.T, body string) {
+		rec := httptest.NewRecorder()
+		g.mux.ServeHTTP(rec, httptest.NewRequest("POST", "/PPPS.php", strings.NewReader(body)))
+		m := answerRE.FindStringSubmatch(rec.Body.String())
+		if rec.Code != 200 || m == nil {
+			t.Fatalf("answer %d %q to %q", rec.Code, rec.Body.String(), body)
+		}
+		if m[1] == "00003" && !strings.Contains(body, "ERRORCODETEST") {
+			t.Fatalf("00003 (a panic?) to %q", body)
+		}
+	})
 }
