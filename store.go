@@ -99,6 +99,16 @@ type Tx interface {
 	AddAttempt(a Attempt) error
 	// Attempts lists a delivery's attempts, oldest first.
 	Attempts(deliveryID string) ([]Attempt, error)
+
+	// TakeJobs takes due jobs to run them, earliest first (ties in
+	// insertion order), and leases them, as JobClaim says: until the
+	// lease ends, no other TakeJobs returns them, in this instance or
+	// another one sharing the store. Putting or deleting a job ends its
+	// lease. Inside Update only.
+	TakeJobs(c JobClaim) ([]Job, error)
+	// JobBacklog counts the shop's jobs due at or before now, leased ones
+	// included, by kind.
+	JobBacklog(shopID string, now time.Time) ([]JobBacklog, error)
 }
 
 // DeliveryFilter selects deliveries.
