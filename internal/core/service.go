@@ -23,7 +23,12 @@ type Service struct {
 	notifiers map[string]Notifier
 	sender    Sender
 	reviewer  guichet.Reviewer
-	wake      chan struct{}
+	// work is how due work runs; running counts the jobs the background
+	// workers run; wakeJobs and wakeDeliveries wake them.
+	work           WorkConfig
+	running        *inflight
+	wakeJobs       chan struct{}
+	wakeDeliveries chan struct{}
 	// NewID makes object identifiers; tests replace it to get stable ones.
 	NewID func(prefix string) string
 }
@@ -37,7 +42,8 @@ func New(store guichet.Store, acquirer guichet.Acquirer, vault guichet.Vault, cl
 		paris = time.FixedZone("CET", 3600)
 	}
 	return &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris,
-		notifiers: map[string]Notifier{}, wake: make(chan struct{}, 1), NewID: newID}
+		notifiers: map[string]Notifier{}, work: DefaultWorkConfig(), running: newInflight(),
+		wakeJobs: make(chan struct{}, 1), wakeDeliveries: make(chan struct{}, 1), NewID: newID}
 }
 
 func newID(prefix string) string { return guichet.NewID(prefix, time.Now()) }
