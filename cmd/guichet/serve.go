@@ -36,6 +36,7 @@ type config struct {
 	noDemo   bool
 	logLevel string
 	pprof    bool
+	work     core.WorkConfig
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -48,7 +49,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&c.noDemo, "no-demo", false, "do not create the demo shops on first start")
 	fs.StringVar(&c.logLevel, "log-level", envOr(getenv, "GUICHET_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&c.pprof, "pprof", false, "serve Go profiles under /debug/pprof/ (for operators measuring guichet)")
-	return c, fs.Parse(args)
+	work := workFlags(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	var err error
+	c.work, err = work()
+	return c, err
 }
 
 func envOr(getenv func(string) string, name, def string) string {
@@ -104,7 +111,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	clock := realClock{}
 	svc := core.New(store, sim.New(clock.Now), v, clock, log)
-	svc.SetSender(notify.New(10 * time.Second))
+	if err := svc.Configure(cfg.work); err != nil {
+		return err
+	}
+	sender := notify.New(cfg.work.AttemptTimeout)
+	sender.SetLog(log)
+	svc.SetSender(sender)
 	svc.SetReviewer(sim.FIANET{})
 	var demo []guichet.Shop
 	if !cfg.noDemo {
@@ -114,6 +126,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	metrics := web.NewMetrics()
+	metrics.Registry().MustRegister(sender.Collectors()...)
+	metrics.Registry().MustRegister(newBacklogCollector(svc, log))
 	mux := http.NewServeMux()
 	paybox.Register(mux, svc, log, paybox.NewSystem(svc, log, pages, signer))
 	backoffice.Register(mux, svc, log, token)
@@ -149,8 +163,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ready <- ln.Addr().String()
 	}
 
-	// The worker delivers notifications and runs other due work; it stops
-	// with the server, and what it had not done waits in the store.
+	// The workers deliver notifications and run other due work; they stop
+	// with the server, and what they had not done waits in the store.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	worked := make(chan struct{})
 	go func() { svc.Work(workCtx, time.Second); close(worked) }()

@@ -6,3 +6,6 @@
 ALTER TABLE jobs
 	ADD COLUMN group_key   TEXT NOT NULL DEFAULT '',
 	ADD COLUMN lease_until TIMESTAMPTZ;
+
+-- A claim takes the earliest free due jobs of each group of a shop.
+CREATE INDEX jobs_group_due ON jobs (shop_id, group_key, due_at NULLS FIRST, seq);
