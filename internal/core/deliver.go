@@ -60,12 +60,20 @@ func (s *Service) publicOnly(shop *guichet.Shop) bool {
 // the configured timeout; the record is written whatever becomes of ctx,
 // for an attempt the merchant may have seen must not be forgotten.
 func (s *Service) deliver(ctx context.Context, shop *guichet.Shop, j *guichet.Job) error {
+	record := context.WithoutCancel(ctx)
+	// When the instance stops before or during the attempt, which is then
+	// no failure of the merchant's, the job is given back as it was, for
+	// whoever runs next to try again at once rather than a lease later.
+	giveBack := func() error { return s.store.Update(record, func(tx guichet.Tx) error { return tx.PutJob(j) }) }
 	var d *guichet.Delivery
 	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
 		d, err = tx.Delivery(j.Ref)
 		return err
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return giveBack()
+		}
 		return err
 	}
 	if d.Status != guichet.DeliveryPending || s.sender == nil {
@@ -75,12 +83,8 @@ func (s *Service) deliver(ctx context.Context, shop *guichet.Shop, j *guichet.Jo
 	attempt, cancel := context.WithTimeout(ctx, s.work.AttemptTimeout)
 	a := s.sender.Send(attempt, d, s.publicOnly(shop))
 	cancel()
-	record := context.WithoutCancel(ctx)
 	if a.StatusCode == 0 && ctx.Err() != nil {
-		// The instance is stopping and cut the attempt short: it is not
-		// the merchant's failure. The job is given back as it was, for
-		// whoever runs next to try again at once.
-		return s.store.Update(record, func(tx guichet.Tx) error { return tx.PutJob(j) })
+		return giveBack()
 	}
 	a.DeliveryID, a.At = d.ID, now
 	return s.store.Update(record, func(tx guichet.Tx) error {

@@ -50,15 +50,15 @@ func notifying(t *testing.T, store guichet.Store, clk *clock) *core.Service {
 	return svc
 }
 
-// pay makes a paid order whose notification goes to url, and returns the
-// order's reference.
+// pay makes a paid order whose notification goes to url.
 func pay(t *testing.T, svc *core.Service, shop *guichet.Shop, ref, url string) {
 	t.Helper()
 	o := &guichet.Order{ID: "ord_" + ref, Protocol: "test", Reference: ref, Amount: eur(100), Request: []byte(url)}
 	if _, err := svc.OpenOrder(t.Context(), shop, o); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := svc.PayOrder(t.Context(), core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard}); err != nil {
+	// An authorization only: one notification per order.
+	if _, _, _, err := svc.PayOrder(t.Context(), core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard, AuthOnly: true}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -250,6 +250,50 @@ func TestNotificationDestinations(t *testing.T) {
 					t.Errorf("delivery %s, attempt %+v; want %s, status %d, error %q", d[ref].Status, a[0], status, want.StatusCode, want.Error)
 				}
 			})
+		}
+	})
+}
+
+// TestStoppingGivesDeliveriesBack stops the worker while a merchant has
+// not answered yet: the attempt cut short is not recorded as the
+// merchant's failure, and the delivery is due again at once, for the next
+// run to send.
+func TestStoppingGivesDeliveriesBack(t *testing.T) {
+	stores(t, func(t *testing.T, base *core.Service, shop *guichet.Shop, clk *clock) {
+		// The first request waits until the gateway gives up on it; the
+		// others are answered at once.
+		entered := make(chan struct{})
+		var first sync.Once
+		merchant := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Once the body is read, the request's context ends when the
+			// gateway hangs up.
+			io.ReadAll(r.Body)
+			first.Do(func() {
+				close(entered)
+				<-r.Context().Done()
+			})
+		}))
+		defer merchant.Close()
+		svc := notifying(t, base.Store(), clk)
+		pay(t, svc, shop, "stopped", merchant.URL+"/ipn")
+
+		ctx, stop := context.WithCancel(context.Background())
+		worked := make(chan struct{})
+		go func() { svc.Work(ctx, time.Hour); close(worked) }()
+		<-entered
+		stop()
+		<-worked
+		d, attempts := deliveries(t, svc.Store(), shop.ID)
+		if d["stopped"].Status != guichet.DeliveryPending || len(attempts["stopped"]) != 0 {
+			t.Fatalf("after the worker stopped: %+v, attempts %+v", d["stopped"], attempts["stopped"])
+		}
+		// The merchant now answers at once: the next run delivers.
+		if ran, err := svc.RunDue(t.Context(), shop.ID); err != nil || ran != 1 {
+			t.Fatalf("RunDue: %d jobs, %v", ran, err)
+		}
+		d, attempts = deliveries(t, svc.Store(), shop.ID)
+		if a := attempts["stopped"]; d["stopped"].Status != guichet.DeliveryDelivered || len(a) != 1 || a[0].StatusCode != 200 {
+			t.Errorf("after the next run: %+v, attempts %+v", d["stopped"], a)
 		}
 	})
 }
