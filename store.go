@@ -63,9 +63,23 @@ type Tx interface {
 	PutToken(t *Token) error
 	DeleteToken(shopID, reference string) error
 
-	// Claim records that the request key was used by the shop; it returns
-	// an *Error with CodeConflict when the key was claimed before.
+	// Claim records that the request key was used by the shop, in state
+	// done; it returns an *Error with CodeConflict and ReasonDuplicate when
+	// the key was claimed before.
 	Claim(shopID, key string, at time.Time) error
+	// BeginClaim records a pending claim, with the same conflict as Claim.
+	BeginClaim(c *Claim) error
+	// EndClaim ends a pending claim in state done or failed, naming the
+	// transaction its outcome was recorded in. It returns an *Error with
+	// CodeConflict when the claim is not pending (any more), and
+	// CodeNotFound when there is no such claim.
+	EndClaim(shopID, key string, state ClaimState, transactionID string) error
+	// LeaseClaims returns pending claims whose SettleAfter is at or before
+	// now, oldest first, and pushes their SettleAfter to until: the lease
+	// of the janitor settling them. Inside Update, the claims returned are
+	// reserved: another instance does not see them until this unit of work
+	// ends.
+	LeaseClaims(now, until time.Time, limit int) ([]Claim, error)
 	// Emit writes events to the outbox.
 	Emit(events ...Event) error
 	// Events lists outbox events of a transaction, oldest first.

@@ -36,6 +36,8 @@ type config struct {
 	noDemo   bool
 	logLevel string
 	pprof    bool
+	// acquirerTimeout bounds each call to the acquirer.
+	acquirerTimeout time.Duration
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -48,6 +50,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&c.noDemo, "no-demo", false, "do not create the demo shops on first start")
 	fs.StringVar(&c.logLevel, "log-level", envOr(getenv, "GUICHET_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&c.pprof, "pprof", false, "serve Go profiles under /debug/pprof/ (for operators measuring guichet)")
+	timeout, err := time.ParseDuration(envOr(getenv, "GUICHET_ACQUIRER_TIMEOUT", "30s"))
+	if err != nil {
+		return c, fmt.Errorf("GUICHET_ACQUIRER_TIMEOUT: %w", err)
+	}
+	fs.DurationVar(&c.acquirerTimeout, "acquirer-timeout", timeout, "longest wait for the acquirer's answer to one request")
 	return c, fs.Parse(args)
 }
 
@@ -104,6 +111,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	clock := realClock{}
 	svc := core.New(store, sim.New(clock.Now), v, clock, log)
+	svc.SetAcquirerTimeout(cfg.acquirerTimeout)
 	svc.SetSender(notify.New(10 * time.Second))
 	svc.SetReviewer(sim.FIANET{})
 	var demo []guichet.Shop

@@ -24,6 +24,8 @@ type Service struct {
 	sender    Sender
 	reviewer  guichet.Reviewer
 	wake      chan struct{}
+	// acquirerTimeout bounds each acquirer call.
+	acquirerTimeout time.Duration
 	// NewID makes object identifiers; tests replace it to get stable ones.
 	NewID func(prefix string) string
 }
@@ -37,7 +39,7 @@ func New(store guichet.Store, acquirer guichet.Acquirer, vault guichet.Vault, cl
 		paris = time.FixedZone("CET", 3600)
 	}
 	return &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris,
-		notifiers: map[string]Notifier{}, wake: make(chan struct{}, 1), NewID: newID}
+		notifiers: map[string]Notifier{}, wake: make(chan struct{}, 1), NewID: newID, acquirerTimeout: defaultAcquirerTimeout}
 }
 
 func newID(prefix string) string { return guichet.NewID(prefix, time.Now()) }

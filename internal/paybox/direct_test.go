@@ -160,8 +160,12 @@ func (g *gateway) postRaw(body string) answer {
 	if resp.StatusCode != 200 {
 		g.t.Fatalf("HTTP %d: %s", resp.StatusCode, raw)
 	}
-	var a answer
-	a.raw = raw
+	return parseAnswer(raw)
+}
+
+// parseAnswer splits an answer, whose values are not encoded.
+func parseAnswer(raw []byte) answer {
+	a := answer{raw: raw}
 	for _, seg := range strings.Split(string(raw), "&") {
 		name, value, _ := strings.Cut(seg, "=")
 		a.fields = append(a.fields, [2]string{name, value})

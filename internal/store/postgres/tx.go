@@ -87,6 +87,14 @@ func (st *statement) failure(err error) error {
 		e.Err = err
 		return e
 	}
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case sqlstateClaimNotPending:
+			return &guichet.Error{Code: guichet.CodeConflict, Message: "claim no longer pending", Err: err}
+		case sqlstateClaimMissing:
+			return &guichet.Error{Code: guichet.CodeNotFound, Message: "claim not found", Err: err}
+		}
+	}
 	return convert(err, st.doing)
 }
 

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"AppendOperations", testAppendOperations},
 		{"NotFound", testNotFound},
 		{"Claim", testClaim},
+		{"PendingClaims", testPendingClaims},
 		{"NextNumber", testNextNumber},
 		{"FindTransactionLatest", testFindTransactionLatest},
 		{"Transactions", testTransactions},
