@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"guichet"
@@ -41,6 +42,11 @@ func (s *Service) HoldCard(ctx context.Context, shop *guichet.Shop, orderID stri
 		}
 		if o.ShopID != shop.ID {
 			return guichet.Errorf(guichet.CodeNotFound, "no order %s", orderID)
+		}
+		if o.Status != guichet.OrderOpen {
+			// Paid in another tab meanwhile: no card may wait for it.
+			return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+				Message: fmt.Sprintf("order %s is %s", o.ID, o.Status)}
 		}
 		if err := tx.PutPendingCard(p); err != nil {
 			return err

@@ -245,5 +245,12 @@ func TestHeldCard(t *testing.T) {
 		if err := svc.HoldCard(ctx, &guichet.Shop{ID: "s2", Mode: guichet.ModeTest}, o3, testCard); guichet.ErrorCode(err) != guichet.CodeNotFound {
 			t.Errorf("another shop held a card for the order: %v", err)
 		}
+		// No card waits for an order that is paid already.
+		if _, err := svc.CloseOrder(ctx, shop, o3, guichet.OrderCancelled); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.HoldCard(ctx, shop, o3, testCard); guichet.ErrorReason(err) != guichet.ReasonState {
+			t.Errorf("card held for a closed order: %v", err)
+		}
 	})
 }

@@ -142,7 +142,7 @@ func (s *System) card(w http.ResponseWriter, r *http.Request) {
 		// The challenge may be answered on another instance: the card
 		// waits in the store, sealed, without its CVV.
 		if err := s.svc.HoldCard(r.Context(), ss.shop, ss.order.ID, c); err != nil {
-			s.fail(w, err)
+			s.payFailed(w, r, ss, err)
 			return
 		}
 		noteOrder(w, ss, "3ds-challenge")
