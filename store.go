@@ -113,6 +113,23 @@ type Tx interface {
 	AddAttempt(a Attempt) error
 	// Attempts lists a delivery's attempts, oldest first.
 	Attempts(deliveryID string) ([]Attempt, error)
+
+	// Setting returns the value stored under name: a setting or a sealed
+	// secret every instance sharing the store must agree on.
+	Setting(name string) ([]byte, error)
+	// InitSetting stores value under name unless a value is there already,
+	// and returns the value stored under name afterwards: the one given, or
+	// the one stored first. Of instances starting together, each thus ends
+	// with the same value.
+	InitSetting(name string, value []byte) ([]byte, error)
+	// PutPendingCard stores the pending card of an order, in place of the
+	// one it had.
+	PutPendingCard(p *PendingCard) error
+	// TakePendingCard returns the order's pending card and deletes it, so
+	// that it is used once: of two units of work taking it at once, one
+	// gets it and the other CodeNotFound. Expired cards are returned too;
+	// whether one may still be used is the caller's business.
+	TakePendingCard(orderID string) (*PendingCard, error)
 }
 
 // DeliveryFilter selects deliveries.

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"guichet"
@@ -36,6 +37,7 @@ type config struct {
 	noDemo   bool
 	logLevel string
 	pprof    bool
+	drain    time.Duration
 	// acquirerTimeout bounds each call to the acquirer.
 	acquirerTimeout time.Duration
 }
@@ -50,11 +52,20 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&c.noDemo, "no-demo", false, "do not create the demo shops on first start")
 	fs.StringVar(&c.logLevel, "log-level", envOr(getenv, "GUICHET_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&c.pprof, "pprof", false, "serve Go profiles under /debug/pprof/ (for operators measuring guichet)")
-	timeout, err := time.ParseDuration(envOr(getenv, "GUICHET_ACQUIRER_TIMEOUT", "30s"))
-	if err != nil {
-		return c, fmt.Errorf("GUICHET_ACQUIRER_TIMEOUT: %w", err)
+	for _, d := range []struct {
+		v          *time.Duration
+		flag, env  string
+		def, usage string
+	}{
+		{&c.drain, "drain", "GUICHET_DRAIN", "0s", "on SIGTERM, how long /readyz says 503 while requests are still served, before shutting down"},
+		{&c.acquirerTimeout, "acquirer-timeout", "GUICHET_ACQUIRER_TIMEOUT", "30s", "longest wait for the acquirer's answer to one request"},
+	} {
+		def, err := time.ParseDuration(envOr(getenv, d.env, d.def))
+		if err != nil {
+			return c, fmt.Errorf("%s: %w", d.env, err)
+		}
+		fs.DurationVar(d.v, d.flag, def, d.usage)
 	}
-	fs.DurationVar(&c.acquirerTimeout, "acquirer-timeout", timeout, "longest wait for the acquirer's answer to one request")
 	return c, fs.Parse(args)
 }
 
@@ -96,11 +107,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer store.Close()
 
-	signer, err := paybox.LoadOrCreateSigner(cfg.data)
+	clock := realClock{}
+	svc := core.New(store, sim.New(clock.Now), v, clock, log)
+	svc.SetAcquirerTimeout(cfg.acquirerTimeout)
+	// Instances sharing the database must share the master key too;
+	// one with another key refuses to start before it seals anything.
+	if err := svc.CheckMasterKey(ctx); err != nil {
+		return err
+	}
+	signer, err := paybox.SharedSigner(ctx, svc, cfg.data)
 	if err != nil {
 		return err
 	}
-	token, err := backoffice.LoadOrCreateToken(getenv, cfg.data)
+	token, err := backoffice.SharedToken(ctx, svc, log, getenv, cfg.data)
 	if err != nil {
 		return err
 	}
@@ -108,10 +127,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-
-	clock := realClock{}
-	svc := core.New(store, sim.New(clock.Now), v, clock, log)
-	svc.SetAcquirerTimeout(cfg.acquirerTimeout)
 	svc.SetSender(notify.New(10 * time.Second))
 	svc.SetReviewer(sim.FIANET{})
 	var demo []guichet.Shop
@@ -125,13 +140,29 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	mux := http.NewServeMux()
 	paybox.Register(mux, svc, log, paybox.NewSystem(svc, log, pages, signer))
 	backoffice.Register(mux, svc, log, token)
+	storeUp := func(r *http.Request) bool {
+		return store.View(r.Context(), func(tx guichet.Tx) error { _, err := tx.Shops(); return err }) == nil
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		err := store.View(r.Context(), func(tx guichet.Tx) error { _, err := tx.Shops(); return err })
-		if err != nil {
+		if !storeUp(r) {
 			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ok")
+	})
+	// /readyz tells a load balancer whether to send requests here: not
+	// once the instance is draining before it stops, so that the balancer
+	// moves the traffic to the others while this one still answers.
+	var draining atomic.Bool
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case draining.Load():
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		case !storeUp(r):
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		default:
+			fmt.Fprintln(w, "ready")
+		}
 	})
 	mux.Handle("GET /metrics", metrics.Handler())
 	if cfg.pprof {
@@ -171,6 +202,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	case <-ctx.Done():
 	}
+	if cfg.drain > 0 {
+		draining.Store(true)
+		log.Info("draining", "for", cfg.drain.String())
+		select {
+		case err := <-errc:
+			return err
+		case <-time.After(cfg.drain):
+		}
+	}
 	// Requests in flight finish and their answers are sent; the deferred
 	// store.Close then flushes what is queued.
 	log.Info("shutting down")
@@ -205,7 +245,7 @@ func banner(w io.Writer, url, data, db, token string, demo []guichet.Shop, took 
 	fmt.Fprintf(w, "  return-signature key  %s/pubkey.pem  (replace the pubkey.pem of your module)\n", url)
 	fmt.Fprintf(w, "  Paybox Direct (PPPS)  %s/PPPS.php\n", url)
 	fmt.Fprintf(w, "  availability probe    %s/load.html\n", url)
-	fmt.Fprintf(w, "  health, metrics       %s/healthz  %s/metrics\n", url, url)
+	fmt.Fprintf(w, "  health, metrics       %s/healthz  %s/readyz  %s/metrics\n", url, url, url)
 	fmt.Fprintf(w, "  sandbox API           %s/_guichet/v1/  (Authorization: Bearer %s)\n", url, token)
 	fmt.Fprintf(w, "  data directory        %s\n", data)
 	fmt.Fprintf(w, "  database              %s\n", db)

@@ -105,8 +105,9 @@ func TestClientGoneAfterApproval(t *testing.T) {
 			t.Errorf("approval lost: %v, %v", found, err)
 		}
 		// And a capture whose client goes away the same way.
-		acq.during = func(context.Context) { cancel() }
 		ctx, cancel = context.WithCancel(context.Background())
+		defer cancel()
+		acq.during = func(context.Context) { cancel() }
 		if _, _, err := svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: guichet.OpCapture, Number: tr.Number, Amount: eur(100)}); err != nil {
 			t.Fatalf("capture of a client gone: %v", err)
 		}

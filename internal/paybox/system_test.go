@@ -109,7 +109,7 @@ func newHosted(t *testing.T) *hosted {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer, err := paybox.LoadOrCreateSigner(dir)
+	signer, err := paybox.SharedSigner(ctx, svc, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,10 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"Attempts", testAttempts},
 		{"NewRowsRollBack", testNewRowsRollBack},
 		{"SerializedOrderUpdates", testSerializedOrderUpdates},
+		{"Settings", testSettings},
+		{"SettingsRace", testSettingsRace},
+		{"PendingCards", testPendingCards},
+		{"PendingCardTakenOnce", testPendingCardTakenOnce},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
