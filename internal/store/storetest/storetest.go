@@ -60,6 +60,9 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"Attempts", testAttempts},
 		{"NewRowsRollBack", testNewRowsRollBack},
 		{"SerializedOrderUpdates", testSerializedOrderUpdates},
+		{"UnsafeText", testUnsafeText},
+		{"PurgeExchanges", testPurgeExchanges},
+		{"PurgeExchangesBatches", testPurgeExchangesBatches},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
