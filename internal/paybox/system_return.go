@@ -150,7 +150,7 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 	}
 	var tok *guichet.Token
 	if req.Subscriber != "" && t.TokenID != "" && renewal == nil {
-		if tok, err = tx.Token(o.ShopID, req.Subscriber); err != nil {
+		if tok, err = tx.Token(o.ShopID, wireText(req.Subscriber)); err != nil {
 			return nil, err
 		}
 	}
