@@ -225,7 +225,13 @@ const maxLoggedSigned = 1 << 10
 // as the whole request is in the exchange log anyway (masked as well).
 func logRefusedHMAC(ctx context.Context, log *slog.Logger, msg, shop string, f Form, hashField, signatureField string) {
 	signed := SignedString(f, signatureField)
-	attrs := []slog.Attr{slog.String("shop", shop), slog.String("hash", f.Value(hashField)),
+	hash := f.Value(hashField)
+	if len(hash) > 16 {
+		// A known algorithm's name is shorter; this one came from
+		// anyone.
+		hash = hash[:16] + "…"
+	}
+	attrs := []slog.Attr{slog.String("shop", shop), slog.String("hash", wireText(hash)),
 		slog.Int("fields", len(f)), slog.Int("signed_bytes", len(signed))}
 	if !log.Enabled(ctx, slog.LevelDebug) {
 		log.LogAttrs(ctx, slog.LevelInfo, msg, attrs...)
@@ -234,7 +240,7 @@ func logRefusedHMAC(ctx context.Context, log *slog.Logger, msg, shop string, f F
 	var kept Form
 	for _, p := range f {
 		if p.Name != signatureField && !guichet.CVVField(p.Name) {
-			kept = append(kept, Pair{guichet.MaskCards(p.Name), guichet.MaskCards(p.Value)})
+			kept = append(kept, Pair{guichet.MaskCards(wireText(p.Name)), guichet.MaskCards(wireText(p.Value))})
 		}
 	}
 	shown := SignedString(kept, "")

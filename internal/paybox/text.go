@@ -22,3 +22,27 @@ func wireText(s string) string {
 	}
 	return string(b)
 }
+
+// escapeURLBytes percent-encodes the bytes of a merchant's URL that are
+// not valid UTF-8 (Latin-1 ones): a request line must not carry them raw,
+// and the store keeps text as valid UTF-8 only, so the URL of a
+// notification written with them raw would no longer be the merchant's.
+// Decoded, the URL gives back the bytes the merchant sent.
+func escapeURLBytes(u string) string {
+	if utf8.ValidString(u) {
+		return u
+	}
+	const hexDigits = "0123456789ABCDEF"
+	b := make([]byte, 0, len(u)+16)
+	for i := 0; i < len(u); {
+		r, size := utf8.DecodeRuneInString(u[i:])
+		if r == utf8.RuneError && size <= 1 {
+			b = append(b, '%', hexDigits[u[i]>>4], hexDigits[u[i]&15])
+			i++
+			continue
+		}
+		b = append(b, u[i:i+size]...)
+		i += size
+	}
+	return string(b)
+}
