@@ -109,7 +109,21 @@ func TestServeCardsNeverInClear(t *testing.T) {
 	} {
 		send(t, r.method, base+r.path, r.body)
 	}
+	// Listing the exchanges has the store write those still queued; the
+	// files are searched while the server runs, the WAL with the latest
+	// pages present, and again once it has stopped.
+	token, err := os.ReadFile(filepath.Join(data, "admin.token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", base+"/_guichet/v1/exchanges", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("exchanges: %v %v", resp, err)
+	}
+	scanFiles(t, data, "running")
 	stop()
+	scanFiles(t, data, "stopped")
 
 	// The banner on stdout names the demo shops' test card on purpose;
 	// what the server logs is on stderr.
@@ -121,29 +135,10 @@ func TestServeCardsNeverInClear(t *testing.T) {
 		t.Errorf("the refused signatures were not logged:\n%s", tail(logs, 20))
 	}
 	for _, pan := range c {
-		variants := []string{pan, pan[:4] + " " + pan[4:8], pan[:4] + "-" + pan[4:8], pan[:4] + "+" + pan[4:8], urlEncodeAll(pan[:8])}
-		for _, v := range variants {
+		for _, v := range panVariants(pan) {
 			if strings.Contains(logs, v) {
 				t.Errorf("the logs hold %q: %s", v, grep(logs, v))
 			}
-		}
-		err := filepath.Walk(data, func(path string, info os.FileInfo, err error) error {
-			if err != nil || info.IsDir() {
-				return err
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			for _, v := range variants {
-				if bytes.Contains(b, []byte(v)) {
-					t.Errorf("%s holds %q", filepath.Base(path), v)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
 	}
 	// The CVVs are nowhere in the exchange log or the logs, under any
@@ -174,6 +169,41 @@ func TestServeCardsNeverInClear(t *testing.T) {
 	if !strings.Contains(text, "REFERENCE=abc401200XXXXXX1112def") {
 		t.Errorf("the exchange log lost what it masked:\n%s", text)
 	}
+}
+
+// panVariants are the ways a card number may be written in clear: whole,
+// in groups, or percent-encoded.
+func panVariants(pan string) []string {
+	return []string{pan, pan[:4] + " " + pan[4:8], pan[:4] + "-" + pan[4:8], pan[:4] + "+" + pan[4:8], urlEncodeAll(pan[:8])}
+}
+
+// scanFiles looks for the odd cards in clear in every file of the data
+// directory.
+func scanFiles(t *testing.T, data, when string) {
+	t.Helper()
+	var files []string
+	err := filepath.Walk(data, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files = append(files, filepath.Base(path))
+		for _, pan := range oddCards {
+			for _, v := range panVariants(pan) {
+				if bytes.Contains(b, []byte(v)) {
+					t.Errorf("%s, %s holds %q", when, filepath.Base(path), v)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: searched %s", when, strings.Join(files, " "))
 }
 
 // exchangeBytes is the size of the exchanges table's text, read from the
