@@ -118,3 +118,14 @@ func cardIn(s string) string {
 	}
 	return ""
 }
+
+// BenchmarkMaskCards masks a Paybox Direct request as the exchange log
+// records it.
+func BenchmarkMaskCards(b *testing.B) {
+	s := "VERSION=00104&TYPE=00003&SITE=1999888&RANG=032&CLE=XXXXXXXX&NUMQUESTION=194102419&DATEQ=23112026100000" +
+		"&MONTANT=1990&DEVISE=978&REFERENCE=Commande 42&PORTEUR=4012001037141112&DATEVAL=1230&ACTIVITE=024"
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		guichet.MaskCards(s)
+	}
+}
