@@ -24,6 +24,12 @@ type Store interface {
 	// Exchanges lists recorded exchanges, newest first.
 	Exchanges(ctx context.Context, f ExchangeFilter) ([]Exchange, error)
 	Close() error
+	// PurgeExchanges deletes exchanges past the retention p, oldest first,
+	// in batches that each hold the database briefly, so that it stays
+	// cheap on a big table and never stalls the payments. It returns what
+	// it deleted and what is left. The exchanges still queued by
+	// RecordExchange count as recorded.
+	PurgeExchanges(ctx context.Context, p ExchangePurge) (deleted, left ExchangeTotals, err error)
 }
 
 // ExchangeFilter selects exchanges.

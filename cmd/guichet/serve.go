@@ -40,6 +40,9 @@ type config struct {
 	drain    time.Duration
 	// acquirerTimeout bounds each call to the acquirer.
 	acquirerTimeout time.Duration
+	// retention bounds the exchange log, which takes requests from
+	// anyone, authenticated or not.
+	retention core.ExchangeRetention
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -66,6 +69,20 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		}
 		fs.DurationVar(d.v, d.flag, def, d.usage)
 	}
+	c.retention = core.ExchangeRetention{MaxAge: 30 * 24 * time.Hour, MaxBytes: 256 << 20}
+	age, size := (*ageValue)(&c.retention.MaxAge), (*sizeValue)(&c.retention.MaxBytes)
+	fs.Var(age, "exchange-max-age", "delete recorded exchanges older than `age` (30d, 720h; 0: keep them)")
+	fs.Var(size, "exchange-max-bytes", "delete the oldest recorded exchanges beyond `size` in all (256MiB; 0: no limit)")
+	for _, env := range []struct {
+		name  string
+		value flag.Value
+	}{{"GUICHET_EXCHANGE_MAX_AGE", age}, {"GUICHET_EXCHANGE_MAX_BYTES", size}} {
+		if v := getenv(env.name); v != "" {
+			if err := env.value.Set(v); err != nil {
+				return c, fmt.Errorf("%s=%q: %w", env.name, v, err)
+			}
+		}
+	}
 	return c, fs.Parse(args)
 }
 
@@ -88,7 +105,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
 		return fmt.Errorf("-log-level: %w", err)
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log := slog.New(web.MaskCards(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})))
 
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
@@ -129,6 +146,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	svc.SetSender(notify.New(10 * time.Second))
 	svc.SetReviewer(sim.FIANET{})
+	svc.SetExchangeRetention(cfg.retention)
 	var demo []guichet.Shop
 	if !cfg.noDemo {
 		if demo, err = seedDemo(ctx, store, clock.Now()); err != nil {
@@ -191,9 +209,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// The worker delivers notifications and runs other due work; it stops
 	// with the server, and what it had not done waits in the store.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	worked := make(chan struct{})
+	worked, purged := make(chan struct{}), make(chan struct{})
 	go func() { svc.Work(workCtx, time.Second); close(worked) }()
-	defer func() { stopWork(); <-worked }()
+	// The exchange log is purged every minute, and sooner after a burst.
+	go func() { svc.KeepExchanges(workCtx, time.Minute); close(purged) }()
+	defer func() { stopWork(); <-worked; <-purged }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -84,6 +84,8 @@ func TestAPI(t *testing.T) {
 		{"production clock", "POST", "/_guichet/v1/clock/advance", token, `{"seconds":1,"shop":"prod"}`, 409, "conflict"},
 		{"unknown shop", "POST", "/_guichet/v1/clock/advance", token, `{"seconds":1,"shop":"nobody"}`, 404, "not_found"},
 		{"unknown notification", "POST", "/_guichet/v1/notifications/dlv_x/resend", token, "", 404, "not_found"},
+		{"purge without token", "POST", "/_guichet/v1/exchanges/purge", "", "", 401, "unauthorized"},
+		{"purge", "POST", "/_guichet/v1/exchanges/purge", token, "", 200, ""},
 	}
 	for _, tt := range tests {
 		status, out := call(t, tt.method, base+tt.path, tt.auth, tt.body)

@@ -164,7 +164,7 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 	}
 	pairs, _ := json.Marshal(f)
 	o, err := s.svc.OpenOrder(r.Context(), shop, &guichet.Order{
-		ID: orderID(shop, f), Protocol: protocolSystem, Reference: req.Reference,
+		ID: orderID(shop, f), Protocol: protocolSystem, Reference: wireText(req.Reference),
 		Amount: guichet.Money{Amount: req.Amount, Currency: req.Currency.Code}, Request: pairs,
 	})
 	if err != nil {
@@ -218,9 +218,7 @@ func (s *System) authenticate(ctx context.Context, f Form) (*guichet.Shop, bool)
 		return nil, false
 	}
 	if shop.Paybox.HMACKey == "" || !VerifyHMAC(f, shop.Paybox.HMACKey, "PBX_HASH", "PBX_HMAC") {
-		// The string we rebuilt is what integrators need to compare with
-		// theirs; it holds no card data.
-		s.log.Info("paybox system: HMAC refused", "shop", shop.ID, "signed", SignedString(f, "PBX_HMAC"))
+		logRefusedHMAC(ctx, s.log, "paybox system: HMAC refused", shop.ID, f, "PBX_HASH", "PBX_HMAC")
 		return nil, false
 	}
 	return shop, true

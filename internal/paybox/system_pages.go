@@ -205,7 +205,7 @@ func (s *System) pay(w http.ResponseWriter, r *http.Request, ss *session, c guic
 	}
 	o, t, tok, err := s.svc.PayOrder(r.Context(), core.PayRequest{Shop: ss.shop, OrderID: ss.order.ID, Card: c,
 		AuthOnly: ss.req.AuthOnly, CaptureDelay: diff, Method: "CARTE", ThreeDS: threeDS, ForceCode: force,
-		Decline: decline, SaveAs: ss.req.Subscriber, Instalments: instalmentPlan(ss.req), Subscription: subscriptionPlan(ss.req)})
+		Decline: decline, SaveAs: wireText(ss.req.Subscriber), Instalments: instalmentPlan(ss.req), Subscription: subscriptionPlan(ss.req)})
 	if err != nil {
 		var ie *core.InstalmentError
 		if errors.As(err, &ie) {
@@ -251,7 +251,7 @@ func subscriptionPlan(req *SystemRequest) *core.Subscription {
 	if sub == nil {
 		return nil
 	}
-	return &core.Subscription{Reference: sub.Reference, Amount: sub.Amount, Count: sub.Count,
+	return &core.Subscription{Reference: wireText(sub.Reference), Amount: sub.Amount, Count: sub.Count,
 		Months: sub.Months, Day: sub.Day, Delay: sub.Delay}
 }
 

@@ -65,6 +65,9 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"SettingsRace", testSettingsRace},
 		{"PendingCards", testPendingCards},
 		{"PendingCardTakenOnce", testPendingCardTakenOnce},
+		{"UnsafeText", testUnsafeText},
+		{"PurgeExchanges", testPurgeExchanges},
+		{"PurgeExchangesBatches", testPurgeExchangesBatches},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
