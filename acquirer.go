@@ -27,6 +27,20 @@ type AcquirerRequest struct {
 	// ForceCode, in TEST only, asks the simulator for this two-digit issuer
 	// answer.
 	ForceCode string
+	// Key identifies the request, unique per shop: the claim it was made
+	// under. A connector passes it on as the processor's idempotency key,
+	// so that a request sent twice is processed once, and an Inquirer
+	// finds the request again by it.
+	Key string
+}
+
+// Inquirer is implemented by acquirers that can tell what became of an
+// earlier request, found by its Key. The core asks when it lost the
+// answer: the instance died between the acquirer's answer and the record.
+type Inquirer interface {
+	// Inquire returns the result the acquirer gave to the request, and
+	// false when it never received it.
+	Inquire(ctx context.Context, r AcquirerRequest) (AcquirerResult, bool, error)
 }
 
 // AcquirerResult is the acquirer's answer.

@@ -137,4 +137,12 @@ type Vault interface {
 	Open(s StoredCard) (Card, error)
 	// Fingerprint is the keyed fingerprint Seal would give pan.
 	Fingerprint(pan string) string
+	// SealSecret encrypts an installation secret (a signing key, a token)
+	// to be kept under name; OpenSecret opens it again, under the same
+	// name only.
+	SealSecret(name string, secret []byte) ([]byte, error)
+	OpenSecret(name string, sealed []byte) ([]byte, error)
+	// KeyCheck identifies the master key without revealing it, so that
+	// instances sharing a store can tell whether they hold the same one.
+	KeyCheck() string
 }

@@ -24,6 +24,12 @@ type Store interface {
 	// Exchanges lists recorded exchanges, newest first.
 	Exchanges(ctx context.Context, f ExchangeFilter) ([]Exchange, error)
 	Close() error
+	// PurgeExchanges deletes exchanges past the retention p, oldest first,
+	// in batches that each hold the database briefly, so that it stays
+	// cheap on a big table and never stalls the payments. It returns what
+	// it deleted and what is left. The exchanges still queued by
+	// RecordExchange count as recorded.
+	PurgeExchanges(ctx context.Context, p ExchangePurge) (deleted, left ExchangeTotals, err error)
 }
 
 // ExchangeFilter selects exchanges.
@@ -63,9 +69,23 @@ type Tx interface {
 	PutToken(t *Token) error
 	DeleteToken(shopID, reference string) error
 
-	// Claim records that the request key was used by the shop; it returns
-	// an *Error with CodeConflict when the key was claimed before.
+	// Claim records that the request key was used by the shop, in state
+	// done; it returns an *Error with CodeConflict and ReasonDuplicate when
+	// the key was claimed before.
 	Claim(shopID, key string, at time.Time) error
+	// BeginClaim records a pending claim, with the same conflict as Claim.
+	BeginClaim(c *Claim) error
+	// EndClaim ends a pending claim in state done or failed, naming the
+	// transaction its outcome was recorded in. It returns an *Error with
+	// CodeConflict when the claim is not pending (any more), and
+	// CodeNotFound when there is no such claim.
+	EndClaim(shopID, key string, state ClaimState, transactionID string) error
+	// LeaseClaims returns pending claims whose SettleAfter is at or before
+	// now, oldest first, and pushes their SettleAfter to until: the lease
+	// of the janitor settling them. Inside Update, the claims returned are
+	// reserved: another instance does not see them until this unit of work
+	// ends.
+	LeaseClaims(now, until time.Time, limit int) ([]Claim, error)
 	// Emit writes events to the outbox.
 	Emit(events ...Event) error
 	// Events lists outbox events of a transaction, oldest first.
@@ -100,6 +120,22 @@ type Tx interface {
 	// Attempts lists a delivery's attempts, oldest first.
 	Attempts(deliveryID string) ([]Attempt, error)
 
+	// Setting returns the value stored under name: a setting or a sealed
+	// secret every instance sharing the store must agree on.
+	Setting(name string) ([]byte, error)
+	// InitSetting stores value under name unless a value is there already,
+	// and returns the value stored under name afterwards: the one given, or
+	// the one stored first. Of instances starting together, each thus ends
+	// with the same value.
+	InitSetting(name string, value []byte) ([]byte, error)
+	// PutPendingCard stores the pending card of an order, in place of the
+	// one it had.
+	PutPendingCard(p *PendingCard) error
+	// TakePendingCard returns the order's pending card and deletes it, so
+	// that it is used once: of two units of work taking it at once, one
+	// gets it and the other CodeNotFound. Expired cards are returned too;
+	// whether one may still be used is the caller's business.
+	TakePendingCard(orderID string) (*PendingCard, error)
 	// TakeJobs takes due jobs to run them, earliest first (ties in
 	// insertion order), and leases them, as JobClaim says: until the
 	// lease ends, no other TakeJobs returns them, in this instance or

@@ -137,7 +137,7 @@ type Event struct {
 // office with card data masked.
 type Exchange struct {
 	ID        string
-	ShopID    string // empty when the request named no known shop
+	ShopID    string // empty when the request was not authenticated: the log keeps less of it
 	Protocol  string // "ppps", …
 	Operation string // the protocol's name for what was asked (TYPE=00003, …)
 	Reference string // the merchant's order reference the request names, if any

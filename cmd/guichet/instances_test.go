@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -122,7 +121,7 @@ func TestInstancesShareNotifications(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	v, _ := vault.New(bytes.Repeat([]byte{3}, 32))
+	v, _ := vault.New(bytes.Repeat([]byte{0xab}, 32)) // the instances' GUICHET_MASTER_KEY
 	svc := core.New(store, sim.New(aheadClock{}.Now), v, aheadClock{}, slog.New(slog.DiscardHandler))
 	svc.RegisterNotifier("bulk", func(_ guichet.Tx, o *guichet.Order, tr *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error) {
 		return []guichet.Delivery{{Method: "POST", URL: m.URL + "/ipn?ref=" + o.Reference, ContentType: "text/plain",
@@ -132,7 +131,7 @@ func TestInstancesShareNotifications(t *testing.T) {
 	if err := svc.PutShop(ctx, shop); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
+	began := time.Now()
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Go(func() {
@@ -156,29 +155,26 @@ func TestInstancesShareNotifications(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	t.Logf("%d notifications written in %s", n, time.Since(start).Round(time.Millisecond))
+	t.Logf("%d notifications written in %s", n, time.Since(began).Round(time.Millisecond))
 
-	args := func(addr string) []string {
-		return []string{"serve", "-listen", addr, "-data", t.TempDir(), "-db", url, "-no-demo",
-			"-notify-workers", "8", "-notify-per-destination", strconv.Itoa(perDest), "-notify-timeout", "5s", "-job-lease", "10s", "-log-level", "debug"}
-	}
-	addrA := freeAddr(t)
-	a, logA := startInstance(t, bin, args(addrA))
-	aAlive := true
-	defer func() {
-		if aAlive {
-			a.Process.Kill()
-			a.Wait()
+	args := []string{"-data", "", "-db", url, "-no-demo", "-log-level", "debug",
+		"-notify-workers", "8", "-notify-per-destination", strconv.Itoa(perDest), "-notify-timeout", "5s", "-job-lease", "10s"}
+	env := []string{"GUICHET_MASTER_KEY=" + strings.Repeat("ab", 32)}
+	start := func() *instanceProc {
+		args[1] = t.TempDir()
+		p, err := startInstance(t, bin, env, args...)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}()
-	addrB := freeAddr(t)
-	b, logB := startInstance(t, bin, args(addrB))
+		return p
+	}
+	a, b := start(), start()
 	defer func() {
 		if t.Failed() {
-			t.Logf("instance A log:\n%s\ninstance B log:\n%s", logA, logB)
+			t.Logf("instance A log:\n%s\ninstance B log:\n%s", a.stderr, b.stderr)
 		}
 	}()
-	defer func() { b.Process.Signal(syscall.SIGTERM); b.Wait() }()
+	defer func() { b.cmd.Process.Signal(syscall.SIGTERM); b.cmd.Wait() }()
 
 	// Go: the shop's clock moves an hour ahead, and every notification is
 	// due for both instances.
@@ -186,7 +182,7 @@ func TestInstancesShareNotifications(t *testing.T) {
 	if err := svc.PutShop(ctx, shop); err != nil {
 		t.Fatal(err)
 	}
-	start = time.Now()
+	began = time.Now()
 	guard := time.After(45 * time.Second)
 	for range 2 * perDest {
 		select {
@@ -197,12 +193,12 @@ func TestInstancesShareNotifications(t *testing.T) {
 	}
 	// Both instances are sending, perDest each: the others are due and
 	// waiting, which both instances report, the store being shared.
-	for _, addr := range []string{addrA, addrB} {
-		if due := metric(t, addr, `guichet_jobs_due{kind="deliver"}`); due != n-2*perDest {
-			t.Errorf("instance %s reports %v notifications due, want %d", addr, due, n-2*perDest)
+	for _, p := range []*instanceProc{a, b} {
+		if due := metric(t, p.base, `guichet_jobs_due{kind="deliver"}`); due != n-2*perDest {
+			t.Errorf("instance %s reports %v notifications due, want %d", p.base, due, n-2*perDest)
 		}
-		if age := metric(t, addr, `guichet_jobs_oldest_due_age_seconds{kind="deliver"}`); age <= 0 {
-			t.Errorf("instance %s reports the oldest due notification %vs old", addr, age)
+		if age := metric(t, p.base, `guichet_jobs_oldest_due_age_seconds{kind="deliver"}`); age <= 0 {
+			t.Errorf("instance %s reports the oldest due notification %vs old", p.base, age)
 		}
 	}
 	m.open()
@@ -212,11 +208,10 @@ func TestInstancesShareNotifications(t *testing.T) {
 	case <-guard:
 		t.Fatal("no notification delivered")
 	}
-	beforeKill := [2]float64{metric(t, addrA, `guichet_notification_attempts_total{outcome="delivered"}`),
-		metric(t, addrB, `guichet_notification_attempts_total{outcome="delivered"}`)}
-	a.Process.Signal(syscall.SIGKILL)
-	a.Wait()
-	aAlive = false
+	beforeKill := [2]float64{metric(t, a.base, `guichet_notification_attempts_total{outcome="delivered"}`),
+		metric(t, b.base, `guichet_notification_attempts_total{outcome="delivered"}`)}
+	a.cmd.Process.Signal(syscall.SIGKILL)
+	a.cmd.Wait()
 	m.mu.Lock()
 	m.killed = true
 	atKill := m.total
@@ -228,7 +223,7 @@ func TestInstancesShareNotifications(t *testing.T) {
 		m.mu.Lock()
 		t.Fatalf("%d of %d notifications received", m.distinct, n)
 	}
-	took := time.Since(start)
+	took := time.Since(began)
 	// The survivor records its last attempts just after the merchant
 	// answers: wait for the store to show them all, a process apart.
 	var pending int
@@ -256,7 +251,7 @@ func TestInstancesShareNotifications(t *testing.T) {
 	if pending > 0 {
 		t.Errorf("%d deliveries not recorded as delivered", pending)
 	}
-	survivor := metric(t, addrB, `guichet_notification_attempts_total{outcome="delivered"}`)
+	survivor := metric(t, b.base, `guichet_notification_attempts_total{outcome="delivered"}`)
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -281,9 +276,9 @@ func TestInstancesShareNotifications(t *testing.T) {
 }
 
 // metric reads one sample of an instance's /metrics.
-func metric(t *testing.T, addr, series string) float64 {
+func metric(t *testing.T, base, series string) float64 {
 	t.Helper()
-	resp, err := http.Get("http://" + addr + "/metrics")
+	resp, err := http.Get(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,33 +293,6 @@ func metric(t *testing.T, addr, series string) float64 {
 			return f
 		}
 	}
-	t.Fatalf("no %s in the metrics of %s", series, addr)
+	t.Fatalf("no %s in the metrics of %s", series, base)
 	return 0
-}
-
-// startInstance starts the binary as startBinary does, keeping its log.
-func startInstance(t *testing.T, bin string, args []string) (*exec.Cmd, *syncBuffer) {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "GUICHET_MASTER_KEY="+strings.Repeat("ab", 32))
-	log := &syncBuffer{}
-	cmd.Stderr = log
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	banner := bufio.NewScanner(out)
-	for banner.Scan() {
-		if strings.Contains(banner.Text(), "ready in") {
-			go io.Copy(io.Discard, out)
-			return cmd, log
-		}
-	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	t.Fatalf("server did not start:\n%s", log)
-	return nil, nil
 }

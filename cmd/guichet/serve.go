@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"guichet"
@@ -36,7 +37,14 @@ type config struct {
 	noDemo   bool
 	logLevel string
 	pprof    bool
-	work     core.WorkConfig
+	drain    time.Duration
+	// acquirerTimeout bounds each call to the acquirer.
+	acquirerTimeout time.Duration
+	// retention bounds the exchange log, which takes requests from
+	// anyone, authenticated or not.
+	retention core.ExchangeRetention
+	// work is how due work runs: notifications and other jobs.
+	work core.WorkConfig
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -49,6 +57,34 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&c.noDemo, "no-demo", false, "do not create the demo shops on first start")
 	fs.StringVar(&c.logLevel, "log-level", envOr(getenv, "GUICHET_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&c.pprof, "pprof", false, "serve Go profiles under /debug/pprof/ (for operators measuring guichet)")
+	for _, d := range []struct {
+		v          *time.Duration
+		flag, env  string
+		def, usage string
+	}{
+		{&c.drain, "drain", "GUICHET_DRAIN", "0s", "on SIGTERM, how long /readyz says 503 while requests are still served, before shutting down"},
+		{&c.acquirerTimeout, "acquirer-timeout", "GUICHET_ACQUIRER_TIMEOUT", "30s", "longest wait for the acquirer's answer to one request"},
+	} {
+		def, err := time.ParseDuration(envOr(getenv, d.env, d.def))
+		if err != nil {
+			return c, fmt.Errorf("%s: %w", d.env, err)
+		}
+		fs.DurationVar(d.v, d.flag, def, d.usage)
+	}
+	c.retention = core.ExchangeRetention{MaxAge: 30 * 24 * time.Hour, MaxBytes: 256 << 20}
+	age, size := (*ageValue)(&c.retention.MaxAge), (*sizeValue)(&c.retention.MaxBytes)
+	fs.Var(age, "exchange-max-age", "delete recorded exchanges older than `age` (30d, 720h; 0: keep them)")
+	fs.Var(size, "exchange-max-bytes", "delete the oldest recorded exchanges beyond `size` in all (256MiB; 0: no limit)")
+	for _, env := range []struct {
+		name  string
+		value flag.Value
+	}{{"GUICHET_EXCHANGE_MAX_AGE", age}, {"GUICHET_EXCHANGE_MAX_BYTES", size}} {
+		if v := getenv(env.name); v != "" {
+			if err := env.value.Set(v); err != nil {
+				return c, fmt.Errorf("%s=%q: %w", env.name, v, err)
+			}
+		}
+	}
 	work := workFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -77,7 +113,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
 		return fmt.Errorf("-log-level: %w", err)
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log := slog.New(web.MaskCards(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})))
 
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
@@ -96,11 +132,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer store.Close()
 
-	signer, err := paybox.LoadOrCreateSigner(cfg.data)
+	clock := realClock{}
+	svc := core.New(store, sim.New(clock.Now), v, clock, log)
+	svc.SetAcquirerTimeout(cfg.acquirerTimeout)
+	// Instances sharing the database must share the master key too;
+	// one with another key refuses to start before it seals anything.
+	if err := svc.CheckMasterKey(ctx); err != nil {
+		return err
+	}
+	signer, err := paybox.SharedSigner(ctx, svc, cfg.data)
 	if err != nil {
 		return err
 	}
-	token, err := backoffice.LoadOrCreateToken(getenv, cfg.data)
+	token, err := backoffice.SharedToken(ctx, svc, log, getenv, cfg.data)
 	if err != nil {
 		return err
 	}
@@ -108,9 +152,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-
-	clock := realClock{}
-	svc := core.New(store, sim.New(clock.Now), v, clock, log)
 	if err := svc.Configure(cfg.work); err != nil {
 		return err
 	}
@@ -118,6 +159,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	sender.SetLog(log)
 	svc.SetSender(sender)
 	svc.SetReviewer(sim.FIANET{})
+	svc.SetExchangeRetention(cfg.retention)
 	var demo []guichet.Shop
 	if !cfg.noDemo {
 		if demo, err = seedDemo(ctx, store, clock.Now()); err != nil {
@@ -131,13 +173,29 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	mux := http.NewServeMux()
 	paybox.Register(mux, svc, log, paybox.NewSystem(svc, log, pages, signer))
 	backoffice.Register(mux, svc, log, token)
+	storeUp := func(r *http.Request) bool {
+		return store.View(r.Context(), func(tx guichet.Tx) error { _, err := tx.Shops(); return err }) == nil
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		err := store.View(r.Context(), func(tx guichet.Tx) error { _, err := tx.Shops(); return err })
-		if err != nil {
+		if !storeUp(r) {
 			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ok")
+	})
+	// /readyz tells a load balancer whether to send requests here: not
+	// once the instance is draining before it stops, so that the balancer
+	// moves the traffic to the others while this one still answers.
+	var draining atomic.Bool
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case draining.Load():
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		case !storeUp(r):
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		default:
+			fmt.Fprintln(w, "ready")
+		}
 	})
 	mux.Handle("GET /metrics", metrics.Handler())
 	if cfg.pprof {
@@ -166,9 +224,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// The workers deliver notifications and run other due work; they stop
 	// with the server, and what they had not done waits in the store.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	worked := make(chan struct{})
+	worked, purged := make(chan struct{}), make(chan struct{})
 	go func() { svc.Work(workCtx, time.Second); close(worked) }()
-	defer func() { stopWork(); <-worked }()
+	// The exchange log is purged every minute, and sooner after a burst.
+	go func() { svc.KeepExchanges(workCtx, time.Minute); close(purged) }()
+	defer func() { stopWork(); <-worked; <-purged }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -176,6 +236,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	if cfg.drain > 0 {
+		draining.Store(true)
+		log.Info("draining", "for", cfg.drain.String())
+		select {
+		case err := <-errc:
+			return err
+		case <-time.After(cfg.drain):
+		}
 	}
 	// Requests in flight finish and their answers are sent; the deferred
 	// store.Close then flushes what is queued.
@@ -211,7 +280,7 @@ func banner(w io.Writer, url, data, db, token string, demo []guichet.Shop, took 
 	fmt.Fprintf(w, "  return-signature key  %s/pubkey.pem  (replace the pubkey.pem of your module)\n", url)
 	fmt.Fprintf(w, "  Paybox Direct (PPPS)  %s/PPPS.php\n", url)
 	fmt.Fprintf(w, "  availability probe    %s/load.html\n", url)
-	fmt.Fprintf(w, "  health, metrics       %s/healthz  %s/metrics\n", url, url)
+	fmt.Fprintf(w, "  health, metrics       %s/healthz  %s/readyz  %s/metrics\n", url, url, url)
 	fmt.Fprintf(w, "  sandbox API           %s/_guichet/v1/  (Authorization: Bearer %s)\n", url, token)
 	fmt.Fprintf(w, "  data directory        %s\n", data)
 	fmt.Fprintf(w, "  database              %s\n", db)

@@ -33,6 +33,7 @@ func Register(mux *http.ServeMux, svc *core.Service, log *slog.Logger, token str
 	mux.Handle("GET /_guichet/v1/notifications", a.auth(a.notifications))
 	mux.Handle("POST /_guichet/v1/notifications/{id}/resend", a.auth(a.resend))
 	mux.Handle("GET /_guichet/v1/exchanges", a.auth(a.exchanges))
+	mux.Handle("POST /_guichet/v1/exchanges/purge", a.auth(a.purgeExchanges))
 }
 
 func (a *API) auth(h func(http.ResponseWriter, *http.Request) error) http.Handler {

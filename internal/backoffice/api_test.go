@@ -84,6 +84,8 @@ func TestAPI(t *testing.T) {
 		{"production clock", "POST", "/_guichet/v1/clock/advance", token, `{"seconds":1,"shop":"prod"}`, 409, "conflict"},
 		{"unknown shop", "POST", "/_guichet/v1/clock/advance", token, `{"seconds":1,"shop":"nobody"}`, 404, "not_found"},
 		{"unknown notification", "POST", "/_guichet/v1/notifications/dlv_x/resend", token, "", 404, "not_found"},
+		{"purge without token", "POST", "/_guichet/v1/exchanges/purge", "", "", 401, "unauthorized"},
+		{"purge", "POST", "/_guichet/v1/exchanges/purge", token, "", 200, ""},
 	}
 	for _, tt := range tests {
 		status, out := call(t, tt.method, base+tt.path, tt.auth, tt.body)
@@ -107,27 +109,83 @@ func TestAPI(t *testing.T) {
 	}
 }
 
-func TestLoadOrCreateToken(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{}
-	getenv := func(k string) string { return env[k] }
-	a, err := backoffice.LoadOrCreateToken(getenv, dir)
-	if err != nil || len(a) < 32 {
-		t.Fatalf("token %q, %v", a, err)
+// TestSharedToken starts instances on one store, each with a data
+// directory of its own: they all accept one token, and each keeps it in
+// its admin.token.
+func TestSharedToken(t *testing.T) {
+	const legacy = "legacy-token-from-an-admin.token-file"
+	type start struct {
+		env, file string
+		// want is the token the instance must accept: "first" for the
+		// one the first instance got, or a literal; "" wants an error.
+		want string
+		// fileAfter is what admin.token must hold afterwards ("first"
+		// as above, "" for no file).
+		fileAfter string
 	}
-	info, err := os.Stat(filepath.Join(dir, backoffice.TokenFile))
-	if err != nil || info.Mode().Perm() != 0o600 {
-		t.Fatalf("token file: %v %v", info, err)
+	tests := []struct {
+		name   string
+		starts []start
+	}{
+		{"generated once, shared", []start{{want: "first", fileAfter: "first"}, {want: "first", fileAfter: "first"}}},
+		{"existing file imported", []start{{file: legacy, want: legacy, fileAfter: legacy}, {want: legacy, fileAfter: legacy}}},
+		{"other file replaced", []start{{want: "first", fileAfter: "first"}, {file: legacy, want: "first", fileAfter: "first"}}},
+		{"environment wins", []start{{env: "from-the-environment-0123456789ab", want: "from-the-environment-0123456789ab"}, {env: "from-the-environment-0123456789ab", file: legacy, want: "from-the-environment-0123456789ab", fileAfter: legacy}}},
+		{"environment leaves the shared token alone", []start{{want: "first", fileAfter: "first"}, {env: "from-the-environment-0123456789ab", want: "from-the-environment-0123456789ab"}, {want: "first", fileAfter: "first"}}},
+		{"short environment token refused", []start{{env: "short"}}},
+		{"short file refused", []start{{file: "short"}}},
 	}
-	if b, _ := backoffice.LoadOrCreateToken(getenv, dir); b != a {
-		t.Errorf("second start gave another token")
-	}
-	env["GUICHET_ADMIN_TOKEN"] = "from-the-environment"
-	if c, _ := backoffice.LoadOrCreateToken(getenv, dir); c != "from-the-environment" {
-		t.Errorf("environment token not used: %q", c)
-	}
-	env["GUICHET_ADMIN_TOKEN"] = "short"
-	if _, err := backoffice.LoadOrCreateToken(getenv, dir); err == nil {
-		t.Error("a short token was accepted")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "g.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer store.Close()
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			first := ""
+			resolve := func(s string) string {
+				if s == "first" {
+					return first
+				}
+				return s
+			}
+			for i, st := range tt.starts {
+				v, _ := vault.New(bytes.Repeat([]byte{3}, 32))
+				svc := core.New(store, sim.New(clock{}.Now), v, clock{}, log)
+				dir := t.TempDir()
+				path := filepath.Join(dir, backoffice.TokenFile)
+				if st.file != "" {
+					if err := os.WriteFile(path, []byte(st.file+"\n"), 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+				getenv := func(k string) string { return map[string]string{"GUICHET_ADMIN_TOKEN": st.env}[k] }
+				got, err := backoffice.SharedToken(ctx, svc, log, getenv, dir)
+				if st.want == "" {
+					if err == nil {
+						t.Errorf("start %d: token %q accepted", i, got)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("start %d: %v", i, err)
+				}
+				if first == "" {
+					first = got
+				}
+				if got != resolve(st.want) || len(got) < 32 {
+					t.Errorf("start %d: token %q, want %q", i, got, resolve(st.want))
+				}
+				b, err := os.ReadFile(path)
+				if want := resolve(st.fileAfter); want == "" && err == nil || want != "" && string(b) != want+"\n" {
+					t.Errorf("start %d: admin.token holds %q (%v), want %q", i, b, err, want)
+				}
+				if info, err := os.Stat(path); err == nil && info.Mode().Perm() != 0o600 {
+					t.Errorf("start %d: admin.token has mode %04o", i, info.Mode().Perm())
+				}
+			}
+		})
 	}
 }

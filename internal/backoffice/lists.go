@@ -162,7 +162,7 @@ func (a *API) exchanges(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	list, err := a.svc.Store().Exchanges(r.Context(), guichet.ExchangeFilter{ShopID: q.Get("shop"), Reference: q.Get("reference"), Limit: n})
+	list, err := a.svc.Exchanges(r.Context(), guichet.ExchangeFilter{ShopID: q.Get("shop"), Reference: q.Get("reference"), Limit: n})
 	if err != nil {
 		return err
 	}

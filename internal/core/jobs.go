@@ -126,6 +126,8 @@ func (s *Service) runJob(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 		return s.instalment(ctx, shop, j)
 	case jobSubscription:
 		return s.renew(ctx, shop, j)
+	case jobForgetCard:
+		return s.forgetCard(ctx, j, s.Now(shop))
 	}
 	s.log.Error("unknown job kind; dropped", "job", j.ID, "kind", j.Kind)
 	return s.dropJob(ctx, j)

@@ -37,6 +37,8 @@ type CardRequest struct {
 	// Decline refuses the payment with this issuer code without asking
 	// the acquirer.
 	Decline string
+	// OrderID is the order the payment is for, when there is one.
+	OrderID string
 	// ThreeDS is the outcome of a 3-D Secure authentication the merchant
 	// ran itself ("Y", "A"), recorded on the transaction; empty when there
 	// was none.
@@ -81,9 +83,10 @@ func (s *Service) newTransaction(ctx context.Context, r CardRequest, kind guiche
 	return s.newTransactionWith(ctx, r, kind, nil)
 }
 
-// newTransactionWith asks the acquirer, then writes the new transaction.
-// also, when set, runs in the same unit of work, so that what it writes
-// (a token) is committed together with the transaction or not at all.
+// newTransactionWith asks the acquirer, then writes the new transaction,
+// along the path claim.go describes. also, when set, runs in the unit of
+// work of the record, so that what it writes (a token) is committed
+// together with the transaction or not at all.
 func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind guichet.OperationKind,
 	also func(guichet.Tx, *guichet.Transaction) ([]guichet.Event, error)) (*guichet.Transaction, error) {
 	now := s.Now(r.Shop)
@@ -105,83 +108,52 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 			return nil, err
 		}
 	}
-
-	res := guichet.AcquirerResult{Approved: true, Code: "00", AuthCode: r.AuthCode}
-	switch {
-	case r.Decline != "":
-		res = guichet.AcquirerResult{Code: r.Decline}
-	case !r.Forced:
-		force := ""
-		if r.Shop.IsTest() {
-			force = r.ForceCode
-		}
-		res, err = s.process(ctx, guichet.AcquirerRequest{Shop: r.Shop, Kind: kind, Amount: r.Amount, Card: &card, ForceCode: force})
-		if err != nil {
-			return nil, err
-		}
-	}
 	stored, err := s.vault.Seal(card)
 	if err != nil {
 		return nil, err
 	}
-	stored.Brand, stored.Country = res.Brand, res.Country
-
-	t := &guichet.Transaction{
-		ID: s.NewID("tx_"), ShopID: r.Shop.ID, Reference: r.Reference,
-		Currency: r.Amount.Currency, Amount: r.Amount.Amount, Card: stored,
-		AuthCode: res.AuthCode, ResponseCode: res.Code, ThreeDS: r.ThreeDS, CreatedAt: now, UpdatedAt: now,
-	}
+	tokenID := ""
 	if tok != nil {
-		t.TokenID = tok.ID
+		tokenID = tok.ID
 	}
-	op := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: kind,
-		Amount: r.Amount.Amount, Approved: res.Approved, Code: res.Code, CreatedAt: now}
-	typ := "transaction.authorized"
+	p := describe(&r, kind, stored, tokenID)
+
+	// A payment declined beforehand or forced by the merchant asks the
+	// acquirer nothing: its claim is taken with its record.
+	asks := r.Decline == "" && !r.Forced
+	res := guichet.AcquirerResult{Approved: true, Code: "00", AuthCode: r.AuthCode}
+	key := r.RequestKey
 	switch {
-	case !res.Approved:
-		t.Status, t.AuthCode, typ = guichet.StatusRefused, "", "transaction.refused"
-	case kind == guichet.OpCredit:
-		t.Status, typ = guichet.StatusCredited, "transaction.credited"
-	default:
-		t.Status = guichet.StatusAuthorized
+	case r.Decline != "":
+		res = guichet.AcquirerResult{Code: r.Decline}
+	case asks:
+		key = s.claimKey(key)
+		if err := s.beginClaim(ctx, r.Shop, key, now, p); err != nil {
+			return nil, err
+		}
+		res, err = s.callAcquirer(ctx, guichet.AcquirerRequest{Shop: r.Shop, Kind: kind, Amount: r.Amount, Card: &card,
+			ForceCode: p.Force, Key: key})
+		if err != nil {
+			s.endClaim(ctx, r.Shop, key, guichet.ClaimFailed)
+			return nil, err
+		}
 	}
 
-	err = s.store.Update(ctx, func(tx guichet.Tx) error {
-		if err := claim(tx, r.Shop, r.RequestKey, now); err != nil {
-			return err
-		}
-		var err error
-		if t.Number, err = tx.NextNumber(); err != nil {
-			return err
-		}
-		if op.Number, err = tx.NextNumber(); err != nil {
-			return err
-		}
-		t.Operations = []guichet.Operation{op}
-		events := []guichet.Event{s.event(t, &t.Operations[0], typ, now)}
-		if t.Status == guichet.StatusAuthorized && (r.Capture || r.Forced) {
-			capture := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: guichet.OpCapture,
-				Amount: t.Amount, Approved: true, Code: "00", CreatedAt: now}
-			if capture.Number, err = tx.NextNumber(); err != nil {
+	t, typ := s.buildTransaction(r.Shop, p, res, now)
+	err = s.store.Update(context.WithoutCancel(ctx), func(tx guichet.Tx) error {
+		if asks {
+			if err := tx.EndClaim(r.Shop.ID, key, guichet.ClaimDone, t.ID); err != nil {
 				return err
 			}
-			apply(t, guichet.OpCapture, t.Amount, remittance(now, s.paris, r.Shop.CaptureDelay+r.CaptureDelay))
-			t.Operations = append(t.Operations, capture)
-			events = append(events, s.event(t, &t.Operations[1], "transaction.captured", now))
-		}
-		if also != nil {
-			more, err := also(tx, t)
-			if err != nil {
-				return err
-			}
-			events = append(events, more...)
-		}
-		if err := tx.PutTransaction(t); err != nil {
+		} else if err := claim(tx, r.Shop, key, now); err != nil {
 			return err
 		}
-		return s.publish(tx, t, events...)
+		return s.writeTransaction(tx, r.Shop, p, t, typ, now, also)
 	})
 	if err != nil {
+		if asks {
+			s.recordFailed(ctx, r.Shop, key, res, err)
+		}
 		return nil, err
 	}
 	return t, nil
@@ -237,49 +209,30 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 	if err := check(t, r.Kind, r.Amount, now); err != nil {
 		return nil, nil, err
 	}
-	force := ""
+	p := &pendingRequest{Kind: r.Kind, Amount: r.Amount, Transaction: t.ID, OrderID: t.OrderID}
 	if r.Shop.IsTest() {
-		force = r.ForceCode
+		p.Force = r.ForceCode
 	}
-	res, err := s.process(ctx, guichet.AcquirerRequest{Shop: r.Shop, Kind: r.Kind, Amount: r.Amount, Transaction: t, ForceCode: force})
+	key := s.claimKey(r.RequestKey)
+	if err := s.beginClaim(ctx, r.Shop, key, now, p); err != nil {
+		return nil, nil, err
+	}
+	res, err := s.callAcquirer(ctx, guichet.AcquirerRequest{Shop: r.Shop, Kind: r.Kind, Amount: r.Amount, Transaction: t,
+		ForceCode: p.Force, Key: key})
 	if err != nil {
+		s.endClaim(ctx, r.Shop, key, guichet.ClaimFailed)
 		return nil, nil, err
 	}
 
 	var op *guichet.Operation
-	err = s.store.Update(ctx, func(tx guichet.Tx) error {
-		t, err = tx.Transaction(t.ID)
-		if err != nil {
+	err = s.store.Update(context.WithoutCancel(ctx), func(tx guichet.Tx) (err error) {
+		if t, op, err = s.writeOperation(tx, r.Shop, p, res, now); err != nil {
 			return err
 		}
-		if err := check(t, r.Kind, r.Amount, now); err != nil {
-			return err
-		}
-		if err := claim(tx, r.Shop, r.RequestKey, now); err != nil {
-			return err
-		}
-		o := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: r.Kind,
-			Amount: r.Amount.Amount, Approved: res.Approved, Code: res.Code, CreatedAt: now}
-		if o.Number, err = tx.NextNumber(); err != nil {
-			return err
-		}
-		if res.Approved {
-			apply(t, r.Kind, r.Amount.Amount, remittance(now, s.paris, r.Shop.CaptureDelay))
-		}
-		t.UpdatedAt = now
-		t.Operations = append(t.Operations, o)
-		op = &t.Operations[len(t.Operations)-1]
-		if err := tx.PutTransaction(t); err != nil {
-			return err
-		}
-		typ := "transaction." + eventVerb[r.Kind]
-		if !res.Approved {
-			typ += "_refused"
-		}
-		e := s.event(t, op, typ, now)
-		return s.publish(tx, t, e)
+		return tx.EndClaim(r.Shop.ID, key, guichet.ClaimDone, t.ID)
 	})
 	if err != nil {
+		s.recordFailed(ctx, r.Shop, key, res, err)
 		return nil, nil, err
 	}
 	return t, op, nil

@@ -29,8 +29,12 @@ type Service struct {
 	running        *inflight
 	wakeJobs       chan struct{}
 	wakeDeliveries chan struct{}
+	// acquirerTimeout bounds each acquirer call.
+	acquirerTimeout time.Duration
 	// NewID makes object identifiers; tests replace it to get stable ones.
 	NewID func(prefix string) string
+	// exchanges is the retention of the exchange log.
+	exchanges exchangeLog
 }
 
 // New returns a Service over its collaborators.
@@ -41,9 +45,12 @@ func New(store guichet.Store, acquirer guichet.Acquirer, vault guichet.Vault, cl
 		// hour in summer; nothing else depends on it.
 		paris = time.FixedZone("CET", 3600)
 	}
-	return &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris,
+	s := &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris,
 		notifiers: map[string]Notifier{}, work: DefaultWorkConfig(), running: newInflight(),
-		wakeJobs: make(chan struct{}, 1), wakeDeliveries: make(chan struct{}, 1), NewID: newID}
+		wakeJobs: make(chan struct{}, 1), wakeDeliveries: make(chan struct{}, 1), NewID: newID,
+		acquirerTimeout: defaultAcquirerTimeout}
+	s.exchanges.wake = make(chan struct{}, 1)
+	return s
 }
 
 func newID(prefix string) string { return guichet.NewID(prefix, time.Now()) }

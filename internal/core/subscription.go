@@ -220,7 +220,7 @@ func (s *Service) renew(ctx context.Context, shop *guichet.Shop, j *guichet.Job)
 		return err
 	}
 	k := sj.Done + 1
-	r := CardRequest{Shop: shop, Reference: o.Reference, Amount: guichet.Money{Amount: sj.Amount, Currency: sj.Currency},
+	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Amount: guichet.Money{Amount: sj.Amount, Currency: sj.Currency},
 		Token: ref, Handle: tok.Handle, Capture: true, RequestKey: "renewal:" + strconv.FormatInt(sj.Number, 10) + ":" + strconv.Itoa(k)}
 	if (guichet.Card{ExpMonth: tok.Card.ExpMonth, ExpYear: tok.Card.ExpYear}).Expired(s.Now(shop)) {
 		// The card expired since the first payment: the issuer refuses

@@ -74,10 +74,16 @@ func (s *Service) workDeliveries(ctx context.Context, tick time.Duration) {
 	defer fan.wait()
 	t := time.NewTicker(tick)
 	defer t.Stop()
+	settle := time.NewTicker(settleEvery)
+	defer settle.Stop()
+	s.settleClaims(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-settle.C:
+			s.settleClaims(ctx)
+			continue
 		case <-t.C:
 		case <-s.wakeDeliveries:
 		case <-fan.freed:
@@ -156,5 +162,17 @@ func (s *Service) poke() {
 		case c <- struct{}{}:
 		default:
 		}
+	}
+}
+
+// settleEvery is how often the worker runs the janitor of pending claims.
+const settleEvery = 30 * time.Second
+
+// settleClaims runs the janitor, logging what it could not do.
+func (s *Service) settleClaims(ctx context.Context) {
+	if n, err := s.SettleClaims(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("janitor", "err", err)
+	} else if n > 0 {
+		s.log.Info("janitor: claims settled", "count", n)
 	}
 }

@@ -110,7 +110,7 @@ func (d *Direct) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=ISO-8859-1")
 	w.Write(a.Bytes(f.Value("URL_ENCODE") == "O"))
 
-	e := guichet.Exchange{Protocol: "ppps", Operation: f.Value("TYPE"), Reference: f.Value("REFERENCE"), Code: a.code,
+	e := guichet.Exchange{Protocol: "ppps", Operation: wireText(f.Value("TYPE")), Reference: wireText(f.Value("REFERENCE")), Code: a.code,
 		Request: maskForm(f), Response: maskAnswer(text)}
 	if shop != nil {
 		e.ShopID = shop.ID
@@ -134,9 +134,11 @@ func (d *Direct) safeServe(ctx context.Context, f Form, a *answer) (shop *guiche
 // serve fills the answer for a parsed form and returns the shop it named,
 // when it was authenticated.
 func (d *Direct) serve(ctx context.Context, f Form, a *answer) *guichet.Shop {
-	a.site = f.Value("SITE")
-	a.rang = normRang(f.Value("RANG"))
-	a.refAbonne = f.Value("REFABONNE")
+	// The answer echoes these as text, which latin1 encodes back into
+	// the bytes a Latin-1 client sent.
+	a.site = wireText(f.Value("SITE"))
+	a.rang = normRang(wireText(f.Value("RANG")))
+	a.refAbonne = wireText(f.Value("REFABONNE"))
 	q, qok := parseQuestion(f.Value("NUMQUESTION"))
 	a.question = q
 
@@ -159,7 +161,7 @@ func (d *Direct) serve(ctx context.Context, f Form, a *answer) *guichet.Shop {
 		// it was given: the platform echoes the card number of a 00056
 		// refused with 00016 (lexik/LexikPayboxBundle
 		// Tests/Paybox/DirectPlus/ManagerTest.php, live).
-		a.porteur = req.form.Value("PORTEUR")
+		a.porteur = wireText(req.form.Value("PORTEUR"))
 	}
 	return req.shop
 }
@@ -206,13 +208,15 @@ func (d *Direct) parse(ctx context.Context, f Form, question int64, questionOK b
 		}
 		req.amount = guichet.Money{Amount: amount, Currency: cur.Code}
 	}
-	req.reference = f.Value("REFERENCE")
-	if len(req.reference) > 250 || (n&needReference != 0 && req.reference == "") {
+	// Lengths are those of the bytes sent, as the platform counts them;
+	// the core gets the values as text (wireText).
+	req.reference = wireText(f.Value("REFERENCE"))
+	if len(f.Value("REFERENCE")) > 250 || (n&needReference != 0 && req.reference == "") {
 		return req, codeReference
 	}
 	if n&needSubscriber != 0 {
-		req.refAbonne = f.Value("REFABONNE")
-		if req.refAbonne == "" || len(req.refAbonne) > 250 {
+		req.refAbonne = wireText(f.Value("REFABONNE"))
+		if req.refAbonne == "" || len(f.Value("REFABONNE")) > 250 {
 			return req, codeNoSubscriber
 		}
 	}
@@ -227,7 +231,7 @@ func (d *Direct) parse(ctx context.Context, f Form, question int64, questionOK b
 			if porteur == "" || len(porteur) > 250 {
 				return req, codeCard
 			}
-			req.handle = porteur
+			req.handle = wireText(porteur)
 		}
 		m, y, ok := parseExpiry(f.Value("DATEVAL"))
 		if !ok {
@@ -278,7 +282,7 @@ func (d *Direct) parse(ctx context.Context, f Form, question int64, questionOK b
 			return req, refusal
 		}
 	}
-	req.authCode = f.Value("AUTORISATION")
+	req.authCode = wireText(f.Value("AUTORISATION"))
 	if v, ok := f.Get("DIFFERE"); ok && v != "" {
 		days, ok := parseDigits(v, 3)
 		if !ok {
@@ -363,7 +367,7 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 		t, op, err := d.svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: operationKinds[req.typ],
 			Number: req.numAppel, OperationNumber: req.numTrans, Token: tokenRef(req),
 			Amount: guichet.Money{Amount: req.amount.Amount}, RequestKey: req.key, ForceCode: force,
-			Acquirer: req.form.Value("ACQUEREUR"), Reference: req.reference})
+			Acquirer: wireText(req.form.Value("ACQUEREUR")), Reference: req.reference})
 		var ke *core.KwixoError
 		if errors.As(err, &ke) {
 			return kwixoRefused(a, ke)

@@ -53,12 +53,19 @@ func newGateway(t testing.TB) *gateway {
 // simulator when acq is nil.
 func newGatewayWith(t testing.TB, acq guichet.Acquirer) *gateway {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "guichet.db"))
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "guichet.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return newGatewayOn(t, acq, store)
+}
+
+// newGatewayOn builds the gateway over the given acquirer (the simulator
+// when nil) and store.
+func newGatewayOn(t testing.TB, acq guichet.Acquirer, store guichet.Store) *gateway {
+	t.Helper()
+	ctx := context.Background()
 	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -160,8 +167,12 @@ func (g *gateway) postRaw(body string) answer {
 	if resp.StatusCode != 200 {
 		g.t.Fatalf("HTTP %d: %s", resp.StatusCode, raw)
 	}
-	var a answer
-	a.raw = raw
+	return parseAnswer(raw)
+}
+
+// parseAnswer splits an answer, whose values are not encoded.
+func parseAnswer(raw []byte) answer {
+	a := answer{raw: raw}
 	for _, seg := range strings.Split(string(raw), "&") {
 		name, value, _ := strings.Cut(seg, "=")
 		a.fields = append(a.fields, [2]string{name, value})

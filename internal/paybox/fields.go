@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"guichet"
 	"guichet/internal/core"
@@ -116,28 +117,44 @@ func cvvOptional(pan string) bool {
 	return strings.HasPrefix(pan, "6703") || strings.HasPrefix(pan, "6759")
 }
 
-// masked fields never reach the exchange log in clear.
-var secretFields = map[string]bool{"CVV": true, "CLE": true, "HMAC": true, "PBX_HMAC": true}
+// secretField tells the fields that hold a password or a signature, which
+// the exchange log shows as "X"s, whatever the case a client wrote their
+// names in.
+func secretField(name string) bool {
+	for _, secret := range []string{"CLE", "HMAC", "PBX_HMAC"} {
+		if strings.EqualFold(name, secret) {
+			return true
+		}
+	}
+	return false
+}
 
-// maskForm renders a request for the exchange log: card numbers masked,
-// CVV, password and signature replaced. Names and values are escaped just
-// enough for ParseForm (or any form decoder) to give them back exactly, so
-// that the back office can find a request by its REFERENCE or PBX_CMD even
-// when they hold "&"; everything else stays as sent, readable.
+// maskForm renders a request for the exchange log: card numbers masked
+// wherever they are (guichet.MaskCards), CVV fields left out whatever
+// their case (guichet.CVVField), passwords and signatures replaced, and
+// names and values decoded to text (wireText). They are escaped just enough
+// for ParseForm (or any form decoder) to give them back, so that the back
+// office can find a request by its REFERENCE or PBX_CMD even when they
+// hold "&"; everything else stays as sent, readable. Each value is masked
+// before it is escaped, as escaping a "+" between the groups of a card
+// number would hide the number from the masker.
 func maskForm(f Form) string {
 	var b strings.Builder
-	for i, p := range f {
-		if i > 0 {
-			b.WriteByte('&')
+	for _, p := range f {
+		if guichet.CVVField(p.Name) {
+			continue
 		}
-		v := p.Value
+		v := wireText(p.Value)
 		switch {
-		case secretFields[p.Name]:
+		case secretField(p.Name):
 			v = strings.Repeat("X", min(len(v), 8))
-		case p.Name == "PORTEUR" || p.Name == "PBX_PORTEUR":
+		case strings.EqualFold(p.Name, "PORTEUR") || strings.EqualFold(p.Name, "PBX_PORTEUR"):
 			v = maskDigits(v)
 		}
-		b.WriteString(nameEscaper.Replace(p.Name) + "=" + valueEscaper.Replace(v))
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(nameEscaper.Replace(guichet.MaskCards(wireText(p.Name))) + "=" + valueEscaper.Replace(guichet.MaskCards(v)))
 	}
 	return b.String()
 }
@@ -150,18 +167,19 @@ var (
 	nameEscaper  = strings.NewReplacer("%", "%25", "&", "%26", "+", "%2B", "=", "%3D")
 )
 
-// maskAnswer masks a card number echoed in the PORTEUR of an answer.
+// maskAnswer masks the card numbers of an answer: the one echoed in its
+// PORTEUR, even malformed, and any other.
 func maskAnswer(s string) string {
 	i := strings.Index(s, "&PORTEUR=")
-	if i < 0 {
-		return s
+	if i >= 0 {
+		start := i + len("&PORTEUR=")
+		end := strings.IndexByte(s[start:], '&')
+		if end < 0 {
+			end = len(s) - start
+		}
+		s = s[:start] + maskDigits(s[start:start+end]) + s[start+end:]
 	}
-	start := i + len("&PORTEUR=")
-	end := strings.IndexByte(s[start:], '&')
-	if end < 0 {
-		end = len(s) - start
-	}
-	return s[:start] + maskDigits(s[start:start+end]) + s[start+end:]
+	return guichet.MaskCards(s)
 }
 
 // maskDigits masks a value that looks like a card number, of any length
@@ -184,12 +202,54 @@ func maskDigits(v string) string {
 }
 
 // recordExchange writes a request of a front and its answer to the exchange
-// log, timed from start. The answer has gone out already, so a log that
-// cannot be written is reported and does not fail the request; the request
-// may have been cancelled by then, which the log must not be.
+// log, timed from start, through the core, which masks and bounds it. The
+// answer has gone out already, so a log that cannot be written is reported
+// and does not fail the request; the request may have been cancelled by
+// then, which the log must not be.
 func recordExchange(ctx context.Context, svc *core.Service, log *slog.Logger, start time.Time, e guichet.Exchange) {
 	e.ID, e.At, e.Duration = svc.NewID("exc_"), start, time.Since(start)
-	if err := svc.Store().RecordExchange(context.WithoutCancel(ctx), e); err != nil {
+	if err := svc.RecordExchange(context.WithoutCancel(ctx), e); err != nil {
 		log.Warn("exchange not recorded", "err", err)
 	}
+}
+
+// maxLoggedSigned bounds the signed string logged at DEBUG on an HMAC
+// refusal.
+const maxLoggedSigned = 1 << 10
+
+// logRefusedHMAC reports a refused signature. At INFO, a short line: the
+// shop, the algorithm and how many fields and bytes were signed, which
+// anyone can cause and so must stay small. At DEBUG, also the string guichet
+// rebuilt and checked the signature against, for an integrator comparing it
+// with theirs: card numbers masked, CVV fields left out and cut to 1 KiB,
+// as the whole request is in the exchange log anyway (masked as well).
+func logRefusedHMAC(ctx context.Context, log *slog.Logger, msg, shop string, f Form, hashField, signatureField string) {
+	signed := SignedString(f, signatureField)
+	hash := f.Value(hashField)
+	if len(hash) > 16 {
+		// A known algorithm's name is shorter; this one came from
+		// anyone.
+		hash = hash[:16] + "…"
+	}
+	attrs := []slog.Attr{slog.String("shop", shop), slog.String("hash", wireText(hash)),
+		slog.Int("fields", len(f)), slog.Int("signed_bytes", len(signed))}
+	if !log.Enabled(ctx, slog.LevelDebug) {
+		log.LogAttrs(ctx, slog.LevelInfo, msg, attrs...)
+		return
+	}
+	var kept Form
+	for _, p := range f {
+		if p.Name != signatureField && !guichet.CVVField(p.Name) {
+			kept = append(kept, Pair{guichet.MaskCards(wireText(p.Name)), guichet.MaskCards(wireText(p.Value))})
+		}
+	}
+	shown := SignedString(kept, "")
+	if len(shown) > maxLoggedSigned {
+		n := maxLoggedSigned
+		for n > 0 && !utf8.RuneStart(shown[n]) {
+			n--
+		}
+		shown = shown[:n] + "…"
+	}
+	log.LogAttrs(ctx, slog.LevelDebug, msg, append(attrs, slog.String("signed", wireText(shown)))...)
 }

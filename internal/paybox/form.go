@@ -1,13 +1,55 @@
 package paybox
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
+	"unicode/utf8"
 )
 
 // Pair is one name=value of a form, decoded to the bytes the client meant.
 type Pair struct {
 	Name, Value string
+}
+
+// pairJSON is a Pair as JSON. A name or value that is not valid UTF-8 (a
+// Latin-1 PBX_CMD) has its bytes in RawName or RawValue, as JSON strings
+// cannot hold them: Paybox System keeps an order's form as JSON, and
+// echoes PBX_CMD byte for byte in its returns and signs them so.
+type pairJSON struct {
+	Name     string
+	Value    string
+	RawName  []byte `json:",omitempty"`
+	RawValue []byte `json:",omitempty"`
+}
+
+// MarshalJSON writes p without losing a byte.
+func (p Pair) MarshalJSON() ([]byte, error) {
+	j := pairJSON{Name: p.Name, Value: p.Value}
+	if !utf8.ValidString(p.Name) {
+		j.Name, j.RawName = wireText(p.Name), []byte(p.Name)
+	}
+	if !utf8.ValidString(p.Value) {
+		j.Value, j.RawValue = wireText(p.Value), []byte(p.Value)
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote, and the plain pairs written
+// before it was.
+func (p *Pair) UnmarshalJSON(b []byte) error {
+	var j pairJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	p.Name, p.Value = j.Name, j.Value
+	if j.RawName != nil {
+		p.Name = string(j.RawName)
+	}
+	if j.RawValue != nil {
+		p.Value = string(j.RawValue)
+	}
+	return nil
 }
 
 // Form is a decoded form in the order it was sent, duplicates kept. Paybox

@@ -83,8 +83,8 @@ func (h *ResAbon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=ISO-8859-1")
 	w.Write(latin1(text))
 
-	e := guichet.Exchange{Protocol: "paybox-resabon", Operation: "TYPE=" + f.Value("TYPE"), Reference: f.Value("REFERENCE"),
-		Code: a.err, Request: SignedString(f, ""), Response: text}
+	e := guichet.Exchange{Protocol: "paybox-resabon", Operation: "TYPE=" + wireText(f.Value("TYPE")), Reference: wireText(f.Value("REFERENCE")),
+		Code: a.err, Request: maskForm(f), Response: wireText(text)}
 	if e.Code == "" {
 		e.Code = "OK"
 	}
@@ -127,7 +127,7 @@ func (h *ResAbon) serve(ctx context.Context, f Form, a *resAbonAnswer) *guichet.
 		a.err = resAbonSite
 		return nil
 	}
-	if code := h.authenticate(f, shop); code != "" {
+	if code := h.authenticate(ctx, f, shop); code != "" {
 		a.err = code
 		return nil
 	}
@@ -154,6 +154,8 @@ func (h *ResAbon) serve(ctx context.Context, f Form, a *resAbonAnswer) *guichet.
 		a.err = resAbonData
 		return shop
 	}
+	// Subscriptions are kept under their reference as text.
+	ref = wireText(ref)
 	if number != 0 {
 		ref = ""
 	}
@@ -174,7 +176,7 @@ func (h *ResAbon) serve(ctx context.Context, f Form, a *resAbonAnswer) *guichet.
 // older ones neither) and returns the error code, or "". A signature the
 // shop cannot check, having no key, or a wrong one, is a configuration
 // error on the merchant's side.
-func (h *ResAbon) authenticate(f Form, shop *guichet.Shop) string {
+func (h *ResAbon) authenticate(ctx context.Context, f Form, shop *guichet.Shop) string {
 	if _, signed := f.Get("HMAC"); !signed {
 		return ""
 	}
@@ -182,7 +184,7 @@ func (h *ResAbon) authenticate(f Form, shop *guichet.Shop) string {
 		return resAbonData
 	}
 	if !VerifyHMAC(f, shop.Paybox.HMACKey, "HASH", "HMAC") {
-		h.log.Info("paybox resabon: HMAC refused", "shop", shop.ID, "signed", SignedString(f, "HMAC"))
+		logRefusedHMAC(ctx, h.log, "paybox resabon: HMAC refused", shop.ID, f, "HASH", "HMAC")
 		return resAbonConfig
 	}
 	return ""

@@ -1,6 +1,7 @@
 package paybox
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -10,15 +11,21 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"guichet/internal/core"
+	"guichet/internal/secretfile"
 )
 
-// signerFile is the name of the installation's return-signing key in the
-// data directory.
+// signerFile is the name of the return-signing key in the data directory
+// of installations from before the key was kept in the database.
 const signerFile = "paybox-return.pem"
+
+// signerSecret names the key among the installation's shared secrets.
+const signerSecret = "paybox.return-key"
 
 // signerBits is the size of the key we generate. 1024 bits on purpose:
 // the real platform's key is 1024 bits and merchant code checks the
@@ -33,92 +40,76 @@ type Signer struct {
 	key *rsa.PrivateKey
 }
 
-// LoadOrCreateSigner reads <dataDir>/paybox-return.pem, a PKCS#8 PEM RSA
-// key, or generates and stores one the first time. The key must stay the
-// same across restarts, since merchants install its public half by hand.
-// A key file readable by group or others is refused rather than used: the
-// key forges payment confirmations for every merchant of the installation.
-func LoadOrCreateSigner(dataDir string) (*Signer, error) {
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("paybox signer: %w", err)
-	}
+// SharedSigner returns the installation's signer, the same for every
+// instance sharing the store: merchants install its public half by hand,
+// so every instance must sign with the key they installed, and keep it
+// across restarts. The key is kept among the core's shared secrets, sealed
+// by the vault, since the database is shared and backed up.
+//
+// The first instance stores the key of <dataDir>/paybox-return.pem when
+// there is one, so that merchants who installed its public half before the
+// key moved to the database keep working; otherwise it generates one. An
+// instance whose data directory holds another key than the stored one
+// refuses to start rather than pick one: merchants may have installed
+// either.
+func SharedSigner(ctx context.Context, svc *core.Service, dataDir string) (*Signer, error) {
 	path := filepath.Join(dataDir, signerFile)
-	s, err := loadSigner(path)
-	if !errors.Is(err, os.ErrNotExist) {
-		return s, err
-	}
-	key, err := rsa.GenerateKey(rand.Reader, signerBits)
-	if err != nil {
+	local, err := secretfile.Read(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("paybox signer: %w", err)
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, fmt.Errorf("paybox signer: %w", err)
-	}
-	if err := writeNew(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			// Another process created the key meanwhile: use theirs, so
-			// that both sign with the key merchants will install.
-			return loadSigner(path)
+	var own *Signer
+	if local != nil {
+		if own, err = NewSigner(local); err != nil {
+			return nil, fmt.Errorf("paybox signer: %s: %w", path, err)
 		}
+	}
+	shared, err := svc.SharedSecret(ctx, signerSecret, func() ([]byte, error) {
+		if local != nil {
+			return local, nil
+		}
+		return GenerateSignerKey()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("paybox signer: %w", err)
 	}
-	return &Signer{key: key}, nil
-}
-
-// writeNew stores data at path with mode 0600, only if path does not
-// exist yet. The file is written completely under a temporary name, then
-// linked into place, so that a crash never leaves a truncated key behind
-// and two processes starting together cannot overwrite each other's key.
-func writeNew(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".paybox-return-*.tmp")
+	s, err := NewSigner(shared)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("paybox signer: the key in the database: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
+	if own != nil && !own.key.Equal(s.key) {
+		return nil, fmt.Errorf("paybox signer: %s is not the key the other instances sign Paybox returns with, kept in the database; "+
+			"merchants may have installed either public key: move the file away to use the database's key, whose public half /pubkey.pem serves", path)
 	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Link(tmp.Name(), path)
+	return s, nil
 }
 
-// loadSigner reads an existing key file, refusing one that others can
-// read.
-func loadSigner(path string) (*Signer, error) {
-	fi, err := os.Stat(path)
+// GenerateSignerKey makes a new return-signing key, as a PKCS#8 PEM block.
+func GenerateSignerKey() ([]byte, error) {
+	key, err := rsa.GenerateKey(rand.Reader, signerBits)
 	if err != nil {
 		return nil, err
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("paybox signer: %s is readable by group or others (mode %v); chmod 600 it", path, fi.Mode().Perm())
-	}
-	data, err := os.ReadFile(path)
+	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
-		return nil, fmt.Errorf("paybox signer: %w", err)
+		return nil, err
 	}
-	block, _ := pem.Decode(data)
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+// NewSigner returns the signer of a PKCS#8 PEM RSA private key.
+func NewSigner(pemKey []byte) (*Signer, error) {
+	block, _ := pem.Decode(pemKey)
 	if block == nil || block.Type != "PRIVATE KEY" {
-		return nil, fmt.Errorf("paybox signer: %s: no PKCS#8 PRIVATE KEY block", path)
+		return nil, errors.New("no PKCS#8 PRIVATE KEY block")
 	}
 	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
-		return nil, fmt.Errorf("paybox signer: %s: %w", path, err)
+		return nil, err
 	}
 	key, ok := k.(*rsa.PrivateKey)
 	if !ok {
-		return nil, fmt.Errorf("paybox signer: %s: not an RSA key", path)
+		return nil, errors.New("not an RSA key")
 	}
 	return &Signer{key: key}, nil
 }

@@ -175,7 +175,11 @@ func TestVerifyReturnShapes(t *testing.T) {
 
 func newTestSigner(t *testing.T) *Signer {
 	t.Helper()
-	s, err := LoadOrCreateSigner(t.TempDir())
+	key, err := GenerateSignerKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSigner(key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,60 +239,6 @@ func TestSignerRoundTrip(t *testing.T) {
 		if want := strings.ReplaceAll(values['U'], "+", " "); f.Value("Carte") != want {
 			t.Errorf("Carte decodes to %q, want %q", f.Value("Carte"), want)
 		}
-	}
-}
-
-func TestSignerFile(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "data")
-	s1, err := LoadOrCreateSigner(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "paybox-return.pem")
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm() != 0o600 {
-		t.Errorf("key file mode %v, want 0600", fi.Mode().Perm())
-	}
-	if di, err := os.Stat(dir); err != nil || di.Mode().Perm() != 0o700 {
-		t.Errorf("data dir mode %v (%v), want 0700", di.Mode().Perm(), err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(string(data), "-----BEGIN PRIVATE KEY-----\n") {
-		t.Errorf("key file is not PKCS#8 PEM: %.40q", data)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("data dir holds %d files, want the key only", len(entries))
-	}
-
-	s2, err := LoadOrCreateSigner(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(s1.PublicKeyPEM()) != string(s2.PublicKeyPEM()) {
-		t.Error("reloading generated a new key")
-	}
-
-	if err := os.Chmod(path, 0o640); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := LoadOrCreateSigner(dir); err == nil {
-		t.Error("a group-readable key file is used")
-	}
-
-	if err := os.WriteFile(path, []byte("garbage"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := LoadOrCreateSigner(dir); err == nil {
-		t.Error("a corrupt key file is used")
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"guichet"
@@ -31,17 +30,16 @@ const accessRefused = "Problème d'identification du commerce. Accès refusé !"
 
 // System serves the Paybox System hosted payment pages.
 type System struct {
-	svc     *core.Service
-	log     *slog.Logger
-	pages   *checkout.Pages
-	signer  *Signer
-	pending *pendingCards
+	svc    *core.Service
+	log    *slog.Logger
+	pages  *checkout.Pages
+	signer *Signer
 }
 
 // NewSystem returns the Paybox System front and registers its notifier
 // with the core.
 func NewSystem(svc *core.Service, log *slog.Logger, pages *checkout.Pages, signer *Signer) *System {
-	s := &System{svc: svc, log: log, pages: pages, signer: signer, pending: newPendingCards()}
+	s := &System{svc: svc, log: log, pages: pages, signer: signer}
 	svc.RegisterNotifier(protocolSystem, s.notifier)
 	return s
 }
@@ -166,7 +164,7 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 	}
 	pairs, _ := json.Marshal(f)
 	o, err := s.svc.OpenOrder(r.Context(), shop, &guichet.Order{
-		ID: orderID(shop, f), Protocol: protocolSystem, Reference: req.Reference,
+		ID: orderID(shop, f), Protocol: protocolSystem, Reference: wireText(req.Reference),
 		Amount: guichet.Money{Amount: req.Amount, Currency: req.Currency.Code}, Request: pairs,
 	})
 	if err != nil {
@@ -220,9 +218,7 @@ func (s *System) authenticate(ctx context.Context, f Form) (*guichet.Shop, bool)
 		return nil, false
 	}
 	if shop.Paybox.HMACKey == "" || !VerifyHMAC(f, shop.Paybox.HMACKey, "PBX_HASH", "PBX_HMAC") {
-		// The string we rebuilt is what integrators need to compare with
-		// theirs; it holds no card data.
-		s.log.Info("paybox system: HMAC refused", "shop", shop.ID, "signed", SignedString(f, "PBX_HMAC"))
+		logRefusedHMAC(ctx, s.log, "paybox system: HMAC refused", shop.ID, f, "PBX_HASH", "PBX_HMAC")
 		return nil, false
 	}
 	return shop, true
@@ -311,43 +307,4 @@ func text(lang, fr, en string) string {
 		return en
 	}
 	return fr
-}
-
-// pendingCards keeps, in memory only and for a few minutes, the card typed
-// by a buyer whose bank asks for 3-D Secure authentication: the card must
-// not be stored, and the CVV never is.
-type pendingCards struct {
-	mu    sync.Mutex
-	cards map[string]pendingCard
-}
-
-type pendingCard struct {
-	card    guichet.Card
-	typ     string
-	expires time.Time
-}
-
-func newPendingCards() *pendingCards { return &pendingCards{cards: map[string]pendingCard{}} }
-
-func (p *pendingCards) put(order string, c guichet.Card, typ string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := time.Now()
-	for k, v := range p.cards {
-		if now.After(v.expires) {
-			delete(p.cards, k)
-		}
-	}
-	p.cards[order] = pendingCard{card: c, typ: typ, expires: now.Add(15 * time.Minute)}
-}
-
-func (p *pendingCards) take(order string) (guichet.Card, string, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	v, ok := p.cards[order]
-	delete(p.cards, order)
-	if !ok || time.Now().After(v.expires) {
-		return guichet.Card{}, "", false
-	}
-	return v.card, v.typ, true
 }

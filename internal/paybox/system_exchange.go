@@ -54,7 +54,7 @@ func noteOrder(w http.ResponseWriter, ss *session, code string) {
 // the order reference it names.
 func noteForm(w http.ResponseWriter, f Form) {
 	if x, ok := w.(*exchangeWriter); ok {
-		x.request, x.reference = maskForm(f), f.Value("PBX_CMD")
+		x.request, x.reference = maskForm(f), wireText(f.Value("PBX_CMD"))
 	}
 }
 
@@ -86,7 +86,7 @@ func (s *System) recorded(operation string, h http.HandlerFunc) http.HandlerFunc
 func maskBrowserForm(v url.Values) string {
 	var f Form
 	for _, name := range slices.Sorted(maps.Keys(v)) {
-		if strings.EqualFold(name, "cvv") {
+		if guichet.CVVField(name) {
 			continue
 		}
 		for _, value := range v[name] {

@@ -139,7 +139,12 @@ func (s *System) card(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ss.shop.ThreeDS && !ss.req.No3DS && enrolled(c.PAN) {
-		s.pending.put(ss.order.ID, c, cardType)
+		// The challenge may be answered on another instance: the card
+		// waits in the store, sealed, without its CVV.
+		if err := s.svc.HoldCard(r.Context(), ss.shop, ss.order.ID, c); err != nil {
+			s.payFailed(w, r, ss, err)
+			return
+		}
 		noteOrder(w, ss, "3ds-challenge")
 		s.pages.Challenge(w, checkout.ChallengeData{Common: s.common(ss), Action: s.action(ss, "3ds")})
 		return
@@ -157,8 +162,16 @@ func (s *System) challenge(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c, _, ok := s.pending.take(ss.order.ID)
-	if !ok {
+	// The card comes back without its CVV, and the payment goes without
+	// it: the issuer has just authenticated the cardholder, a stronger
+	// check than the code, which the platform's authorizations do not
+	// require.
+	c, err := s.svc.TakeHeldCard(r.Context(), ss.shop, ss.order.ID)
+	if err != nil && guichet.ErrorCode(err) != guichet.CodeNotFound {
+		s.fail(w, err)
+		return
+	}
+	if err != nil {
 		s.showMethod(w, ss, "CARTE", "", map[string]string{"form": text(s.common(ss).Lang,
 			"La session d'authentification a expiré : saisissez à nouveau votre carte.", "The authentication session expired: enter your card again.")})
 		return
@@ -192,7 +205,7 @@ func (s *System) pay(w http.ResponseWriter, r *http.Request, ss *session, c guic
 	}
 	o, t, tok, err := s.svc.PayOrder(r.Context(), core.PayRequest{Shop: ss.shop, OrderID: ss.order.ID, Card: c,
 		AuthOnly: ss.req.AuthOnly, CaptureDelay: diff, Method: "CARTE", ThreeDS: threeDS, ForceCode: force,
-		Decline: decline, SaveAs: ss.req.Subscriber, Instalments: instalmentPlan(ss.req), Subscription: subscriptionPlan(ss.req)})
+		Decline: decline, SaveAs: wireText(ss.req.Subscriber), Instalments: instalmentPlan(ss.req), Subscription: subscriptionPlan(ss.req)})
 	if err != nil {
 		var ie *core.InstalmentError
 		if errors.As(err, &ie) {
@@ -238,7 +251,7 @@ func subscriptionPlan(req *SystemRequest) *core.Subscription {
 	if sub == nil {
 		return nil
 	}
-	return &core.Subscription{Reference: sub.Reference, Amount: sub.Amount, Count: sub.Count,
+	return &core.Subscription{Reference: wireText(sub.Reference), Amount: sub.Amount, Count: sub.Count,
 		Months: sub.Months, Day: sub.Day, Delay: sub.Delay}
 }
 

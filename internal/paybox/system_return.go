@@ -150,7 +150,7 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 	}
 	var tok *guichet.Token
 	if req.Subscriber != "" && t.TokenID != "" && renewal == nil {
-		if tok, err = tx.Token(o.ShopID, req.Subscriber); err != nil {
+		if tok, err = tx.Token(o.ShopID, wireText(req.Subscriber)); err != nil {
 			return nil, err
 		}
 	}
@@ -178,10 +178,10 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 		// official modules do, accepts a renewal too.
 		ret = prefix + "&" + ret
 	}
-	d := guichet.Delivery{Method: "GET", URL: req.RepondreA}
+	d := guichet.Delivery{Method: "GET", URL: escapeURLBytes(req.RepondreA)}
 	if req.IPNPost {
 		d.Method, d.ContentType, d.Body = "POST", "application/x-www-form-urlencoded", []byte(ret)
-	} else if d.URL, err = AppendQuery(req.RepondreA, func(string) (string, error) { return ret, nil }); err != nil {
+	} else if d.URL, err = AppendQuery(d.URL, func(string) (string, error) { return ret, nil }); err != nil {
 		return nil, err
 	}
 	return []guichet.Delivery{d}, nil

@@ -79,6 +79,12 @@ type hosted struct {
 
 func newHosted(t *testing.T) *hosted {
 	t.Helper()
+	return newHostedLog(t, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// newHostedLog is newHosted logging to log.
+func newHostedLog(t *testing.T, log *slog.Logger) *hosted {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	store, err := sqlite.Open(ctx, filepath.Join(dir, "guichet.db"))
@@ -88,7 +94,6 @@ func newHosted(t *testing.T) *hosted {
 	t.Cleanup(func() { store.Close() })
 	v, _ := vault.New(bytes.Repeat([]byte{7}, 32))
 	clock := fixedClock{testNow}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := core.New(store, sim.New(clock.Now), v, clock, log)
 	svc.SetSender(notify.New(5 * time.Second))
 	svc.SetReviewer(sim.FIANET{})
@@ -109,7 +114,7 @@ func newHosted(t *testing.T) *hosted {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer, err := paybox.LoadOrCreateSigner(dir)
+	signer, err := paybox.SharedSigner(ctx, svc, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

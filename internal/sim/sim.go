@@ -31,7 +31,10 @@ type Acquirer struct {
 	now func() time.Time
 }
 
-var _ guichet.Acquirer = (*Acquirer)(nil)
+var (
+	_ guichet.Acquirer = (*Acquirer)(nil)
+	_ guichet.Inquirer = (*Acquirer)(nil)
+)
 
 // New returns a simulated acquirer that reads the time from now, to decide
 // whether a card has expired. A nil now means time.Now.
@@ -125,6 +128,16 @@ func (a *Acquirer) Process(ctx context.Context, r guichet.AcquirerRequest) (guic
 	}
 	return guichet.AcquirerResult{}, &guichet.Error{Code: guichet.CodeInvalid, Param: "kind",
 		Message: "unknown operation " + string(r.Kind)}
+}
+
+// Inquire tells what became of a request. The simulator keeps no record
+// of what it answered, but its answer is a function of the request alone,
+// so the answer it gives again is the one it gave: it reports every
+// request as received. A connector to a real processor asks the processor
+// by r.Key instead, and may find that the request never arrived.
+func (a *Acquirer) Inquire(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, bool, error) {
+	res, err := a.Process(ctx, r)
+	return res, err == nil, err
 }
 
 func twoDigits(s string) bool {

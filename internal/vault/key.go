@@ -9,8 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
+
+	"guichet/internal/secretfile"
 )
 
 // EnvMasterKey is the environment variable that, when set, holds the master
@@ -65,23 +66,15 @@ func parseKey(s string) ([]byte, error) {
 	return nil, fmt.Errorf("want %d bytes as %d hex digits or base64", KeySize, 2*KeySize)
 }
 
-// readKeyFile reads a hex key file. It refuses a file that group or others
-// may read or write: the key protects every stored card, and a permissive
-// mode is more likely a mistake to fix than a choice to respect.
+// readKeyFile reads a hex key file. secretfile.Read refuses a file that
+// group or others may read or write: the key protects every stored card.
 func readKeyFile(path string) ([]byte, error) {
-	info, err := os.Stat(path)
+	b, err := secretfile.Read(path)
 	if err != nil {
-		return nil, err
-	}
-	// Windows has no Unix permission bits to check; its ACLs are the
-	// operator's business.
-	if runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("vault: %s has mode %04o, which lets other users read the master key; run chmod 600 %s",
-			path, info.Mode().Perm(), path)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("vault: %w", err)
 	}
 	s := strings.TrimSpace(string(b))
 	key, err := hex.DecodeString(s)
@@ -91,11 +84,11 @@ func readKeyFile(path string) ([]byte, error) {
 	return key, nil
 }
 
-// createKeyFile writes a new random key. It writes and syncs a temporary
-// file first, then hard-links it into place: the link fails if the key
-// file exists, so two processes starting together cannot each use a
-// different key (the loser reads the winner's), and a reader never sees a
-// half-written key.
+// createKeyFile writes a new random key. secretfile.Create has it on disk,
+// synced, before any card is sealed with it (or a crash would leave sealed
+// cards that nothing can open), and never replaces a key file: when two
+// processes start together, the loser reads the winner's key instead of
+// each using its own.
 func createKeyFile(dataDir, path string) ([]byte, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("vault: %w", err)
@@ -104,40 +97,12 @@ func createKeyFile(dataDir, path string) ([]byte, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("vault: %w", err)
 	}
-	// CreateTemp makes the file with mode 0600.
-	f, err := os.CreateTemp(dataDir, KeyFile+".tmp*")
-	if err != nil {
-		return nil, fmt.Errorf("vault: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	_, err = f.WriteString(hex.EncodeToString(key) + "\n")
-	// The key must be on disk before any card is sealed with it, or a
-	// crash would leave sealed cards that nothing can open.
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("vault: writing %s: %w", tmp, err)
-	}
-	if err := os.Link(tmp, path); errors.Is(err, fs.ErrExist) {
+	err := secretfile.Create(path, []byte(hex.EncodeToString(key)+"\n"))
+	if errors.Is(err, fs.ErrExist) {
 		return readKeyFile(path)
-	} else if err != nil {
+	}
+	if err != nil {
 		return nil, fmt.Errorf("vault: %w", err)
 	}
-	syncDir(dataDir)
 	return key, nil
-}
-
-// syncDir makes the new directory entry durable where the platform allows.
-// A failure is ignored: the file itself is synced, and some systems cannot
-// sync a directory at all.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
 }

@@ -46,6 +46,10 @@ type Vault struct {
 	aead   cipher.AEAD
 	fpKey  []byte
 	prefix []byte // version byte, also the additional data of every seal
+	// secrets seals installation secrets, and check is the master key's
+	// check value (see secret.go).
+	secrets secrets
+	check   string
 }
 
 var _ guichet.Vault = (*Vault)(nil)
@@ -65,7 +69,12 @@ func New(masterKey []byte) (*Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("vault: %w", err)
 	}
-	return &Vault{aead: aead, fpKey: derive(masterKey, labelFingerprint), prefix: []byte{version}}, nil
+	sec, err := newSecrets(masterKey)
+	if err != nil {
+		return nil, err
+	}
+	return &Vault{aead: aead, fpKey: derive(masterKey, labelFingerprint), prefix: []byte{version},
+		secrets: sec, check: keyCheck(masterKey)}, nil
 }
 
 // derive returns HMAC-SHA256(master, label): a pseudo-random key for one

@@ -20,7 +20,7 @@ func list[T any](t *tx, doing string, scan pgx.RowToFunc[T], query string, args 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := conn.Query(t.ctx, query, args...)
+	rows, err := conn.Query(t.ctx, query, storableArgs(args)...)
 	if err != nil {
 		return nil, convert(err, doing)
 	}

@@ -260,7 +260,7 @@ func (s *Store) Exchanges(ctx context.Context, f guichet.ExchangeFilter) ([]guic
 	}
 	rows, err := s.pool.Query(ctx, `SELECT id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns
 		FROM exchanges WHERE ($1 = '' OR shop_id = $1) AND ($3 = '' OR reference = $3)
-		ORDER BY at DESC NULLS LAST, seq DESC LIMIT $2`, f.ShopID, limit, f.Reference)
+		ORDER BY at DESC NULLS LAST, seq DESC LIMIT $2`, storableArgs([]any{f.ShopID, limit, f.Reference})...)
 	if err != nil {
 		return nil, convert(err, "list exchanges")
 	}
@@ -362,18 +362,33 @@ func (s *Store) writeQueued(buf []guichet.Exchange) []guichet.Exchange {
 	}
 }
 
-// insertExchanges writes list in one round trip; a batch outside an
-// explicit transaction runs in an implicit one, so it costs one commit.
+// insertExchanges writes list in one statement, which adds what it
+// inserted to the exchange totals: one round trip, and one commit. The text
+// is made storable first, so that the sizes counted are those of what is
+// kept.
 func (s *Store) insertExchanges(list []guichet.Exchange) error {
 	ctx, cancel := context.WithTimeout(context.Background(), exchangeTimeout)
 	defer cancel()
-	b := &pgx.Batch{}
-	for _, e := range list {
-		b.Queue(`INSERT INTO exchanges (id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-			e.ID, e.ShopID, e.Protocol, e.Operation, e.Reference, e.Code, e.Request, e.Response, timeArg(e.At), int64(e.Duration))
+	n := len(list)
+	ids, shops, protocols, operations := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	references, codes, requests, responses := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	ats, durations, sizes := make([]pgtype.Timestamptz, n), make([]int64, n), make([]int64, n)
+	for i, e := range list {
+		e = storableExchange(e)
+		ids[i], shops[i], protocols[i], operations[i] = e.ID, e.ShopID, e.Protocol, e.Operation
+		references[i], codes[i], requests[i], responses[i] = e.Reference, e.Code, e.Request, e.Response
+		ats[i], durations[i], sizes[i] = timeArg(e.At), int64(e.Duration), guichet.ExchangeSize(e)
 	}
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+	_, err := s.pool.Exec(ctx, `WITH inserted AS (
+			INSERT INTO exchanges (id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns, size)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+				$9::timestamptz[], $10::bigint[], $11::bigint[])
+			ON CONFLICT DO NOTHING
+			RETURNING size)
+		UPDATE exchange_totals SET count = count + (SELECT count(*) FROM inserted),
+			bytes = bytes + (SELECT coalesce(sum(size), 0) FROM inserted) WHERE id = 1`,
+		ids, shops, protocols, operations, references, codes, requests, responses, ats, durations, sizes)
+	if err != nil {
 		return convert(err, "record exchanges")
 	}
 	return nil

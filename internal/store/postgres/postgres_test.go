@@ -226,6 +226,8 @@ func TestUpgrade(t *testing.T) {
 		`INSERT INTO shops (id, name, mode, capture_delay, created_at) VALUES ('shop_old', 'Old', 'TEST', 2, now())`,
 		`INSERT INTO transactions (id, shop_id, number, reference, currency, amount, status)
 			VALUES ('tx_old', 'shop_old', 1000001, 'ref', 'EUR', 100, 'authorized')`,
+		`INSERT INTO exchanges (id, shop_id, protocol, operation, code, request, response, at, duration_ns)
+			VALUES ('ex_old', 'shop_old', 'ppps', '00001', '00000', 'VERSION=00104', 'CODEREPONSE=00000', now(), 5)`,
 	)
 	for _, q := range queries {
 		if _, err := conn.Exec(ctx, q); err != nil {
@@ -257,5 +259,11 @@ func TestUpgrade(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatalf("View: %v", err)
+	}
+	// The exchange log's totals count the exchanges recorded before.
+	old := guichet.Exchange{ID: "ex_old", ShopID: "shop_old", Protocol: "ppps", Operation: "00001", Code: "00000",
+		Request: "VERSION=00104", Response: "CODEREPONSE=00000"}
+	if _, left, err := s.PurgeExchanges(ctx, guichet.ExchangePurge{}); err != nil || left != (guichet.ExchangeTotals{Count: 1, Bytes: guichet.ExchangeSize(old)}) {
+		t.Errorf("exchange totals after the upgrade: %+v, %v", left, err)
 	}
 }

@@ -87,6 +87,14 @@ func (st *statement) failure(err error) error {
 		e.Err = err
 		return e
 	}
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case sqlstateClaimNotPending:
+			return &guichet.Error{Code: guichet.CodeConflict, Message: "claim no longer pending", Err: err}
+		case sqlstateClaimMissing:
+			return &guichet.Error{Code: guichet.CodeNotFound, Message: "claim not found", Err: err}
+		}
+	}
 	return convert(err, st.doing)
 }
 
@@ -152,7 +160,7 @@ func (t *tx) send(ctx context.Context, tail ...statement) error {
 	t.pending = t.pending[:0]
 	b := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, len(stmts))}
 	for _, st := range stmts {
-		b.Queue(st.sql, st.args...)
+		b.Queue(st.sql, storableArgs(st.args)...)
 	}
 	results := conn.SendBatch(ctx, b)
 	var failed, checked error
@@ -282,7 +290,7 @@ func (t *tx) shops(query string, args ...any) ([]guichet.Shop, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := conn.Query(t.ctx, query, args...)
+	rows, err := conn.Query(t.ctx, query, storableArgs(args)...)
 	if err != nil {
 		return nil, convert(err, "load shop")
 	}
@@ -349,8 +357,8 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 				capture_delay = excluded.capture_delay, clock_offset_ns = excluded.clock_offset_ns,
 				three_ds = excluded.three_ds, require_cvv = excluded.require_cvv, notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
 			auto_capture_days = excluded.auto_capture_days, brands = excluded.brands, created_at = excluded.created_at`,
-			s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, hmacOnly, s.CaptureDelay, int64(s.ClockOffset),
-			s.ThreeDS, s.RequireCVV, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, string(brands), timeArg(s.CreatedAt))
+			storableArgs([]any{s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, hmacOnly, s.CaptureDelay, int64(s.ClockOffset),
+				s.ThreeDS, s.RequireCVV, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, string(brands), timeArg(s.CreatedAt)})...)
 		return err
 	})
 	return convert(err, "save shop")
@@ -396,7 +404,7 @@ func (t *tx) transactions(query string, args ...any) ([]guichet.Transaction, err
 	if err != nil {
 		return nil, err
 	}
-	rows, err := conn.Query(t.ctx, query, args...)
+	rows, err := conn.Query(t.ctx, query, storableArgs(args)...)
 	if err != nil {
 		return nil, convert(err, "load transaction")
 	}
@@ -605,7 +613,7 @@ func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = conn.QueryRow(t.ctx, "SELECT "+tokenCols+" FROM tokens WHERE shop_id = $1 AND reference = $2", shopID, reference).Scan(
+	err = conn.QueryRow(t.ctx, "SELECT "+tokenCols+" FROM tokens WHERE shop_id = $1 AND reference = $2", storableArgs([]any{shopID, reference})...).Scan(
 		&tok.ID, &tok.ShopID, &tok.Reference, &tok.Handle, &c.Masked, &c.Fingerprint, &brand, &c.Country,
 		&c.ExpMonth, &c.ExpYear, &c.Sealed, &created, &updated)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -641,8 +649,8 @@ func (t *tx) PutToken(tok *guichet.Token) error {
 				card_exp_month = excluded.card_exp_month, card_exp_year = excluded.card_exp_year,
 				card_sealed = excluded.card_sealed, updated_at = excluded.updated_at
 			RETURNING id, created_at`,
-			tok.ID, tok.ShopID, tok.Reference, tok.Handle, c.Masked, c.Fingerprint, string(c.Brand), c.Country,
-			c.ExpMonth, c.ExpYear, blob(c.Sealed), timeArg(tok.CreatedAt), timeArg(tok.UpdatedAt)).Scan(&id, &created)
+			storableArgs([]any{tok.ID, tok.ShopID, tok.Reference, tok.Handle, c.Masked, c.Fingerprint, string(c.Brand), c.Country,
+				c.ExpMonth, c.ExpYear, blob(c.Sealed), timeArg(tok.CreatedAt), timeArg(tok.UpdatedAt)})...).Scan(&id, &created)
 	})
 	if err != nil {
 		return convert(err, "save token")
@@ -659,7 +667,7 @@ func (t *tx) DeleteToken(shopID, reference string) error {
 	if err != nil {
 		return err
 	}
-	tag, err := conn.Exec(t.ctx, "DELETE FROM tokens WHERE shop_id = $1 AND reference = $2", shopID, reference)
+	tag, err := conn.Exec(t.ctx, "DELETE FROM tokens WHERE shop_id = $1 AND reference = $2", storableArgs([]any{shopID, reference})...)
 	if err != nil {
 		return convert(err, "delete token")
 	}
@@ -738,7 +746,7 @@ func (t *tx) Events(transactionID string) ([]guichet.Event, error) {
 		return nil, err
 	}
 	rows, err := conn.Query(t.ctx, `SELECT id, shop_id, transaction_id, type, at, data FROM events
-		WHERE transaction_id = $1 ORDER BY at NULLS FIRST, seq`, transactionID)
+		WHERE transaction_id = $1 ORDER BY at NULLS FIRST, seq`, storableArgs([]any{transactionID})...)
 	if err != nil {
 		return nil, convert(err, "list events")
 	}

@@ -370,7 +370,7 @@ func (s *Store) Exchanges(ctx context.Context, f guichet.ExchangeFilter) ([]guic
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := s.readDB.QueryContext(ctx, query+" ORDER BY at DESC, rowid DESC LIMIT ?", append(args, limit)...)
+	rows, err := s.readDB.QueryContext(ctx, query+" ORDER BY at DESC, rowid DESC LIMIT ?", storableArgs(append(args, limit))...)
 	if err != nil {
 		return nil, convert(err, "list exchanges")
 	}
@@ -597,17 +597,30 @@ func (s *Store) call(fn func(guichet.Tx) error, t *tx) (err error) {
 }
 
 // insertExchanges writes list inside a savepoint, so that a faulty exchange
-// is dropped without touching the rest of the batch. broken reports that the
-// enclosing transaction is gone.
+// is dropped without touching the rest of the batch, and adds what it
+// inserted to the exchange totals. broken reports that the enclosing
+// transaction is gone. The text is made storable first, so that the sizes
+// counted are those of what is kept.
 func (s *Store) insertExchanges(list []guichet.Exchange) (broken bool, err error) {
 	w := s.writer
 	if _, err := w.exec("SAVEPOINT exchanges"); err != nil {
 		return true, err
 	}
+	var added guichet.ExchangeTotals
 	for _, e := range list {
-		_, err := w.exec(`INSERT INTO exchanges (id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			e.ID, e.ShopID, e.Protocol, e.Operation, e.Reference, e.Code, e.Request, e.Response, nanos(e.At), int64(e.Duration))
+		e = storableExchange(e)
+		size := guichet.ExchangeSize(e)
+		res, err := w.exec(`INSERT INTO exchanges (id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns, size)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			e.ID, e.ShopID, e.Protocol, e.Operation, e.Reference, e.Code, e.Request, e.Response, nanos(e.At), int64(e.Duration), size)
+		var n int64
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		if err == nil && n == 1 {
+			added.Count++
+			added.Bytes += size
+		}
 		if err != nil {
 			if _, rerr := w.exec("ROLLBACK TO exchanges"); rerr != nil {
 				return true, rerr
@@ -617,6 +630,15 @@ func (s *Store) insertExchanges(list []guichet.Exchange) (broken bool, err error
 			}
 			return false, err
 		}
+	}
+	if _, err := w.exec("UPDATE exchange_totals SET count = count + ?, bytes = bytes + ? WHERE id = 1", added.Count, added.Bytes); err != nil {
+		if _, rerr := w.exec("ROLLBACK TO exchanges"); rerr != nil {
+			return true, rerr
+		}
+		if _, rerr := w.exec("RELEASE exchanges"); rerr != nil {
+			return true, rerr
+		}
+		return false, err
 	}
 	if _, err := w.exec("RELEASE exchanges"); err != nil {
 		return true, err
@@ -676,7 +698,7 @@ func (w *writer) exec(query string, args ...any) (sql.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.Exec(args...)
+	return st.Exec(storableArgs(args)...)
 }
 
 func (w *writer) query(query string, args ...any) (*sql.Rows, error) {
@@ -684,7 +706,7 @@ func (w *writer) query(query string, args ...any) (*sql.Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.Query(args...)
+	return st.Query(storableArgs(args)...)
 }
 
 func (w *writer) close() error {
@@ -703,9 +725,9 @@ type reader struct {
 }
 
 func (r *reader) exec(query string, args ...any) (sql.Result, error) {
-	return r.tx.ExecContext(r.ctx, query, args...)
+	return r.tx.ExecContext(r.ctx, query, storableArgs(args)...)
 }
 
 func (r *reader) query(query string, args ...any) (*sql.Rows, error) {
-	return r.tx.QueryContext(r.ctx, query, args...)
+	return r.tx.QueryContext(r.ctx, query, storableArgs(args)...)
 }

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"io"
+	"testing"
+	"time"
+
+	"guichet/internal/core"
+)
+
+func TestRetentionConfig(t *testing.T) {
+	const day = 24 * time.Hour
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want core.ExchangeRetention
+		err  bool
+	}{
+		{"defaults", nil, nil, core.ExchangeRetention{MaxAge: 30 * day, MaxBytes: 256 << 20}, false},
+		{"flags", []string{"-exchange-max-age", "7d", "-exchange-max-bytes", "1GiB"}, nil, core.ExchangeRetention{MaxAge: 7 * day, MaxBytes: 1 << 30}, false},
+		{"environment", nil, map[string]string{"GUICHET_EXCHANGE_MAX_AGE": "36h", "GUICHET_EXCHANGE_MAX_BYTES": "500MB"},
+			core.ExchangeRetention{MaxAge: 36 * time.Hour, MaxBytes: 500e6}, false},
+		{"flags over environment", []string{"-exchange-max-bytes", "1048576"}, map[string]string{"GUICHET_EXCHANGE_MAX_BYTES": "5MiB"},
+			core.ExchangeRetention{MaxAge: 30 * day, MaxBytes: 1 << 20}, false},
+		{"no limits", []string{"-exchange-max-age", "0", "-exchange-max-bytes", "0"}, nil, core.ExchangeRetention{}, false},
+		{"bad age", []string{"-exchange-max-age", "a month"}, nil, core.ExchangeRetention{}, true},
+		{"negative age", []string{"-exchange-max-age", "-1h"}, nil, core.ExchangeRetention{}, true},
+		{"bad size", []string{"-exchange-max-bytes", "lots"}, nil, core.ExchangeRetention{}, true},
+		{"bad environment", nil, map[string]string{"GUICHET_EXCHANGE_MAX_BYTES": "-1"}, core.ExchangeRetention{}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseConfig(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+			if (err != nil) != tt.err {
+				t.Fatalf("parseConfig: %v, want an error: %v", err, tt.err)
+			}
+			if err == nil && c.retention != tt.want {
+				t.Errorf("retention %+v, want %+v", c.retention, tt.want)
+			}
+		})
+	}
+}

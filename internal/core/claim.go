@@ -1,0 +1,357 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"guichet"
+)
+
+// Every request that reaches the acquirer follows one path, so that an
+// approval is never lost and never asked for twice:
+//
+//  1. its key is claimed, pending, in a unit of work of its own, with a
+//     description of the request (the card sealed);
+//  2. the acquirer is called with a timeout of its own, which the client
+//     going away does not cut short;
+//  3. the outcome is recorded, and the claim ended, in one unit of work
+//     that the client cannot cancel either;
+//  4. the answer goes out.
+//
+// A second request with the same key stops at step 1. A claim left pending
+// (the instance died, or the store failed, between steps 2 and 3) is
+// settled by SettleClaims, the janitor: it asks the acquirer what became
+// of the request when the acquirer can tell (guichet.Inquirer), records
+// that, and otherwise marks the claim failed.
+
+// defaultAcquirerTimeout bounds one acquirer call. Card networks answer
+// within seconds or not at all.
+const defaultAcquirerTimeout = 30 * time.Second
+
+// settleMargin is how long after its acquirer call must have ended a
+// pending claim is left alone, for the record of a slow instance to land.
+const settleMargin = time.Minute
+
+// settleLease is how long the janitor holds the claims it settles; another
+// instance takes them over if it dies meanwhile.
+const settleLease = 2 * time.Minute
+
+// SetAcquirerTimeout bounds every acquirer call; zero or less restores the
+// default.
+func (s *Service) SetAcquirerTimeout(d time.Duration) {
+	if d <= 0 {
+		d = defaultAcquirerTimeout
+	}
+	s.acquirerTimeout = d
+}
+
+// pendingRequest describes, in a pending claim, what was asked of the
+// acquirer: enough to ask it again what became of the request, and to
+// record the outcome the way the request would have.
+type pendingRequest struct {
+	Kind    guichet.OperationKind `json:"kind"`
+	Amount  guichet.Money         `json:"amount"`
+	Force   string                `json:"force,omitempty"`
+	OrderID string                `json:"order,omitempty"`
+
+	// A new transaction: the card, sealed (never its CVV), and what the
+	// transaction is to record.
+	Card         *guichet.StoredCard `json:"card,omitempty"`
+	Reference    string              `json:"reference,omitempty"`
+	Capture      bool                `json:"capture,omitempty"`
+	CaptureDelay int                 `json:"capture_delay,omitempty"`
+	ThreeDS      string              `json:"three_ds,omitempty"`
+	TokenID      string              `json:"token,omitempty"`
+
+	// An operation on an existing transaction.
+	Transaction string `json:"transaction,omitempty"`
+}
+
+// claimKey is the key a request is claimed under: the request's own, or
+// one made for it, so that every acquirer call has a claim the janitor
+// can find.
+func (s *Service) claimKey(key string) string {
+	if key != "" {
+		return key
+	}
+	return "auto:" + s.NewID("clm_")
+}
+
+// beginClaim takes the request's key, pending, in a unit of work of its
+// own: once it returns, no other request with that key reaches the
+// acquirer, and the request is found again if its outcome is lost.
+func (s *Service) beginClaim(ctx context.Context, shop *guichet.Shop, key string, now time.Time, p *pendingRequest) error {
+	data, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	c := &guichet.Claim{ShopID: shop.ID, Key: key, At: now, Request: data,
+		SettleAfter: s.clock.Now().Add(s.acquirerTimeout + settleMargin)}
+	return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.BeginClaim(c) })
+}
+
+// callAcquirer asks the acquirer, bounded by its own timeout rather than
+// by the client's request: a client that goes away must not cut short a
+// call whose approval the record that follows still needs.
+func (s *Service) callAcquirer(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.acquirerTimeout)
+	defer cancel()
+	return s.process(ctx, r)
+}
+
+// endClaim ends a pending claim that has no outcome to record, in a unit
+// of work of its own that the client cannot cancel. When that fails too,
+// the janitor ends it later.
+func (s *Service) endClaim(ctx context.Context, shop *guichet.Shop, key string, state guichet.ClaimState) {
+	err := s.store.Update(context.WithoutCancel(ctx), func(tx guichet.Tx) error {
+		return tx.EndClaim(shop.ID, key, state, "")
+	})
+	if err != nil {
+		s.log.Error("claim left pending for the janitor", "shop", shop.ID, "key", key, "err", err)
+	}
+}
+
+// recordFailed handles a record that failed after the acquirer answered.
+// A rule of the record refused it (another request settled the order or
+// the transaction meanwhile): the claim ends failed, and an approval is
+// reported, since the acquirer holds an authorization nobody will
+// capture. The store failed: the claim stays pending for the janitor.
+func (s *Service) recordFailed(ctx context.Context, shop *guichet.Shop, key string, res guichet.AcquirerResult, err error) {
+	switch guichet.ErrorCode(err) {
+	case guichet.CodeInternal, guichet.CodeUnavailable:
+		s.log.Error("outcome not recorded; the janitor settles it", "shop", shop.ID, "key", key, "err", err)
+		return
+	}
+	if res.Approved {
+		s.log.Warn("approved by the acquirer, refused by the record", "shop", shop.ID, "key", key, "err", err)
+	}
+	s.endClaim(ctx, shop, key, guichet.ClaimFailed)
+}
+
+// SettleClaims is the janitor: it settles the claims left pending past
+// their acquirer call, and returns how many it settled. When the acquirer
+// can tell what became of a request, its outcome is recorded as the
+// request would have recorded it; otherwise the claim ends failed, and the
+// key stays spent. Serve runs it at start and then periodically; several
+// instances may run it at once.
+func (s *Service) SettleClaims(ctx context.Context) (int, error) {
+	settled := 0
+	for {
+		now := s.clock.Now()
+		var claims []guichet.Claim
+		err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
+			claims, err = tx.LeaseClaims(now, now.Add(settleLease), 10)
+			return err
+		})
+		if err != nil || len(claims) == 0 {
+			return settled, err
+		}
+		for i := range claims {
+			if err := s.settle(ctx, &claims[i]); err != nil {
+				// Its lease runs out and a later round tries again.
+				s.log.Error("janitor: claim not settled", "shop", claims[i].ShopID, "key", claims[i].Key, "err", err)
+				continue
+			}
+			settled++
+		}
+	}
+}
+
+// settle asks the acquirer about one pending claim and records the answer.
+func (s *Service) settle(ctx context.Context, c *guichet.Claim) error {
+	var p pendingRequest
+	if err := json.Unmarshal(c.Request, &p); err != nil {
+		s.log.Error("janitor: unreadable claim; ended failed", "shop", c.ShopID, "key", c.Key, "err", err)
+		return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.EndClaim(c.ShopID, c.Key, guichet.ClaimFailed, "") })
+	}
+	shop, err := s.ShopByID(ctx, c.ShopID)
+	if err != nil {
+		return err
+	}
+	inq, ok := s.acquirer.(guichet.Inquirer)
+	if !ok {
+		s.log.Warn("janitor: the acquirer cannot be asked; claim ended failed", "shop", c.ShopID, "key", c.Key)
+		return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.EndClaim(c.ShopID, c.Key, guichet.ClaimFailed, "") })
+	}
+	r := guichet.AcquirerRequest{Shop: shop, Kind: p.Kind, Amount: p.Amount, ForceCode: p.Force, Key: c.Key}
+	if p.Card != nil {
+		card, err := s.vault.Open(*p.Card)
+		if err != nil {
+			return err
+		}
+		r.Card = &card
+	}
+	if p.Transaction != "" {
+		err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+			r.Transaction, err = tx.Transaction(p.Transaction)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	ictx, cancel := context.WithTimeout(ctx, s.acquirerTimeout)
+	res, known, err := inq.Inquire(ictx, r)
+	cancel()
+	if err != nil {
+		return err
+	}
+	now := s.Now(shop)
+	return s.store.Update(ctx, func(tx guichet.Tx) error {
+		if !known {
+			s.log.Info("janitor: the acquirer never received the request; claim ended failed", "shop", c.ShopID, "key", c.Key)
+			return tx.EndClaim(c.ShopID, c.Key, guichet.ClaimFailed, "")
+		}
+		var id string
+		if p.Transaction != "" {
+			t, _, err := s.writeOperation(tx, shop, &p, res, now)
+			if err != nil {
+				// The transaction moved on meanwhile: the outcome has no
+				// place left to be recorded in.
+				if guichet.ErrorCode(err) == guichet.CodeInternal {
+					return err
+				}
+				s.log.Warn("janitor: operation no longer applies; claim ended failed", "shop", c.ShopID, "key", c.Key, "err", err)
+				return tx.EndClaim(c.ShopID, c.Key, guichet.ClaimFailed, "")
+			}
+			id = t.ID
+		} else {
+			t, typ := s.buildTransaction(shop, &p, res, now)
+			if err := s.writeTransaction(tx, shop, &p, t, typ, now, closeOrder(p.OrderID)); err != nil {
+				return err
+			}
+			id = t.ID
+		}
+		s.log.Info("janitor: lost outcome recorded", "shop", c.ShopID, "key", c.Key, "transaction", id, "approved", res.Approved)
+		return tx.EndClaim(c.ShopID, c.Key, guichet.ClaimDone, id)
+	})
+}
+
+// closeOrder returns what the janitor does, beside recording a payment it
+// recovered, to the order the payment was for: an order still open ends
+// paid or refused, so that the buyer's page and the back office show it
+// and nobody pays it twice.
+func closeOrder(orderID string) func(guichet.Tx, *guichet.Transaction) ([]guichet.Event, error) {
+	if orderID == "" {
+		return nil
+	}
+	return func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
+		o, err := tx.Order(orderID)
+		if err != nil || o.Status != guichet.OrderOpen {
+			return nil, err
+		}
+		o.TransactionID, o.UpdatedAt, o.Status = t.ID, t.CreatedAt, guichet.OrderPaid
+		if t.Status == guichet.StatusRefused {
+			o.Status = guichet.OrderRefused
+		}
+		return nil, tx.PutOrder(o)
+	}
+}
+
+// buildTransaction makes the transaction an acquirer's answer to a new
+// payment or credit gives, with its first operation, not yet numbered,
+// and the type of the event that announces it.
+func (s *Service) buildTransaction(shop *guichet.Shop, p *pendingRequest, res guichet.AcquirerResult, now time.Time) (*guichet.Transaction, string) {
+	card := *p.Card
+	card.Brand, card.Country = res.Brand, res.Country
+	t := &guichet.Transaction{
+		ID: s.NewID("tx_"), ShopID: shop.ID, Reference: p.Reference, OrderID: p.OrderID,
+		Currency: p.Amount.Currency, Amount: p.Amount.Amount, Card: card, TokenID: p.TokenID,
+		AuthCode: res.AuthCode, ResponseCode: res.Code, ThreeDS: p.ThreeDS, CreatedAt: now, UpdatedAt: now,
+	}
+	t.Operations = []guichet.Operation{{ID: s.NewID("op_"), TransactionID: t.ID, Kind: p.Kind,
+		Amount: p.Amount.Amount, Approved: res.Approved, Code: res.Code, CreatedAt: now}}
+	typ := "transaction.authorized"
+	switch {
+	case !res.Approved:
+		t.Status, t.AuthCode, typ = guichet.StatusRefused, "", "transaction.refused"
+	case p.Kind == guichet.OpCredit:
+		t.Status, typ = guichet.StatusCredited, "transaction.credited"
+	default:
+		t.Status = guichet.StatusAuthorized
+	}
+	return t, typ
+}
+
+// writeTransaction numbers and writes a new transaction, captures it when
+// its request says so, runs also in the same unit of work, and publishes
+// its events.
+func (s *Service) writeTransaction(tx guichet.Tx, shop *guichet.Shop, p *pendingRequest, t *guichet.Transaction, typ string, now time.Time,
+	also func(guichet.Tx, *guichet.Transaction) ([]guichet.Event, error)) error {
+	var err error
+	if t.Number, err = tx.NextNumber(); err != nil {
+		return err
+	}
+	if t.Operations[0].Number, err = tx.NextNumber(); err != nil {
+		return err
+	}
+	events := []guichet.Event{s.event(t, &t.Operations[0], typ, now)}
+	if t.Status == guichet.StatusAuthorized && p.Capture {
+		capture := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: guichet.OpCapture,
+			Amount: t.Amount, Approved: true, Code: "00", CreatedAt: now}
+		if capture.Number, err = tx.NextNumber(); err != nil {
+			return err
+		}
+		apply(t, guichet.OpCapture, t.Amount, remittance(now, s.paris, shop.CaptureDelay+p.CaptureDelay))
+		t.Operations = append(t.Operations, capture)
+		events = append(events, s.event(t, &t.Operations[1], "transaction.captured", now))
+	}
+	if also != nil {
+		more, err := also(tx, t)
+		if err != nil {
+			return err
+		}
+		events = append(events, more...)
+	}
+	if err := tx.PutTransaction(t); err != nil {
+		return err
+	}
+	return s.publish(tx, t, events...)
+}
+
+// writeOperation records the acquirer's answer to an operation on an
+// existing transaction, once the rules, checked again under the store's
+// lock, still allow it.
+func (s *Service) writeOperation(tx guichet.Tx, shop *guichet.Shop, p *pendingRequest, res guichet.AcquirerResult, now time.Time) (*guichet.Transaction, *guichet.Operation, error) {
+	t, err := tx.Transaction(p.Transaction)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := check(t, p.Kind, p.Amount, now); err != nil {
+		return nil, nil, err
+	}
+	o := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: p.Kind,
+		Amount: p.Amount.Amount, Approved: res.Approved, Code: res.Code, CreatedAt: now}
+	if o.Number, err = tx.NextNumber(); err != nil {
+		return nil, nil, err
+	}
+	if res.Approved {
+		apply(t, p.Kind, p.Amount.Amount, remittance(now, s.paris, shop.CaptureDelay))
+	}
+	t.UpdatedAt = now
+	t.Operations = append(t.Operations, o)
+	op := &t.Operations[len(t.Operations)-1]
+	if err := tx.PutTransaction(t); err != nil {
+		return nil, nil, err
+	}
+	typ := "transaction." + eventVerb[p.Kind]
+	if !res.Approved {
+		typ += "_refused"
+	}
+	if err := s.publish(tx, t, s.event(t, op, typ, now)); err != nil {
+		return nil, nil, err
+	}
+	return t, op, nil
+}
+
+// describe is the pending request of a payment or credit, for its claim
+// and its record.
+func describe(r *CardRequest, kind guichet.OperationKind, card guichet.StoredCard, tokenID string) *pendingRequest {
+	p := &pendingRequest{Kind: kind, Amount: r.Amount, OrderID: r.OrderID, Card: &card, Reference: r.Reference,
+		Capture: r.Capture || r.Forced, CaptureDelay: r.CaptureDelay, ThreeDS: r.ThreeDS, TokenID: tokenID}
+	if r.Shop.IsTest() {
+		p.Force = r.ForceCode
+	}
+	return p
+}

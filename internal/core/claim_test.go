@@ -1,0 +1,243 @@
+package core_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"guichet"
+	"guichet/internal/core"
+	"guichet/internal/sim"
+	"guichet/internal/vault"
+)
+
+// countingAcquirer is the simulator with hooks: it counts the requests it
+// receives, and lets a test act while one is under way.
+type countingAcquirer struct {
+	*sim.Acquirer
+	calls atomic.Int64
+	// during, when set, runs inside Process, before the simulator answers.
+	during func(ctx context.Context)
+}
+
+func (a *countingAcquirer) Process(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, error) {
+	a.calls.Add(1)
+	if a.during != nil {
+		a.during(ctx)
+	}
+	return a.Acquirer.Process(ctx, r)
+}
+
+// faultyStore is a real store whose Update fails, without writing
+// anything, while armed: the fault of a store that dies between the
+// acquirer's answer and the record.
+type faultyStore struct {
+	guichet.Store
+	armed atomic.Bool
+}
+
+var errInjected = &guichet.Error{Code: guichet.CodeInternal, Message: "injected fault"}
+
+func (s *faultyStore) Update(ctx context.Context, fn func(guichet.Tx) error) error {
+	if s.armed.Load() {
+		return errInjected
+	}
+	return s.Store.Update(ctx, fn)
+}
+
+// withAcquirer builds a service on svc's store and clock with another
+// acquirer, as a restart of the instance would.
+func withAcquirer(store guichet.Store, acq guichet.Acquirer, clk *clock) *core.Service {
+	v, _ := vault.New(bytes.Repeat([]byte{1}, 32))
+	return core.New(store, acq, v, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// TestOneKeyReachesTheAcquirerOnce sends 50 concurrent authorizations with
+// one request key: one reaches the acquirer and is approved, the 49 others
+// are duplicates that never reach it.
+func TestOneKeyReachesTheAcquirerOnce(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		acq := &countingAcquirer{Acquirer: sim.New(clk.Now)}
+		svc = withAcquirer(svc.Store(), acq, clk)
+		var approved, duplicates atomic.Int64
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() {
+				tr, err := svc.Authorize(context.Background(), core.CardRequest{Shop: shop, Reference: "once", Amount: eur(100),
+					Card: testCard, RequestKey: "question:1"})
+				switch {
+				case err == nil && tr.Status == guichet.StatusAuthorized:
+					approved.Add(1)
+				case guichet.ErrorReason(err) == guichet.ReasonDuplicate:
+					duplicates.Add(1)
+				default:
+					t.Errorf("unexpected answer %v, %v", tr, err)
+				}
+			})
+		}
+		wg.Wait()
+		if acq.calls.Load() != 1 || approved.Load() != 1 || duplicates.Load() != 49 {
+			t.Errorf("acquirer called %d times, %d approved, %d duplicates; want 1, 1, 49", acq.calls.Load(), approved.Load(), duplicates.Load())
+		}
+	})
+}
+
+// TestClientGoneAfterApproval: the client's request is cancelled while the
+// acquirer approves (the client disconnected); the approval is recorded
+// all the same.
+func TestClientGoneAfterApproval(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx, cancel := context.WithCancel(context.Background())
+		acq := &countingAcquirer{Acquirer: sim.New(clk.Now), during: func(context.Context) { cancel() }}
+		svc = withAcquirer(svc.Store(), acq, clk)
+		tr, err := svc.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "gone", Amount: eur(100), Card: testCard, RequestKey: "k"})
+		if err != nil || tr.Status != guichet.StatusAuthorized {
+			t.Fatalf("authorization of a client gone: %v, %v", tr, err)
+		}
+		found, err := svc.Find(context.Background(), shop, "gone", 100, "")
+		if err != nil || found.ID != tr.ID {
+			t.Errorf("approval lost: %v, %v", found, err)
+		}
+		// And a capture whose client goes away the same way.
+		ctx, cancel = context.WithCancel(context.Background())
+		defer cancel()
+		acq.during = func(context.Context) { cancel() }
+		if _, _, err := svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: guichet.OpCapture, Number: tr.Number, Amount: eur(100)}); err != nil {
+			t.Fatalf("capture of a client gone: %v", err)
+		}
+		if got, _ := svc.Find(context.Background(), shop, "gone", 100, ""); got.Captured != 100 {
+			t.Errorf("capture lost: captured %d", got.Captured)
+		}
+	})
+}
+
+// TestSlowAcquirer: an acquirer that does not answer within the timeout
+// gets its request abandoned; the answer says the acquirer is unavailable,
+// the key stays spent, and nothing is recorded.
+func TestSlowAcquirer(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		acq := &countingAcquirer{Acquirer: sim.New(clk.Now), during: func(ctx context.Context) { <-ctx.Done() }}
+		svc = withAcquirer(svc.Store(), acq, clk)
+		svc.SetAcquirerTimeout(time.Millisecond)
+		_, err := svc.Authorize(context.Background(), core.CardRequest{Shop: shop, Reference: "slow", Amount: eur(100), Card: testCard, RequestKey: "k"})
+		if guichet.ErrorCode(err) != guichet.CodeUnavailable {
+			t.Fatalf("slow acquirer: %v, want unavailable", err)
+		}
+		if _, err := svc.Find(context.Background(), shop, "slow", 100, ""); guichet.ErrorCode(err) != guichet.CodeNotFound {
+			t.Errorf("a request the acquirer never answered was recorded: %v", err)
+		}
+		acq.during = nil
+		_, err = svc.Authorize(context.Background(), core.CardRequest{Shop: shop, Reference: "slow", Amount: eur(100), Card: testCard, RequestKey: "k"})
+		if guichet.ErrorReason(err) != guichet.ReasonDuplicate {
+			t.Errorf("the key of an abandoned request: %v, want a duplicate", err)
+		}
+		// The claim ended failed: the janitor has nothing left to settle.
+		clk.t = clk.t.Add(time.Hour)
+		if n, err := svc.SettleClaims(context.Background()); err != nil || n != 0 {
+			t.Errorf("janitor settled %d (%v), want 0", n, err)
+		}
+	})
+}
+
+// TestFaultBetweenApprovalAndRecord: the store fails right after the
+// acquirer approved, so the answer is an error and nothing is recorded;
+// after a restart the janitor asks the acquirer, records the approval,
+// and the key is never authorized twice.
+func TestFaultBetweenApprovalAndRecord(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		store := &faultyStore{Store: svc.Store()}
+		acq := &countingAcquirer{Acquirer: sim.New(clk.Now), during: func(context.Context) { store.armed.Store(true) }}
+		crashed := withAcquirer(store, acq, clk)
+		_, err := crashed.Authorize(context.Background(), core.CardRequest{Shop: shop, Reference: "lost", Amount: eur(700),
+			Card: testCard, Capture: true, RequestKey: "k"})
+		if !errors.Is(err, errInjected) {
+			t.Fatalf("authorization through a failing store: %v", err)
+		}
+		if acq.calls.Load() != 1 {
+			t.Fatalf("acquirer called %d times", acq.calls.Load())
+		}
+
+		// The restarted instance: the real store, the same acquirer.
+		restarted := withAcquirer(svc.Store(), acq, clk)
+		if _, err := restarted.Find(context.Background(), shop, "lost", 700, ""); guichet.ErrorCode(err) != guichet.CodeNotFound {
+			t.Fatalf("before the janitor: %v", err)
+		}
+		// Too early: the request could still be running elsewhere.
+		if n, err := restarted.SettleClaims(context.Background()); err != nil || n != 0 {
+			t.Fatalf("janitor before the acquirer's timeout settled %d (%v)", n, err)
+		}
+		clk.t = clk.t.Add(2 * time.Minute)
+		if n, err := restarted.SettleClaims(context.Background()); err != nil || n != 1 {
+			t.Fatalf("janitor settled %d (%v), want 1", n, err)
+		}
+		tr, err := restarted.Find(context.Background(), shop, "lost", 700, "")
+		if err != nil || tr.Status != guichet.StatusCaptured || tr.Captured != 700 || tr.AuthCode != "XXXXXX" || tr.Card.Masked != "111122XXXXXX4444" {
+			t.Fatalf("recovered transaction: %+v, %v", tr, err)
+		}
+		// Settled once; the key stays spent.
+		if n, _ := restarted.SettleClaims(context.Background()); n != 0 {
+			t.Errorf("settled again: %d", n)
+		}
+		_, err = restarted.Authorize(context.Background(), core.CardRequest{Shop: shop, Reference: "lost", Amount: eur(700), Card: testCard, RequestKey: "k"})
+		if guichet.ErrorReason(err) != guichet.ReasonDuplicate || acq.calls.Load() != 1 {
+			t.Errorf("retry of the lost request: %v, acquirer called %d times", err, acq.calls.Load())
+		}
+
+		// The same for a capture whose record was lost.
+		auth, err := restarted.Authorize(context.Background(), core.CardRequest{Shop: shop, Reference: "cap", Amount: eur(300), Card: testCard})
+		if err != nil {
+			t.Fatal(err)
+		}
+		store.armed.Store(false)
+		acq.during = func(context.Context) { store.armed.Store(true) }
+		if _, _, err := crashed.Operate(context.Background(), core.OperationRequest{Shop: shop, Kind: guichet.OpCapture, Number: auth.Number,
+			Amount: eur(200), RequestKey: "cap-key"}); !errors.Is(err, errInjected) {
+			t.Fatalf("capture through a failing store: %v", err)
+		}
+		clk.t = clk.t.Add(2 * time.Minute)
+		if n, err := restarted.SettleClaims(context.Background()); err != nil || n != 1 {
+			t.Fatalf("janitor settled %d (%v), want 1", n, err)
+		}
+		if got, _ := restarted.Find(context.Background(), shop, "cap", 300, ""); got.Captured != 200 {
+			t.Errorf("recovered capture: captured %d, want 200", got.Captured)
+		}
+	})
+}
+
+// noInquiry hides the simulator's Inquire: an acquirer that cannot tell
+// what became of a request.
+type noInquiry struct{ acq *countingAcquirer }
+
+func (n noInquiry) Process(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, error) {
+	return n.acq.Process(ctx, r)
+}
+
+// TestJanitorWithoutInquiry: when the acquirer cannot be asked, a lost
+// outcome ends failed rather than pending for ever.
+func TestJanitorWithoutInquiry(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		store := &faultyStore{Store: svc.Store()}
+		acq := &countingAcquirer{Acquirer: sim.New(clk.Now), during: func(context.Context) { store.armed.Store(true) }}
+		crashed := withAcquirer(store, noInquiry{acq}, clk)
+		if _, err := crashed.Authorize(context.Background(), core.CardRequest{Shop: shop, Reference: "x", Amount: eur(1), Card: testCard, RequestKey: "k"}); err == nil {
+			t.Fatal("no error through a failing store")
+		}
+		restarted := withAcquirer(svc.Store(), noInquiry{acq}, clk)
+		clk.t = clk.t.Add(2 * time.Minute)
+		if n, err := restarted.SettleClaims(context.Background()); err != nil || n != 1 {
+			t.Fatalf("janitor settled %d (%v), want 1", n, err)
+		}
+		if _, err := restarted.Find(context.Background(), shop, "x", 1, ""); guichet.ErrorCode(err) != guichet.CodeNotFound {
+			t.Errorf("an outcome nobody knows was recorded: %v", err)
+		}
+		if n, _ := restarted.SettleClaims(context.Background()); n != 0 {
+			t.Errorf("settled again: %d", n)
+		}
+	})
+}
