@@ -126,6 +126,13 @@ func (r *inflight) done(shopID string) {
 	r.mu.Unlock()
 }
 
+// busy tells whether the shop has jobs running in the background.
+func (r *inflight) busy(shopID string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.n[shopID] > 0
+}
+
 // wait returns once the shop has no job running in the background, or ctx
 // ended, and reports whether there was any to wait for.
 func (r *inflight) wait(ctx context.Context, shopID string) bool {
