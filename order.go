@@ -45,6 +45,10 @@ type Job struct {
 	Ref   string
 	DueAt time.Time
 	Data  []byte
+	// Group names the jobs that share a limit on how many run at once: a
+	// delivery's destination (scheme, host and port of its URL). Empty for
+	// jobs without such a limit.
+	Group string
 }
 
 // DeliveryStatus tells whether a notification reached its merchant.

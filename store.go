@@ -136,6 +136,15 @@ type Tx interface {
 	// gets it and the other CodeNotFound. Expired cards are returned too;
 	// whether one may still be used is the caller's business.
 	TakePendingCard(orderID string) (*PendingCard, error)
+	// TakeJobs takes due jobs to run them, earliest first (ties in
+	// insertion order), and leases them, as JobClaim says: until the
+	// lease ends, no other TakeJobs returns them, in this instance or
+	// another one sharing the store. Putting or deleting a job ends its
+	// lease. Inside Update only.
+	TakeJobs(c JobClaim) ([]Job, error)
+	// JobBacklog counts the shop's jobs due at or before now, leased ones
+	// included, by kind.
+	JobBacklog(shopID string, now time.Time) ([]JobBacklog, error)
 }
 
 // DeliveryFilter selects deliveries.

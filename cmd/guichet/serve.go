@@ -43,6 +43,8 @@ type config struct {
 	// retention bounds the exchange log, which takes requests from
 	// anyone, authenticated or not.
 	retention core.ExchangeRetention
+	// work is how due work runs: notifications and other jobs.
+	work core.WorkConfig
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -83,7 +85,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 			}
 		}
 	}
-	return c, fs.Parse(args)
+	work := workFlags(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	var err error
+	c.work, err = work()
+	return c, err
 }
 
 func envOr(getenv func(string) string, name, def string) string {
@@ -144,7 +152,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	svc.SetSender(notify.New(10 * time.Second))
+	if err := svc.Configure(cfg.work); err != nil {
+		return err
+	}
+	sender := notify.New(cfg.work.AttemptTimeout)
+	sender.SetLog(log)
+	svc.SetSender(sender)
 	svc.SetReviewer(sim.FIANET{})
 	svc.SetExchangeRetention(cfg.retention)
 	var demo []guichet.Shop
@@ -155,6 +168,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	metrics := web.NewMetrics()
+	metrics.Registry().MustRegister(sender.Collectors()...)
+	metrics.Registry().MustRegister(newBacklogCollector(svc, log))
 	mux := http.NewServeMux()
 	paybox.Register(mux, svc, log, paybox.NewSystem(svc, log, pages, signer))
 	backoffice.Register(mux, svc, log, token)
@@ -206,8 +221,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ready <- ln.Addr().String()
 	}
 
-	// The worker delivers notifications and runs other due work; it stops
-	// with the server, and what it had not done waits in the store.
+	// The workers deliver notifications and run other due work; they stop
+	// with the server, and what they had not done waits in the store.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	worked, purged := make(chan struct{}), make(chan struct{})
 	go func() { svc.Work(workCtx, time.Second); close(worked) }()

@@ -241,3 +241,41 @@ func TestJanitorWithoutInquiry(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkerSettlesClaims: the worker runs the janitor as soon as it
+// starts, beside the due jobs and the notifications.
+func TestWorkerSettlesClaims(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		store := &faultyStore{Store: svc.Store()}
+		acq := &countingAcquirer{Acquirer: sim.New(clk.Now), during: func(context.Context) { store.armed.Store(true) }}
+		crashed := withAcquirer(store, acq, clk)
+		_, err := crashed.Authorize(context.Background(), core.CardRequest{Shop: shop, Reference: "lost", Amount: eur(700),
+			Card: testCard, Capture: true, RequestKey: "k"})
+		if !errors.Is(err, errInjected) {
+			t.Fatalf("authorization through a failing store: %v", err)
+		}
+		clk.t = clk.t.Add(2 * time.Minute)
+
+		watch := &watched{Store: svc.Store(), updates: make(chan struct{}, 1)}
+		restarted := withAcquirer(watch, acq, clk)
+		ctx, stop := context.WithCancel(context.Background())
+		worked := make(chan struct{})
+		go func() { restarted.Work(ctx, time.Hour); close(worked) }()
+		defer func() { stop(); <-worked }()
+		deadline := time.After(time.Minute)
+		for {
+			tr, err := restarted.Find(context.Background(), shop, "lost", 700, "")
+			if err == nil {
+				if tr.Status != guichet.StatusCaptured || acq.calls.Load() != 1 {
+					t.Errorf("recovered transaction %+v, acquirer called %d times", tr, acq.calls.Load())
+				}
+				return
+			}
+			select {
+			case <-watch.updates:
+			case <-deadline:
+				t.Fatalf("the worker did not settle the claim: %v", err)
+			}
+		}
+	})
+}

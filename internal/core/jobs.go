@@ -13,52 +13,92 @@ const (
 	jobDeliver = "deliver"
 )
 
-// jobLease is how far a job taken for running is pushed back, in case the
-// instance running it dies: another one picks it up after the lease.
-const jobLease = 5 * time.Minute
-
-// Sender sends a notification over the network and reports the attempt.
-// internal/notify implements it.
-type Sender interface {
-	Send(ctx context.Context, d *guichet.Delivery) guichet.Attempt
-}
-
-// SetSender sets what delivers notifications; without one they wait.
-func (s *Service) SetSender(snd Sender) { s.sender = snd }
-
-// RunDue runs, one after the other in the order they fall due, every job
-// of the shop due on its clock, including jobs that the ones run make due.
-// It returns how many ran.
+// RunDue runs every job of the shop due on its clock, including jobs that
+// the ones run make due, and returns how many ran, once they all have.
+// Other jobs run one after the other in the order they fall due; each
+// delivery is handed, as it comes in that order, to a fanout where it runs
+// beside those to other destinations, and after those to its own, so that
+// a merchant sees its notifications in order and a slow one holds up none
+// but its own. Jobs of the shop that this instance's workers are running
+// are waited for, and what they make due is run too.
 func (s *Service) RunDue(ctx context.Context, shopID string) (int, error) {
 	ran := 0
 	for {
+		waited := s.running.wait(ctx, shopID)
+		if err := ctx.Err(); err != nil {
+			return ran, err
+		}
 		shop, err := s.ShopByID(ctx, shopID)
 		if err != nil {
 			return ran, err
 		}
-		now := s.Now(shop)
-		var job *guichet.Job
-		err = s.store.Update(ctx, func(tx guichet.Tx) error {
-			jobs, err := tx.DueJobs(shopID, now, 1)
-			if err != nil || len(jobs) == 0 {
-				return err
-			}
-			j := jobs[0]
-			job = &j
-			// Taking the job pushes it back: if this instance dies while
-			// running it, it runs again later, elsewhere.
-			leased := j
-			leased.DueAt = now.Add(jobLease)
-			return tx.PutJob(&leased)
-		})
-		if err != nil || job == nil {
+		n, err := s.runDue(ctx, shop)
+		ran += n
+		if err != nil || (n == 0 && !waited) {
 			return ran, err
 		}
-		if err := s.runJob(ctx, shop, job, now); err != nil {
-			return ran, fmt.Errorf("job %s (%s): %w", job.ID, job.Kind, err)
-		}
-		ran++
 	}
+}
+
+// runDue takes the shop's due jobs one at a time, in order, runs them or
+// hands them to a fanout, and waits for the fanout.
+func (s *Service) runDue(ctx context.Context, shop *guichet.Shop) (int, error) {
+	fan := newFanout(s.work.Deliveries, 1)
+	errs := make(chan error, 1)
+	report := func(err error) {
+		select {
+		case errs <- err:
+		default:
+		}
+	}
+	ran := 0
+	for {
+		jobs, err := s.take(ctx, shop, guichet.JobClaim{Limit: 1})
+		if err != nil {
+			report(err)
+			break
+		}
+		if len(jobs) == 0 {
+			break
+		}
+		j := &jobs[0]
+		ran++
+		if j.Kind == jobDeliver {
+			fan.submit(j.Group, func() {
+				if err := s.deliver(ctx, shop, j); err != nil {
+					report(fmt.Errorf("job %s (%s): %w", j.ID, j.Kind, err))
+				}
+			})
+			continue
+		}
+		if err := s.runJob(ctx, shop, j); err != nil {
+			report(fmt.Errorf("job %s (%s): %w", j.ID, j.Kind, err))
+			break
+		}
+	}
+	fan.wait()
+	select {
+	case err := <-errs:
+		return ran, err
+	default:
+		return ran, nil
+	}
+}
+
+// take takes due jobs of the shop as c says, leased for the configured
+// time. A job whose run ends without deleting or rescheduling it falls due
+// again a lease later on the shop's clock: that is how a job whose run
+// failed is tried again.
+func (s *Service) take(ctx context.Context, shop *guichet.Shop, c guichet.JobClaim) ([]guichet.Job, error) {
+	now, real := s.Now(shop), s.clock.Now()
+	c.ShopID, c.Due, c.Now = shop.ID, now, real
+	c.LeaseUntil, c.RetryAt = real.Add(s.work.Lease), now.Add(s.work.Lease)
+	var jobs []guichet.Job
+	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
+		jobs, err = tx.TakeJobs(c)
+		return err
+	})
+	return jobs, err
 }
 
 // ShopByID reads a shop afresh, bypassing the cache: clocks move.
@@ -71,10 +111,11 @@ func (s *Service) ShopByID(ctx context.Context, id string) (*guichet.Shop, error
 	return shop, err
 }
 
-func (s *Service) runJob(ctx context.Context, shop *guichet.Shop, j *guichet.Job, now time.Time) error {
+// runJob runs a job other than a delivery.
+func (s *Service) runJob(ctx context.Context, shop *guichet.Shop, j *guichet.Job) error {
 	switch j.Kind {
 	case jobDeliver:
-		return s.deliver(ctx, shop, j, now)
+		return s.deliver(ctx, shop, j)
 	case jobReview:
 		return s.review(ctx, shop, j)
 	case jobCapture:
@@ -86,7 +127,7 @@ func (s *Service) runJob(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 	case jobSubscription:
 		return s.renew(ctx, shop, j)
 	case jobForgetCard:
-		return s.forgetCard(ctx, j, now)
+		return s.forgetCard(ctx, j, s.Now(shop))
 	}
 	s.log.Error("unknown job kind; dropped", "job", j.ID, "kind", j.Kind)
 	return s.dropJob(ctx, j)
@@ -96,93 +137,6 @@ func (s *Service) runJob(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 // cannot be run.
 func (s *Service) dropJob(ctx context.Context, j *guichet.Job) error {
 	return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.DeleteJob(j.ID) })
-}
-
-// retryDelays is the schedule of notification retries after a failed
-// attempt, on the shop's clock. A merchant endpoint that is down for a
-// day still gets every notification once it is back.
-var retryDelays = []time.Duration{
-	time.Minute, 5 * time.Minute, 15 * time.Minute, 30 * time.Minute, time.Hour,
-	2 * time.Hour, 4 * time.Hour, 8 * time.Hour, 12 * time.Hour, 24 * time.Hour,
-}
-
-// NextRetry returns the delay before the next attempt after a number of
-// failed attempts, and false when the shop allows no more.
-func NextRetry(attempts, max int) (time.Duration, bool) {
-	if max <= 0 {
-		max = len(retryDelays) + 1
-	}
-	if attempts >= max {
-		return 0, false
-	}
-	return retryDelays[min(attempts-1, len(retryDelays)-1)], true
-}
-
-// deliver makes one attempt at a delivery and records it; on failure the
-// job is rescheduled along the retry schedule.
-func (s *Service) deliver(ctx context.Context, shop *guichet.Shop, j *guichet.Job, now time.Time) error {
-	var d *guichet.Delivery
-	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
-		d, err = tx.Delivery(j.Ref)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if d.Status != guichet.DeliveryPending || s.sender == nil {
-		return s.dropJob(ctx, j)
-	}
-	a := s.sender.Send(ctx, d)
-	a.DeliveryID, a.At = d.ID, now
-	return s.store.Update(ctx, func(tx guichet.Tx) error {
-		cur, err := tx.Delivery(d.ID)
-		if err != nil {
-			return err
-		}
-		if err := tx.AddAttempt(a); err != nil {
-			return err
-		}
-		cur.Attempts++
-		cur.UpdatedAt = now
-		ok := a.StatusCode >= 200 && a.StatusCode < 300
-		delay, again := NextRetry(cur.Attempts, shop.NotifyAttempts)
-		switch {
-		case ok:
-			cur.Status = guichet.DeliveryDelivered
-		case !again:
-			cur.Status = guichet.DeliveryFailed
-		}
-		if err := tx.PutDelivery(cur); err != nil {
-			return err
-		}
-		if cur.Status != guichet.DeliveryPending {
-			return tx.DeleteJob(j.ID)
-		}
-		next := *j
-		next.DueAt = now.Add(delay)
-		return tx.PutJob(&next)
-	})
-}
-
-// Resend queues a delivery again, whatever became of it, for an operator
-// whose merchant fixed its endpoint.
-func (s *Service) Resend(ctx context.Context, shop *guichet.Shop, deliveryID string) (*guichet.Delivery, error) {
-	now := s.Now(shop)
-	var d *guichet.Delivery
-	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
-		if d, err = tx.Delivery(deliveryID); err != nil {
-			return err
-		}
-		if d.ShopID != shop.ID {
-			return guichet.Errorf(guichet.CodeNotFound, "no delivery %s", deliveryID)
-		}
-		d.Status, d.UpdatedAt = guichet.DeliveryPending, now
-		if err := tx.PutDelivery(d); err != nil {
-			return err
-		}
-		return tx.PutJob(&guichet.Job{ID: s.NewID("job_"), ShopID: shop.ID, Kind: jobDeliver, Ref: d.ID, DueAt: now})
-	})
-	return d, err
 }
 
 // AdvanceClock moves a TEST shop's clock forward and runs every job that

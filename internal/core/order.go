@@ -226,7 +226,7 @@ func (s *Service) publish(tx guichet.Tx, t *guichet.Transaction, events ...guich
 			if err := tx.PutDelivery(d); err != nil {
 				return err
 			}
-			if err := tx.PutJob(&guichet.Job{ID: s.NewID("job_"), ShopID: t.ShopID, Kind: jobDeliver, Ref: d.ID, DueAt: e.At}); err != nil {
+			if err := tx.PutJob(s.deliveryJob(d)); err != nil {
 				return err
 			}
 			// The worker may look before this commits; its tick is the

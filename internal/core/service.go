@@ -23,7 +23,12 @@ type Service struct {
 	notifiers map[string]Notifier
 	sender    Sender
 	reviewer  guichet.Reviewer
-	wake      chan struct{}
+	// work is how due work runs; running counts the jobs the background
+	// workers run; wakeJobs and wakeDeliveries wake them.
+	work           WorkConfig
+	running        *inflight
+	wakeJobs       chan struct{}
+	wakeDeliveries chan struct{}
 	// acquirerTimeout bounds each acquirer call.
 	acquirerTimeout time.Duration
 	// NewID makes object identifiers; tests replace it to get stable ones.
@@ -41,7 +46,9 @@ func New(store guichet.Store, acquirer guichet.Acquirer, vault guichet.Vault, cl
 		paris = time.FixedZone("CET", 3600)
 	}
 	s := &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris,
-		notifiers: map[string]Notifier{}, wake: make(chan struct{}, 1), NewID: newID, acquirerTimeout: defaultAcquirerTimeout}
+		notifiers: map[string]Notifier{}, work: DefaultWorkConfig(), running: newInflight(),
+		wakeJobs: make(chan struct{}, 1), wakeDeliveries: make(chan struct{}, 1), NewID: newID,
+		acquirerTimeout: defaultAcquirerTimeout}
 	s.exchanges.wake = make(chan struct{}, 1)
 	return s
 }

@@ -96,7 +96,7 @@ func (t *tx) PutOrder(o *guichet.Order) error {
 
 // PutJob queues the insert of the job, or the change of the one with its
 // ID; a rescheduled job keeps its seq, and so its place among the jobs due
-// at the same time.
+// at the same time, and loses its lease: whoever puts it is done with it.
 func (t *tx) PutJob(j *guichet.Job) error {
 	if err := t.check(true); err != nil {
 		return err
@@ -105,10 +105,10 @@ func (t *tx) PutJob(j *guichet.Job) error {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "job ID missing", Param: "id"}
 	}
 	t.queue(statement{
-		sql: `INSERT INTO jobs (id, shop_id, kind, ref, due_at, data) VALUES ($1, $2, $3, $4, $5, $6)
+		sql: `INSERT INTO jobs (id, shop_id, kind, ref, due_at, data, group_key) VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (id) DO UPDATE SET shop_id = excluded.shop_id, kind = excluded.kind, ref = excluded.ref,
-				due_at = excluded.due_at, data = excluded.data`,
-		args:  []any{j.ID, j.ShopID, j.Kind, j.Ref, timeArg(j.DueAt), blob(j.Data)},
+				due_at = excluded.due_at, data = excluded.data, group_key = excluded.group_key, lease_until = NULL`,
+		args:  []any{j.ID, j.ShopID, j.Kind, j.Ref, timeArg(j.DueAt), blob(j.Data), j.Group},
 		doing: "save job",
 	})
 	return nil
@@ -125,19 +125,23 @@ func (t *tx) DueJobs(shopID string, now time.Time, limit int) ([]guichet.Job, er
 	if limit <= 0 {
 		limit = 100
 	}
-	query := `SELECT id, shop_id, kind, ref, due_at, data FROM jobs
+	query := `SELECT ` + jobCols + ` FROM jobs
 		WHERE shop_id = $1 AND (due_at IS NULL OR due_at <= $2)
 		ORDER BY due_at NULLS FIRST, seq LIMIT $3`
 	if t.write {
 		query += " FOR UPDATE SKIP LOCKED"
 	}
-	return list(t, "list jobs", func(row pgx.CollectableRow) (guichet.Job, error) {
-		var j guichet.Job
-		var due pgtype.Timestamptz
-		err := row.Scan(&j.ID, &j.ShopID, &j.Kind, &j.Ref, &due, &j.Data)
-		j.DueAt = fromTime(due)
-		return j, err
-	}, query, shopID, timeArg(now), limit)
+	return list(t, "list jobs", scanJob, query, shopID, timeArg(now), limit)
+}
+
+const jobCols = "id, shop_id, kind, ref, due_at, data, group_key"
+
+func scanJob(row pgx.CollectableRow) (guichet.Job, error) {
+	var j guichet.Job
+	var due pgtype.Timestamptz
+	err := row.Scan(&j.ID, &j.ShopID, &j.Kind, &j.Ref, &due, &j.Data, &j.Group)
+	j.DueAt = fromTime(due)
+	return j, err
 }
 
 // DeleteJob queues the delete of the job; deleting a job that is not there

@@ -76,7 +76,8 @@ func (t *tx) PutOrder(o *guichet.Order) error {
 // Jobs.
 
 // PutJob inserts the job, or changes the one with its ID; a rescheduled job
-// keeps its place among the jobs due at the same time.
+// keeps its place among the jobs due at the same time, and loses its lease:
+// whoever puts it is done with it.
 func (t *tx) PutJob(j *guichet.Job) error {
 	if err := t.check(true); err != nil {
 		return err
@@ -84,10 +85,10 @@ func (t *tx) PutJob(j *guichet.Job) error {
 	if j.ID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "job ID missing", Param: "id"}
 	}
-	_, err := t.run.exec(`INSERT INTO jobs (id, shop_id, kind, ref, due_at, data) VALUES (?, ?, ?, ?, ?, ?)
+	_, err := t.run.exec(`INSERT INTO jobs (id, shop_id, kind, ref, due_at, data, group_key) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET shop_id = excluded.shop_id, kind = excluded.kind, ref = excluded.ref,
-			due_at = excluded.due_at, data = excluded.data`,
-		j.ID, j.ShopID, j.Kind, j.Ref, nanos(j.DueAt), blob(j.Data))
+			due_at = excluded.due_at, data = excluded.data, group_key = excluded.group_key, lease_until = NULL`,
+		j.ID, j.ShopID, j.Kind, j.Ref, nanos(j.DueAt), blob(j.Data), j.Group)
 	return convert(err, "save job")
 }
 
@@ -101,19 +102,23 @@ func (t *tx) DueJobs(shopID string, now time.Time, limit int) ([]guichet.Job, er
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := t.run.query(`SELECT id, shop_id, kind, ref, due_at, data FROM jobs
+	rows, err := t.run.query(`SELECT `+jobCols+` FROM jobs
 		WHERE shop_id = ? AND (due_at IS NULL OR due_at <= ?) ORDER BY due_at, seq LIMIT ?`,
 		shopID, nanos(now), limit)
 	if err != nil {
 		return nil, convert(err, "list jobs")
 	}
-	return collect(rows, "list jobs", func(rows *sql.Rows) (guichet.Job, error) {
-		var j guichet.Job
-		var due sql.NullInt64
-		err := rows.Scan(&j.ID, &j.ShopID, &j.Kind, &j.Ref, &due, &j.Data)
-		j.DueAt = fromNanos(due)
-		return j, err
-	})
+	return collect(rows, "list jobs", scanJob)
+}
+
+const jobCols = "id, shop_id, kind, ref, due_at, data, group_key"
+
+func scanJob(rows *sql.Rows) (guichet.Job, error) {
+	var j guichet.Job
+	var due sql.NullInt64
+	err := rows.Scan(&j.ID, &j.ShopID, &j.Kind, &j.Ref, &due, &j.Data, &j.Group)
+	j.DueAt = fromNanos(due)
+	return j, err
 }
 
 // DeleteJob deletes the job; deleting a job that is not there is no error.

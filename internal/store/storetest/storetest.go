@@ -68,6 +68,9 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"UnsafeText", testUnsafeText},
 		{"PurgeExchanges", testPurgeExchanges},
 		{"PurgeExchangesBatches", testPurgeExchangesBatches},
+		{"TakeJobs", testTakeJobs},
+		{"TakeJobsConcurrently", testTakeJobsConcurrently},
+		{"JobBacklog", testJobBacklog},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })

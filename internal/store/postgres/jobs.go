@@ -1,0 +1,81 @@
+package postgres
+
+import (
+	"time"
+
+	"guichet"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// takeJobsQuery takes due jobs in one statement. groups lists the groups
+// with free due jobs; for each, the lateral subquery locks, in order, as
+// many of its free due jobs as the group may still start, skipping those
+// another unit of work holds, so that instances claiming at the same moment
+// get the next jobs rather than nothing; chosen keeps the earliest of them
+// up to the claim's limit (the others are unlocked by the commit that
+// follows at once). Locking a row that another claim leased and committed
+// meanwhile checks the row's new version against the subquery's conditions
+// (READ COMMITTED re-evaluates them), so a job leased elsewhere is never
+// taken twice. leased writes the lease, and the final SELECT returns the
+// jobs as they were, original due times included.
+const takeJobsQuery = `WITH groups AS (
+		SELECT DISTINCT group_key FROM jobs
+		WHERE shop_id = $1 AND (due_at IS NULL OR due_at <= $2) AND (lease_until IS NULL OR lease_until <= $3)
+			AND (cardinality($4::text[]) = 0 OR kind = ANY($4::text[])) AND NOT (kind = ANY($5::text[]))
+	), chosen AS (
+		SELECT t.* FROM groups AS g
+		LEFT JOIN unnest($6::text[], $7::int[]) AS r(grp, n) ON r.grp = g.group_key
+		CROSS JOIN LATERAL (
+			SELECT j.id, j.shop_id, j.kind, j.ref, j.due_at, j.data, j.group_key, j.seq FROM jobs AS j
+			WHERE j.shop_id = $1 AND j.group_key = g.group_key
+				AND (j.due_at IS NULL OR j.due_at <= $2) AND (j.lease_until IS NULL OR j.lease_until <= $3)
+				AND (cardinality($4::text[]) = 0 OR j.kind = ANY($4::text[])) AND NOT (j.kind = ANY($5::text[]))
+			ORDER BY j.due_at NULLS FIRST, j.seq
+			LIMIT CASE WHEN $8 <= 0 THEN $9 ELSE least(greatest($8 - coalesce(r.n, 0), 0), $9) END
+			FOR UPDATE OF j SKIP LOCKED
+		) AS t
+		ORDER BY t.due_at NULLS FIRST, t.seq LIMIT $9
+	), leased AS (
+		UPDATE jobs SET lease_until = $10, due_at = coalesce($11::timestamptz, jobs.due_at)
+		FROM chosen WHERE jobs.id = chosen.id
+	)
+	SELECT id, shop_id, kind, ref, due_at, data, group_key FROM chosen ORDER BY due_at NULLS FIRST, seq`
+
+// TakeJobs takes and leases due jobs; see takeJobsQuery.
+func (t *tx) TakeJobs(c guichet.JobClaim) ([]guichet.Job, error) {
+	if err := t.check(true); err != nil {
+		return nil, err
+	}
+	limit := c.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	groups := make([]string, 0, len(c.Running))
+	counts := make([]int32, 0, len(c.Running))
+	for g, n := range c.Running {
+		groups, counts = append(groups, g), append(counts, int32(n))
+	}
+	kinds := append([]string{}, c.Kinds...)
+	except := append([]string{}, c.ExceptKinds...)
+	return list(t, "take jobs", scanJob, takeJobsQuery, c.ShopID, timeArg(c.Due), timeArg(c.Now), kinds, except,
+		groups, counts, c.GroupLimit, limit, timeArg(c.LeaseUntil), timeArg(c.RetryAt))
+}
+
+// JobBacklog counts due jobs by kind; a zero due time is NULL, which min
+// leaves out.
+func (t *tx) JobBacklog(shopID string, now time.Time) ([]guichet.JobBacklog, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	return list(t, "count jobs", func(row pgx.CollectableRow) (guichet.JobBacklog, error) {
+		var b guichet.JobBacklog
+		var oldest pgtype.Timestamptz
+		var n int64
+		err := row.Scan(&b.Kind, &n, &oldest)
+		b.Due, b.Oldest = int(n), fromTime(oldest)
+		return b, err
+	}, `SELECT kind, count(*), min(due_at) FROM jobs
+		WHERE shop_id = $1 AND (due_at IS NULL OR due_at <= $2) GROUP BY kind ORDER BY kind`, shopID, timeArg(now))
+}

@@ -1,0 +1,110 @@
+package sqlite
+
+import (
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"guichet"
+)
+
+// takeJobsQuery lists the jobs a claim takes. The window counts the jobs of
+// each group in the order they would be taken, so that no group gets more
+// than its share; json_each keeps the query text constant whatever the
+// lists, and with it the writer's statement cache small. NULL due times
+// (the zero time) sort first, as in DueJobs.
+const takeJobsQuery = `SELECT c.id, c.shop_id, c.kind, c.ref, c.due_at, c.data, c.group_key FROM (
+		SELECT ` + jobCols + `, seq,
+			row_number() OVER (PARTITION BY group_key ORDER BY due_at, seq) AS rn
+		FROM jobs
+		WHERE shop_id = ?1 AND (due_at IS NULL OR due_at <= ?2) AND (lease_until IS NULL OR lease_until <= ?3)
+			AND (json_array_length(?4) = 0 OR kind IN (SELECT value FROM json_each(?4)))
+			AND kind NOT IN (SELECT value FROM json_each(?5))
+	) AS c LEFT JOIN json_each(?6) AS r ON r.key = c.group_key
+	WHERE ?7 <= 0 OR c.rn <= ?7 - coalesce(r.value, 0)
+	ORDER BY c.due_at, c.seq LIMIT ?8`
+
+// TakeJobs needs no row locks: the writer runs one Update function at a
+// time, and the file belongs to one Store. The lease still matters, to the
+// several takers of one process.
+func (t *tx) TakeJobs(c guichet.JobClaim) ([]guichet.Job, error) {
+	if err := t.check(true); err != nil {
+		return nil, err
+	}
+	limit := c.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	kinds, except, running, err := claimLists(c)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.run.query(takeJobsQuery, c.ShopID, nanos(c.Due), nanos(c.Now), kinds, except, running, c.GroupLimit, limit)
+	if err != nil {
+		return nil, convert(err, "take jobs")
+	}
+	jobs, err := collect(rows, "take jobs", scanJob)
+	if err != nil || len(jobs) == 0 {
+		return jobs, err
+	}
+	ids := make([]string, len(jobs))
+	for i, j := range jobs {
+		ids[i] = j.ID
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, convert(err, "take jobs")
+	}
+	_, err = t.run.exec(`UPDATE jobs SET lease_until = ?, due_at = coalesce(?, due_at)
+		WHERE id IN (SELECT value FROM json_each(?))`, nanos(c.LeaseUntil), nanos(c.RetryAt), string(list))
+	if err != nil {
+		return nil, convert(err, "lease jobs")
+	}
+	return jobs, nil
+}
+
+// claimLists encodes the lists of a claim as JSON for json_each.
+func claimLists(c guichet.JobClaim) (kinds, except, running string, err error) {
+	enc := func(v any) string {
+		if err != nil {
+			return ""
+		}
+		var b []byte
+		b, err = json.Marshal(v)
+		return string(b)
+	}
+	kinds = enc(append([]string{}, c.Kinds...))
+	except = enc(append([]string{}, c.ExceptKinds...))
+	running = enc(orEmpty(c.Running))
+	if err != nil {
+		err = convert(err, "take jobs")
+	}
+	return kinds, except, running, err
+}
+
+func orEmpty(m map[string]int) map[string]int {
+	if m == nil {
+		return map[string]int{}
+	}
+	return m
+}
+
+// JobBacklog counts due jobs by kind; a zero due time is NULL, which min
+// leaves out.
+func (t *tx) JobBacklog(shopID string, now time.Time) ([]guichet.JobBacklog, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	rows, err := t.run.query(`SELECT kind, count(*), min(due_at) FROM jobs
+		WHERE shop_id = ? AND (due_at IS NULL OR due_at <= ?) GROUP BY kind ORDER BY kind`, shopID, nanos(now))
+	if err != nil {
+		return nil, convert(err, "count jobs")
+	}
+	return collect(rows, "count jobs", func(rows *sql.Rows) (guichet.JobBacklog, error) {
+		var b guichet.JobBacklog
+		var oldest sql.NullInt64
+		err := rows.Scan(&b.Kind, &b.Due, &oldest)
+		b.Oldest = fromNanos(oldest)
+		return b, err
+	})
+}
