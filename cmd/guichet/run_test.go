@@ -140,6 +140,15 @@ func TestServe(t *testing.T) {
 	if !strings.Contains(string(metrics), `guichet_http_requests_total{route="POST /PPPS.php",status="200"} 4`) {
 		t.Errorf("metrics do not count the four PPPS requests:\n%s", grep(string(metrics), "guichet_http"))
 	}
+	// One authorization approved; four acquirer calls (the authorization,
+	// the capture, two refunds).
+	for _, want := range []string{`guichet_authorizations_total{front="paybox-direct",result="approved"} 1`,
+		`guichet_acquirer_seconds_count{kind="authorize",outcome="ok"} 1`, `guichet_acquirer_seconds_count{kind="refund",outcome="ok"} 2`,
+		"\nguichet_exchange_log_bytes ", "\nguichet_jobs_due{"} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("metrics lack %s:\n%s", want, grep(string(metrics), "guichet_a"))
+		}
+	}
 	stop()
 
 	// After a restart the same data directory answers for the same

@@ -169,7 +169,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	metrics := web.NewMetrics()
 	metrics.Registry().MustRegister(sender.Collectors()...)
-	metrics.Registry().MustRegister(newBacklogCollector(svc, log))
+	metrics.Registry().MustRegister(newBacklogCollector(svc, log), newExchangeLogCollector(svc))
+	obs := newObserver()
+	metrics.Registry().MustRegister(obs.collectors()...)
+	svc.SetObserver(obs)
 	mux := http.NewServeMux()
 	paybox.Register(mux, svc, log, paybox.NewSystem(svc, log, pages, signer))
 	backoffice.Register(mux, svc, log, token)

@@ -97,7 +97,12 @@ func (s *Service) beginClaim(ctx context.Context, shop *guichet.Shop, key string
 func (s *Service) callAcquirer(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.acquirerTimeout)
 	defer cancel()
-	return s.process(ctx, r)
+	start := time.Now()
+	res, err := s.process(ctx, r)
+	if s.observer != nil {
+		s.observer.AcquirerCalled(r.Kind, time.Since(start), err)
+	}
+	return res, err
 }
 
 // endClaim ends a pending claim that has no outcome to record, in a unit

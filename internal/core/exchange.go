@@ -47,6 +47,8 @@ type exchangeLog struct {
 	// limit by that much at most.
 	recorded atomic.Int64
 	wake     chan struct{}
+	// size is what the last purge left, for the metrics.
+	size atomic.Pointer[guichet.ExchangeTotals]
 }
 
 // SetExchangeRetention sets the retention KeepExchanges and
@@ -130,7 +132,11 @@ func (s *Service) PurgeExchanges(ctx context.Context) (deleted, left guichet.Exc
 		p.Before = s.clock.Now().Add(-r.MaxAge)
 	}
 	s.exchanges.recorded.Store(0)
-	return s.store.PurgeExchanges(ctx, p)
+	deleted, left, err = s.store.PurgeExchanges(ctx, p)
+	if err == nil {
+		s.exchanges.size.Store(&left)
+	}
+	return deleted, left, err
 }
 
 // KeepExchanges purges the exchange log every interval, and sooner when

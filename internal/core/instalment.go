@@ -186,14 +186,14 @@ func (s *Service) instalment(ctx context.Context, shop *guichet.Shop, j *guichet
 	if err != nil {
 		return err
 	}
-	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Amount: guichet.Money{Amount: ij.Amount, Currency: ij.Currency},
+	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Front: o.Protocol, Amount: guichet.Money{Amount: ij.Amount, Currency: ij.Currency},
 		Token: ij.Token, Handle: tok.Handle, Capture: true, RequestKey: "instalment:" + j.ID}
 	if (guichet.Card{ExpMonth: tok.Card.ExpMonth, ExpYear: tok.Card.ExpYear}).Expired(s.Now(shop)) {
 		// The card expired since the first payment: the issuer refuses
 		// the debit.
 		r.Decline = codeExpiredCard
 	}
-	_, err = s.newTransactionWith(ctx, r, guichet.OpAuthorize, func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
+	_, err = s.authorize(ctx, r, func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
 		t.OrderID, t.Method = o.ID, method
 		if err := tx.DeleteJob(j.ID); err != nil {
 			return nil, err

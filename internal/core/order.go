@@ -119,8 +119,8 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 		}
 	}
 	var tok *guichet.Token
-	t, err := s.newTransactionWith(ctx, CardRequest{Shop: r.Shop, Reference: o.Reference, Amount: o.Amount, OrderID: o.ID,
-		Card: r.Card, Capture: !r.AuthOnly, CaptureDelay: r.CaptureDelay, ForceCode: r.ForceCode, Decline: r.Decline}, guichet.OpAuthorize,
+	t, err := s.authorize(ctx, CardRequest{Shop: r.Shop, Reference: o.Reference, Amount: o.Amount, OrderID: o.ID, Front: o.Protocol,
+		Card: r.Card, Capture: !r.AuthOnly, CaptureDelay: r.CaptureDelay, ForceCode: r.ForceCode, Decline: r.Decline},
 		func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
 			cur, err := tx.Order(o.ID)
 			if err != nil {

@@ -39,6 +39,8 @@ type CardRequest struct {
 	Decline string
 	// OrderID is the order the payment is for, when there is one.
 	OrderID string
+	// Front names the protocol the request came in by, for the metrics.
+	Front string
 	// ThreeDS is the outcome of a 3-D Secure authentication the merchant
 	// ran itself ("Y", "A"), recorded on the transaction; empty when there
 	// was none.
@@ -73,6 +75,15 @@ func (s *Service) Authorize(ctx context.Context, r CardRequest) (*guichet.Transa
 	return s.newTransaction(ctx, r, guichet.OpAuthorize)
 }
 
+// authorize is newTransactionWith for an authorization, whose outcome the
+// observer is told of.
+func (s *Service) authorize(ctx context.Context, r CardRequest,
+	also func(guichet.Tx, *guichet.Transaction) ([]guichet.Event, error)) (*guichet.Transaction, error) {
+	t, err := s.newTransactionWith(ctx, r, guichet.OpAuthorize, also)
+	s.authorized(r.Front, t, err)
+	return t, err
+}
+
 // Credit pays money to a card, unrelated to any earlier payment.
 func (s *Service) Credit(ctx context.Context, r CardRequest) (*guichet.Transaction, error) {
 	r.Capture, r.Forced = false, false
@@ -80,6 +91,9 @@ func (s *Service) Credit(ctx context.Context, r CardRequest) (*guichet.Transacti
 }
 
 func (s *Service) newTransaction(ctx context.Context, r CardRequest, kind guichet.OperationKind) (*guichet.Transaction, error) {
+	if kind == guichet.OpAuthorize {
+		return s.authorize(ctx, r, nil)
+	}
 	return s.newTransactionWith(ctx, r, kind, nil)
 }
 

@@ -31,6 +31,8 @@ type Service struct {
 	wakeDeliveries chan struct{}
 	// acquirerTimeout bounds each acquirer call.
 	acquirerTimeout time.Duration
+	// observer, when set, is told of authorizations and acquirer calls.
+	observer Observer
 	// NewID makes object identifiers; tests replace it to get stable ones.
 	NewID func(prefix string) string
 	// exchanges is the retention of the exchange log.

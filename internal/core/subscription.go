@@ -220,14 +220,14 @@ func (s *Service) renew(ctx context.Context, shop *guichet.Shop, j *guichet.Job)
 		return err
 	}
 	k := sj.Done + 1
-	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Amount: guichet.Money{Amount: sj.Amount, Currency: sj.Currency},
+	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Front: o.Protocol, Amount: guichet.Money{Amount: sj.Amount, Currency: sj.Currency},
 		Token: ref, Handle: tok.Handle, Capture: true, RequestKey: "renewal:" + strconv.FormatInt(sj.Number, 10) + ":" + strconv.Itoa(k)}
 	if (guichet.Card{ExpMonth: tok.Card.ExpMonth, ExpYear: tok.Card.ExpYear}).Expired(s.Now(shop)) {
 		// The card expired since the first payment: the issuer refuses
 		// the debit.
 		r.Decline = codeExpiredCard
 	}
-	_, err = s.newTransactionWith(ctx, r, guichet.OpAuthorize, func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
+	_, err = s.authorize(ctx, r, func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
 		// A cancellation may have committed since the token was read;
 		// it wins, and this debit is not recorded.
 		cur, err := tx.Token(shop.ID, ref)

@@ -20,6 +20,8 @@ type TokenRequest struct {
 	Replace    bool // update an existing token instead of creating one
 	RequestKey string
 	ForceCode  string
+	// Front names the protocol the request came in by, for the metrics.
+	Front string
 }
 
 // RegisterToken creates or replaces a token. When the issuer refuses the
@@ -54,8 +56,8 @@ func (s *Service) RegisterToken(ctx context.Context, r TokenRequest) (*guichet.T
 	}
 	// The proving authorization and the token are written together: the
 	// token exists exactly when its authorization was approved.
-	t, err := s.newTransactionWith(ctx, CardRequest{Shop: r.Shop, Reference: order, Amount: r.Amount,
-		Card: r.Card, RequestKey: r.RequestKey, ForceCode: r.ForceCode}, guichet.OpAuthorize,
+	t, err := s.authorize(ctx, CardRequest{Shop: r.Shop, Reference: order, Amount: r.Amount, Front: r.Front,
+		Card: r.Card, RequestKey: r.RequestKey, ForceCode: r.ForceCode},
 		func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
 			if t.Status == guichet.StatusRefused {
 				return nil, nil

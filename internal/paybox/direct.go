@@ -18,6 +18,10 @@ import (
 	"guichet/internal/core"
 )
 
+// protocolDirect names Paybox Direct where the core asks which front a
+// request came in by.
+const protocolDirect = "paybox-direct"
+
 // maxDirectBody caps a Paybox Direct request. The longest legitimate frame
 // (a 250-character reference and subscriber, an HMAC) is far below it.
 const maxDirectBody = 16 << 10
@@ -346,7 +350,7 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 			Capture:  req.typ == "00003" || req.typ == "00053",
 			Forced:   req.typ == "00012" || req.typ == "00061",
 			AuthCode: req.authCode, CaptureDelay: req.differe, RequestKey: req.key, ForceCode: force,
-			ThreeDS: req.threeDS.status,
+			ThreeDS: req.threeDS.status, Front: protocolDirect,
 		})
 		if err != nil {
 			return d.fail(err, codeReferenced)
@@ -413,7 +417,7 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 	case "00056", "00057":
 		tok, t, err := d.svc.RegisterToken(ctx, core.TokenRequest{Shop: shop, Reference: req.refAbonne,
 			Order: req.reference, Card: req.card, Amount: req.amount, Replace: req.typ == "00057",
-			RequestKey: req.key, ForceCode: force})
+			RequestKey: req.key, ForceCode: force, Front: protocolDirect})
 		if err != nil {
 			return d.fail(err, codeNoSubscriber)
 		}
