@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,7 +27,7 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet("bench ppps", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	target := fs.String("url", "http://127.0.0.1:8080", "base URL of the gateway")
+	target := fs.String("url", "http://127.0.0.1:8080", "base URL of the gateway; several, comma-separated, share the requests in turn (instances on one database)")
 	clients := fs.Int("c", 50, "concurrent clients")
 	total := fs.Int("n", 20000, "authorizations to send")
 	site := fs.String("site", "1999888", "SITE")
@@ -61,7 +62,11 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	fmt.Fprintf(stdout, "guichet bench ppps: %d authorizations (TYPE 00003), %d clients, %s\n\n", *total, *clients, *target)
-	ours, err := drive(ctx, client, *target+"/PPPS.php", *clients, *total, body)
+	var targets []string
+	for _, t := range strings.Split(*target, ",") {
+		targets = append(targets, strings.TrimSpace(t)+"/PPPS.php")
+	}
+	ours, err := drive(ctx, client, targets, *clients, *total, body)
 	if err != nil {
 		return err
 	}
@@ -74,7 +79,7 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stop()
-	base, err := drive(ctx, client, url, *clients, *total, body)
+	base, err := drive(ctx, client, []string{url}, *clients, *total, body)
 	if err != nil {
 		return err
 	}
@@ -104,9 +109,10 @@ func (r *benchResult) print(w io.Writer, name string) {
 	}
 }
 
-// drive sends total requests from the given number of clients and times
-// each one. An answer without CODEREPONSE=00000 counts as failed.
-func drive(ctx context.Context, client *http.Client, url string, clients, total int, body func(int64) []byte) (*benchResult, error) {
+// drive sends total requests from the given number of clients, request i
+// to urls[i%len(urls)], and times each one. An answer without
+// CODEREPONSE=00000 counts as failed.
+func drive(ctx context.Context, client *http.Client, urls []string, clients, total int, body func(int64) []byte) (*benchResult, error) {
 	var next atomic.Int64
 	res := &benchResult{n: total, latencies: make([]time.Duration, 0, total)}
 	var mu sync.Mutex
@@ -122,7 +128,7 @@ func drive(ctx context.Context, client *http.Client, url string, clients, total 
 					break
 				}
 				t0 := time.Now()
-				req, _ := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body(i)))
+				req, _ := http.NewRequestWithContext(ctx, "POST", urls[i%int64(len(urls))], bytes.NewReader(body(i)))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				resp, err := client.Do(req)
 				var answer []byte
