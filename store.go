@@ -80,6 +80,8 @@ type Tx interface {
 	// CodeConflict when the claim is not pending (any more), and
 	// CodeNotFound when there is no such claim.
 	EndClaim(shopID, key string, state ClaimState, transactionID string) error
+	// ClaimOf returns the claim of a key, or an *Error with CodeNotFound.
+	ClaimOf(shopID, key string) (*Claim, error)
 	// LeaseClaims returns pending claims whose SettleAfter is at or before
 	// now, oldest first, and pushes their SettleAfter to until: the lease
 	// of the janitor settling them. Inside Update, the claims returned are

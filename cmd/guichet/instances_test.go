@@ -158,7 +158,7 @@ func TestInstancesShareNotifications(t *testing.T) {
 	t.Logf("%d notifications written in %s", n, time.Since(began).Round(time.Millisecond))
 
 	args := []string{"-data", "", "-db", url, "-no-demo", "-log-level", "debug",
-		"-notify-workers", "8", "-notify-per-destination", strconv.Itoa(perDest), "-notify-timeout", "5s", "-job-lease", "10s"}
+		"-notify-workers", "8", "-notify-per-destination", strconv.Itoa(perDest), "-notify-timeout", "5s", "-job-lease", "10s", "-acquirer-timeout", "5s"}
 	env := []string{"GUICHET_MASTER_KEY=" + strings.Repeat("ab", 32)}
 	start := func() *instanceProc {
 		args[1] = t.TempDir()

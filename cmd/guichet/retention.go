@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -24,8 +25,10 @@ func (v *ageValue) Set(s string) error {
 	var d time.Duration
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.ParseInt(days, 10, 32)
-		if err != nil || n < 0 {
-			return errors.New("want a number of days such as 30d, or a duration such as 720h")
+		// A time.Duration holds about 106,751 days; more would wrap
+		// around to a short or a negative age.
+		if err != nil || n < 0 || n > int64(math.MaxInt64/(24*time.Hour)) {
+			return errors.New("want a number of days such as 30d (at most 106751d), or a duration such as 720h")
 		}
 		d = time.Duration(n) * 24 * time.Hour
 	} else {

@@ -26,6 +26,11 @@ func TestRetentionConfig(t *testing.T) {
 		{"no limits", []string{"-exchange-max-age", "0", "-exchange-max-bytes", "0"}, nil, core.ExchangeRetention{}, false},
 		{"bad age", []string{"-exchange-max-age", "a month"}, nil, core.ExchangeRetention{}, true},
 		{"negative age", []string{"-exchange-max-age", "-1h"}, nil, core.ExchangeRetention{}, true},
+		{"longest age", []string{"-exchange-max-age", "106751d"}, nil, core.ExchangeRetention{MaxAge: 106751 * day, MaxBytes: 256 << 20}, false},
+		// Beyond what a duration holds, the age would wrap around to 25
+		// minutes, or to a negative one.
+		{"age too long", []string{"-exchange-max-age", "213504d"}, nil, core.ExchangeRetention{}, true},
+		{"age far too long", []string{"-exchange-max-age", "200000d"}, nil, core.ExchangeRetention{}, true},
 		{"bad size", []string{"-exchange-max-bytes", "lots"}, nil, core.ExchangeRetention{}, true},
 		{"bad environment", nil, map[string]string{"GUICHET_EXCHANGE_MAX_BYTES": "-1"}, core.ExchangeRetention{}, true},
 	} {

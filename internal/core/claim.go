@@ -3,6 +3,8 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"time"
 
 	"guichet"
@@ -66,6 +68,112 @@ type pendingRequest struct {
 
 	// An operation on an existing transaction.
 	Transaction string `json:"transaction,omitempty"`
+
+	// Job marks the claim of a due job's payment, which the job settles
+	// itself when it runs again (claimJob), with the side effects only
+	// it knows; the janitor ends it failed only when no run came back
+	// for it within jobClaimLife.
+	Job bool `json:"job,omitempty"`
+}
+
+// jobClaimLife is how long a job's pending claim waits for its job to
+// come back before the janitor gives it up: longer than any lease or
+// retry of the job.
+const jobClaimLife = 24 * time.Hour
+
+// maxJobAttempts bounds the claims one job payment takes, each after the
+// previous one failed without reaching the issuer.
+const maxJobAttempts = 10
+
+// errEarlierAttempt answers a job whose earlier run is still under way, or
+// may be: the job runs again later.
+var errEarlierAttempt = &guichet.Error{Code: guichet.CodeUnavailable, Message: "an earlier attempt of this payment is still unsettled"}
+
+// claimJob claims the payment of a due job, which runs again under the
+// same key when a run failed. It tries key, then key#2, key#3…, and for
+// each claim that exists:
+//
+//   - done: the payment was recorded; the job's duplicate is its answer;
+//   - failed: the payment never reached the issuer; the next key is tried;
+//   - pending and still possibly under way: errEarlierAttempt;
+//   - pending and past its SettleAfter: the acquirer is asked what became
+//     of it; a known answer is returned, to be recorded under that claim
+//     with the job's own side effects; otherwise the claim ends failed and
+//     the next key is tried.
+//
+// It returns the key claimed, and the earlier answer when there is one.
+func (s *Service) claimJob(ctx context.Context, shop *guichet.Shop, key string, now time.Time, p *pendingRequest) (string, *guichet.AcquirerResult, error) {
+	for n := 1; n <= maxJobAttempts; n++ {
+		k := key
+		if n > 1 {
+			k = key + "#" + strconv.Itoa(n)
+		}
+		err := s.beginClaim(ctx, shop, k, now, p)
+		if guichet.ErrorReason(err) != guichet.ReasonDuplicate {
+			return k, nil, err
+		}
+		var c *guichet.Claim
+		if err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+			c, err = tx.ClaimOf(shop.ID, k)
+			return err
+		}); err != nil {
+			return "", nil, err
+		}
+		switch {
+		case c.State == guichet.ClaimDone:
+			return "", nil, err
+		case c.State == guichet.ClaimFailed:
+			continue
+		case s.clock.Now().Before(c.SettleAfter):
+			return "", nil, errEarlierAttempt
+		}
+		res, known, err := s.inquire(ctx, shop, c)
+		if err != nil {
+			return "", nil, err
+		}
+		if known {
+			return k, &res, nil
+		}
+		err = s.store.Update(ctx, func(tx guichet.Tx) error { return tx.EndClaim(shop.ID, k, guichet.ClaimFailed, "") })
+		if err != nil {
+			return "", nil, err
+		}
+	}
+	return "", nil, &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonDuplicate,
+		Message: fmt.Sprintf("%d attempts of this payment failed", maxJobAttempts)}
+}
+
+// inquire asks the acquirer what became of a claimed request; false when
+// it cannot tell, or never received it.
+func (s *Service) inquire(ctx context.Context, shop *guichet.Shop, c *guichet.Claim) (guichet.AcquirerResult, bool, error) {
+	inq, ok := s.acquirer.(guichet.Inquirer)
+	if !ok {
+		return guichet.AcquirerResult{}, false, nil
+	}
+	var p pendingRequest
+	if err := json.Unmarshal(c.Request, &p); err != nil {
+		return guichet.AcquirerResult{}, false, nil
+	}
+	r := guichet.AcquirerRequest{Shop: shop, Kind: p.Kind, Amount: p.Amount, ForceCode: p.Force, Key: c.Key}
+	if p.Card != nil {
+		card, err := s.vault.Open(*p.Card)
+		if err != nil {
+			return guichet.AcquirerResult{}, false, err
+		}
+		r.Card = &card
+	}
+	if p.Transaction != "" {
+		err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+			r.Transaction, err = tx.Transaction(p.Transaction)
+			return err
+		})
+		if err != nil {
+			return guichet.AcquirerResult{}, false, err
+		}
+	}
+	ictx, cancel := context.WithTimeout(ctx, s.acquirerTimeout)
+	defer cancel()
+	return inq.Inquire(ictx, r)
 }
 
 // claimKey is the key a request is claimed under: the request's own, or
@@ -144,68 +252,62 @@ func (s *Service) SettleClaims(ctx context.Context) (int, error) {
 	settled := 0
 	for {
 		now := s.clock.Now()
+		// One claim at a time, so that the lease covers its inquiry
+		// however slow the acquirer.
 		var claims []guichet.Claim
 		err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
-			claims, err = tx.LeaseClaims(now, now.Add(settleLease), 10)
+			claims, err = tx.LeaseClaims(now, now.Add(settleLease), 1)
 			return err
 		})
 		if err != nil || len(claims) == 0 {
 			return settled, err
 		}
 		for i := range claims {
-			if err := s.settle(ctx, &claims[i]); err != nil {
+			done, err := s.settle(ctx, &claims[i])
+			if err != nil {
 				// Its lease runs out and a later round tries again.
 				s.log.Error("janitor: claim not settled", "shop", claims[i].ShopID, "key", claims[i].Key, "err", err)
 				continue
 			}
-			settled++
+			if done {
+				settled++
+			}
 		}
 	}
 }
 
 // settle asks the acquirer about one pending claim and records the answer.
-func (s *Service) settle(ctx context.Context, c *guichet.Claim) error {
+// A job's claim is left to its job, which records the answer with the
+// side effects only it knows, unless the job never came back for it.
+// It reports whether it ended the claim.
+func (s *Service) settle(ctx context.Context, c *guichet.Claim) (bool, error) {
+	fail := func() (bool, error) {
+		return true, s.store.Update(ctx, func(tx guichet.Tx) error { return tx.EndClaim(c.ShopID, c.Key, guichet.ClaimFailed, "") })
+	}
 	var p pendingRequest
 	if err := json.Unmarshal(c.Request, &p); err != nil {
 		s.log.Error("janitor: unreadable claim; ended failed", "shop", c.ShopID, "key", c.Key, "err", err)
-		return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.EndClaim(c.ShopID, c.Key, guichet.ClaimFailed, "") })
+		return fail()
+	}
+	if p.Job {
+		if s.clock.Now().Before(c.At.Add(jobClaimLife)) {
+			return false, nil
+		}
+		s.log.Warn("janitor: a job's payment never settled by its job; claim ended failed", "shop", c.ShopID, "key", c.Key)
+		return fail()
 	}
 	shop, err := s.ShopByID(ctx, c.ShopID)
 	if err != nil {
-		return err
+		return false, err
 	}
-	inq, ok := s.acquirer.(guichet.Inquirer)
-	if !ok {
-		s.log.Warn("janitor: the acquirer cannot be asked; claim ended failed", "shop", c.ShopID, "key", c.Key)
-		return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.EndClaim(c.ShopID, c.Key, guichet.ClaimFailed, "") })
-	}
-	r := guichet.AcquirerRequest{Shop: shop, Kind: p.Kind, Amount: p.Amount, ForceCode: p.Force, Key: c.Key}
-	if p.Card != nil {
-		card, err := s.vault.Open(*p.Card)
-		if err != nil {
-			return err
-		}
-		r.Card = &card
-	}
-	if p.Transaction != "" {
-		err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
-			r.Transaction, err = tx.Transaction(p.Transaction)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-	}
-	ictx, cancel := context.WithTimeout(ctx, s.acquirerTimeout)
-	res, known, err := inq.Inquire(ictx, r)
-	cancel()
+	res, known, err := s.inquire(ctx, shop, c)
 	if err != nil {
-		return err
+		return false, err
 	}
 	now := s.Now(shop)
-	return s.store.Update(ctx, func(tx guichet.Tx) error {
+	return true, s.store.Update(ctx, func(tx guichet.Tx) error {
 		if !known {
-			s.log.Info("janitor: the acquirer never received the request; claim ended failed", "shop", c.ShopID, "key", c.Key)
+			s.log.Info("janitor: the acquirer cannot tell what became of the request; claim ended failed", "shop", c.ShopID, "key", c.Key)
 			return tx.EndClaim(c.ShopID, c.Key, guichet.ClaimFailed, "")
 		}
 		var id string

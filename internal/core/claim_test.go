@@ -119,7 +119,8 @@ func TestClientGoneAfterApproval(t *testing.T) {
 
 // TestSlowAcquirer: an acquirer that does not answer within the timeout
 // gets its request abandoned; the answer says the acquirer is unavailable,
-// the key stays spent, and nothing is recorded.
+// the key stays spent, and the claim waits for the janitor, which records
+// nothing since the acquirer never answered.
 func TestSlowAcquirer(t *testing.T) {
 	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
 		acq := &countingAcquirer{Acquirer: sim.New(clk.Now), during: func(ctx context.Context) { <-ctx.Done() }}
@@ -137,10 +138,14 @@ func TestSlowAcquirer(t *testing.T) {
 		if guichet.ErrorReason(err) != guichet.ReasonDuplicate {
 			t.Errorf("the key of an abandoned request: %v, want a duplicate", err)
 		}
-		// The claim ended failed: the janitor has nothing left to settle.
+		// The claim waits for the janitor, which learns that the acquirer
+		// never answered: it ends failed, and nothing is recorded.
 		clk.t = clk.t.Add(time.Hour)
-		if n, err := svc.SettleClaims(context.Background()); err != nil || n != 0 {
-			t.Errorf("janitor settled %d (%v), want 0", n, err)
+		if n, err := svc.SettleClaims(context.Background()); err != nil || n != 1 {
+			t.Errorf("janitor settled %d (%v), want 1", n, err)
+		}
+		if _, err := svc.Find(context.Background(), shop, "slow", 100, ""); guichet.ErrorCode(err) != guichet.CodeNotFound {
+			t.Errorf("the janitor recorded an answer the acquirer never gave: %v", err)
 		}
 	})
 }
@@ -278,4 +283,185 @@ func TestWorkerSettlesClaims(t *testing.T) {
 			}
 		}
 	})
+}
+
+// flakyAcquirer is unavailable while down is set.
+type flakyAcquirer struct {
+	*sim.Acquirer
+	down  atomic.Bool
+	calls atomic.Int64
+}
+
+func (a *flakyAcquirer) Process(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, error) {
+	a.calls.Add(1)
+	if a.down.Load() {
+		return guichet.AcquirerResult{}, &guichet.Error{Code: guichet.CodeUnavailable, Message: "acquirer down"}
+	}
+	return a.Acquirer.Process(ctx, r)
+}
+
+// TestInstalmentSurvivesAcquirerOutage: an instalment whose acquirer
+// call fails is tried again later, once its claim is settled, and charged,
+// not dropped.
+func TestInstalmentSurvivesAcquirerOutage(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		acq := &flakyAcquirer{Acquirer: sim.New(clk.Now)}
+		svc = withAcquirer(svc.Store(), acq, clk)
+		o, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ord_1", Protocol: "test", Reference: "two", Amount: eur(1250)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := []core.Instalment{{1000, civil(2026, 12, 23)}}
+		if _, _, _, err := svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard, Method: "CARTE", Instalments: plan}); err != nil {
+			t.Fatal(err)
+		}
+		acq.down.Store(true)
+		_, _, err = svc.AdvanceClock(ctx, shop.ID, 31*24*time.Hour)
+		t.Logf("during the outage: %v", err)
+		acq.down.Store(false)
+		clk.t = clk.t.Add(10 * time.Minute) // the lease of the failed run ends
+		before := acq.calls.Load()
+		_, ran, err := svc.AdvanceClock(ctx, shop.ID, 24*time.Hour)
+		t.Logf("after the outage: ran %d, err %v, acquirer calls %d", ran, err, acq.calls.Load()-before)
+		var list []guichet.Transaction
+		svc.Store().View(ctx, func(tx guichet.Tx) (err error) {
+			list, err = tx.Transactions(guichet.TransactionFilter{ShopID: shop.ID})
+			return err
+		})
+		if len(list) != 2 {
+			t.Errorf("%d transactions, want 2 (the first payment and the instalment): the instalment was dropped uncharged", len(list))
+		}
+	})
+}
+
+// TestRenewalSurvivesAcquirerOutage: a renewal whose acquirer call
+// fails is tried again and charged, and the subscription goes on.
+func TestRenewalSurvivesAcquirerOutage(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		acq := &flakyAcquirer{Acquirer: sim.New(clk.Now)}
+		svc = withAcquirer(svc.Store(), acq, clk)
+		o, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ord_s", Protocol: "test", Reference: "sub", Amount: eur(500)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, _, err := svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard, Method: "CARTE",
+			Subscription: &core.Subscription{Reference: "sub", Months: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		acq.down.Store(true)
+		_, _, err = svc.AdvanceClock(ctx, shop.ID, 32*24*time.Hour)
+		t.Logf("during the outage: %v", err)
+		acq.down.Store(false)
+		for i := range 3 {
+			clk.t = clk.t.Add(10 * time.Minute)
+			_, ran, err := svc.AdvanceClock(ctx, shop.ID, 10*time.Minute)
+			t.Logf("retry %d: ran %d, err %v", i, ran, err)
+		}
+		var list []guichet.Transaction
+		svc.Store().View(ctx, func(tx guichet.Tx) (err error) {
+			list, err = tx.Transactions(guichet.TransactionFilter{ShopID: shop.ID})
+			return err
+		})
+		if len(list) != 2 {
+			t.Errorf("%d transactions, want 2: the renewal is never charged, its job runs again and again", len(list))
+		}
+	})
+}
+
+// TestCancelledDuringRenewal: a subscription cancelled while its renewal
+// is at the acquirer records nothing of the renewal, not even once the
+// janitor has run.
+func TestCancelledDuringRenewal(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		acq := &countingAcquirer{Acquirer: sim.New(clk.Now)}
+		svc = withAcquirer(svc.Store(), acq, clk)
+		o, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ord_c", Protocol: "test", Reference: "subc", Amount: eur(500)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, _, err := svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard, Method: "CARTE",
+			Subscription: &core.Subscription{Reference: "subc", Months: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		acq.during = func(context.Context) {
+			acq.during = nil
+			if _, err := svc.CancelSubscription(context.Background(), shop, 0, "subc"); err != nil {
+				t.Errorf("cancel: %v", err)
+			}
+		}
+		_, _, err = svc.AdvanceClock(ctx, shop.ID, 32*24*time.Hour)
+		t.Logf("renewal: %v", err)
+		clk.t = clk.t.Add(3 * time.Minute)
+		n, err := svc.SettleClaims(ctx)
+		t.Logf("janitor settled %d, %v", n, err)
+		var list []guichet.Transaction
+		svc.Store().View(ctx, func(tx guichet.Tx) (err error) {
+			list, err = tx.Transactions(guichet.TransactionFilter{ShopID: shop.ID})
+			return err
+		})
+		for _, tr := range list {
+			t.Logf("transaction %s %s captured %d", tr.ID, tr.Status, tr.Captured)
+		}
+		if len(list) != 1 {
+			t.Errorf("%d transactions, want 1: the renewal of a cancelled subscription was recorded and captured", len(list))
+		}
+	})
+}
+
+// failingAcquirer answers nothing: the acquirer is unreachable. It still
+// offers the simulator's Inquire, as the binary's acquirer does.
+type failingAcquirer struct {
+	*sim.Acquirer
+	before func()
+}
+
+func (a *failingAcquirer) Process(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, error) {
+	if a.before != nil {
+		a.before()
+	}
+	return guichet.AcquirerResult{}, &guichet.Error{Code: guichet.CodeUnavailable, Message: "acquirer unreachable"}
+}
+
+// TestNoApprovalMadeUp: the acquirer never answered and the client was
+// told so, while the store failed a moment. The janitor asks the
+// simulator, which never answered that request: the claim ends failed,
+// and no payment nobody was told of is recorded.
+func TestNoApprovalMadeUp(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		store := &faultyStore{Store: svc.Store()}
+		acq := &failingAcquirer{Acquirer: sim.New(clk.Now), before: func() { store.armed.Store(true) }}
+		crashed := withAcquirer(store, acq, clk)
+		_, err := crashed.Authorize(context.Background(), core.CardRequest{Shop: shop, Reference: "phantom", Amount: eur(900),
+			Card: testCard, Capture: true, RequestKey: "k"})
+		if guichet.ErrorCode(err) != guichet.CodeUnavailable {
+			t.Fatalf("answer: %v", err)
+		}
+		restarted := withAcquirer(svc.Store(), sim.New(clk.Now), clk)
+		clk.t = clk.t.Add(2 * time.Minute)
+		n, err := restarted.SettleClaims(context.Background())
+		t.Logf("janitor settled %d, %v", n, err)
+		if tr, err := restarted.Find(context.Background(), shop, "phantom", 900, ""); err == nil {
+			t.Errorf("the client was told the acquirer did not answer, yet %s was recorded %s, captured %d", tr.ID, tr.Status, tr.Captured)
+		}
+	})
+}
+
+// TestLeaseOutlastsTheAcquirer: a job that pays holds its lease while the
+// acquirer answers; a lease shorter than twice the acquirer's timeout is
+// refused.
+func TestLeaseOutlastsTheAcquirer(t *testing.T) {
+	svc := withAcquirer(nil, sim.New(time.Now), &clock{time.Now()})
+	svc.SetAcquirerTimeout(time.Minute)
+	c := core.DefaultWorkConfig()
+	c.Lease = 90 * time.Second
+	if err := svc.Configure(c); err == nil {
+		t.Error("a 90 s lease accepted with a one-minute acquirer timeout")
+	}
+	c.Lease = 2 * time.Minute
+	if err := svc.Configure(c); err != nil {
+		t.Errorf("a two-minute lease refused: %v", err)
+	}
 }

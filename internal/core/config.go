@@ -82,10 +82,16 @@ func (c WorkConfig) Check() error {
 	return errors.Join(errs...)
 }
 
-// Configure sets how the instance runs due work. Call it before Work.
+// Configure sets how the instance runs due work. Call it before Work,
+// after SetAcquirerTimeout: a job that pays (an instalment, a renewal)
+// holds its lease while the acquirer answers, so the lease must outlast
+// the acquirer's timeout.
 func (s *Service) Configure(c WorkConfig) error {
 	if err := c.Check(); err != nil {
 		return err
+	}
+	if c.Lease < 2*s.acquirerTimeout {
+		return fmt.Errorf("the lease (%s) must be at least twice the acquirer timeout (%s)", c.Lease, s.acquirerTimeout)
 	}
 	c.Retries = append([]time.Duration(nil), c.Retries...)
 	s.work = c

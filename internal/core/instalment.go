@@ -187,7 +187,7 @@ func (s *Service) instalment(ctx context.Context, shop *guichet.Shop, j *guichet
 		return err
 	}
 	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Front: o.Protocol, Amount: guichet.Money{Amount: ij.Amount, Currency: ij.Currency},
-		Token: ij.Token, Handle: tok.Handle, Capture: true, RequestKey: "instalment:" + j.ID}
+		Token: ij.Token, Handle: tok.Handle, Capture: true, Job: true, RequestKey: "instalment:" + j.ID}
 	if (guichet.Card{ExpMonth: tok.Card.ExpMonth, ExpYear: tok.Card.ExpYear}).Expired(s.Now(shop)) {
 		// The card expired since the first payment: the issuer refuses
 		// the debit.

@@ -41,7 +41,11 @@ func (s *Service) RunDue(ctx context.Context, shopID string) (int, error) {
 }
 
 // runDue takes the shop's due jobs one at a time, in order, runs them or
-// hands them to a fanout, and waits for the fanout.
+// hands them to a fanout, and waits for the fanout. A delivery is taken
+// only when it can start at once: a job that waited in the fanout behind a
+// slow destination would outlive its lease, and another worker would take
+// it while it still waits here. What is left when only such deliveries
+// remain is taken by RunDue's next round.
 func (s *Service) runDue(ctx context.Context, shop *guichet.Shop) (int, error) {
 	fan := newFanout(s.work.Deliveries, 1)
 	errs := make(chan error, 1)
@@ -53,7 +57,17 @@ func (s *Service) runDue(ctx context.Context, shop *guichet.Shop) (int, error) {
 	}
 	ran := 0
 	for {
-		jobs, err := s.take(ctx, shop, guichet.JobClaim{Limit: 1})
+		free, busy := fan.room()
+		if free <= 0 {
+			select {
+			case <-fan.freed:
+				continue
+			case <-ctx.Done():
+				report(ctx.Err())
+			}
+			break
+		}
+		jobs, err := s.take(ctx, shop, guichet.JobClaim{Limit: 1, GroupLimit: 1, Running: busy})
 		if err != nil {
 			report(err)
 			break

@@ -41,6 +41,11 @@ type CardRequest struct {
 	OrderID string
 	// Front names the protocol the request came in by, for the metrics.
 	Front string
+	// Job marks the payment of a due job (an instalment, a renewal),
+	// which runs again under the same RequestKey after a failure: an
+	// earlier run's claim is then resumed (its lost answer recorded) or,
+	// when it failed, retried under a key of its own. See claimJob.
+	Job bool
 	// ThreeDS is the outcome of a 3-D Secure authentication the merchant
 	// ran itself ("Y", "A"), recorded on the transaction; empty when there
 	// was none.
@@ -141,14 +146,30 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 	case r.Decline != "":
 		res = guichet.AcquirerResult{Code: r.Decline}
 	case asks:
-		key = s.claimKey(key)
-		if err := s.beginClaim(ctx, r.Shop, key, now, p); err != nil {
+		var earlier *guichet.AcquirerResult
+		if r.Job {
+			p.Job = true
+			key, earlier, err = s.claimJob(ctx, r.Shop, key, now, p)
+		} else {
+			key = s.claimKey(key)
+			err = s.beginClaim(ctx, r.Shop, key, now, p)
+		}
+		if err != nil {
 			return nil, err
+		}
+		if earlier != nil {
+			// An earlier run of the job was answered, and its answer
+			// was lost: it is recorded now, as that run would have.
+			res = *earlier
+			break
 		}
 		res, err = s.callAcquirer(ctx, guichet.AcquirerRequest{Shop: r.Shop, Kind: kind, Amount: r.Amount, Card: &card,
 			ForceCode: p.Force, Key: key})
 		if err != nil {
-			s.endClaim(ctx, r.Shop, key, guichet.ClaimFailed)
+			// The outcome is unknown (the acquirer may have approved
+			// after the timeout): the claim stays pending, and the
+			// janitor asks the acquirer once the call cannot be
+			// running any more.
 			return nil, err
 		}
 	}
@@ -234,7 +255,7 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 	res, err := s.callAcquirer(ctx, guichet.AcquirerRequest{Shop: r.Shop, Kind: r.Kind, Amount: r.Amount, Transaction: t,
 		ForceCode: p.Force, Key: key})
 	if err != nil {
-		s.endClaim(ctx, r.Shop, key, guichet.ClaimFailed)
+		// As for a payment: the claim waits for the janitor.
 		return nil, nil, err
 	}
 

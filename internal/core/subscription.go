@@ -84,8 +84,11 @@ type subscriptionJob struct {
 var ErrNoSubscription = &guichet.Error{Code: guichet.CodeNotFound, Message: "no running subscription"}
 
 // errSubscriptionGone stops a renewal whose subscription was cancelled
-// while the card was being charged: nothing of it is recorded.
-var errSubscriptionGone = errors.New("subscription cancelled during its renewal")
+// while the card was being charged: nothing of it is recorded. It is a
+// refusal by a rule, not a failure of the store, so that the renewal's
+// claim ends failed rather than waiting for the janitor to record it.
+var errSubscriptionGone = &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+	Message: "subscription cancelled during its renewal"}
 
 // A subscription's job and token have IDs made from its number, so that a
 // cancellation finds both from either its number or its reference.
@@ -221,7 +224,7 @@ func (s *Service) renew(ctx context.Context, shop *guichet.Shop, j *guichet.Job)
 	}
 	k := sj.Done + 1
 	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Front: o.Protocol, Amount: guichet.Money{Amount: sj.Amount, Currency: sj.Currency},
-		Token: ref, Handle: tok.Handle, Capture: true, RequestKey: "renewal:" + strconv.FormatInt(sj.Number, 10) + ":" + strconv.Itoa(k)}
+		Token: ref, Handle: tok.Handle, Capture: true, Job: true, RequestKey: "renewal:" + strconv.FormatInt(sj.Number, 10) + ":" + strconv.Itoa(k)}
 	if (guichet.Card{ExpMonth: tok.Card.ExpMonth, ExpYear: tok.Card.ExpYear}).Expired(s.Now(shop)) {
 		// The card expired since the first payment: the issuer refuses
 		// the debit.

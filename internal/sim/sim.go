@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"sync"
 	"time"
 
 	"guichet"
@@ -25,10 +26,57 @@ const (
 // every approved operation of a TEST shop.
 const TestAuthCode = "XXXXXX"
 
-// Acquirer implements guichet.Acquirer. It holds no state but its clock, so
-// it is safe for concurrent use.
+// Acquirer implements guichet.Acquirer and guichet.Inquirer. Its answers
+// depend on the request alone; it remembers the latest of them by request
+// key, so that Inquire tells what it answered. It is safe for concurrent
+// use.
 type Acquirer struct {
-	now func() time.Time
+	now    func() time.Time
+	memory *memory
+}
+
+// rememberedAnswers bounds the answers the simulator keeps for Inquire:
+// enough for every request of several minutes at the rates it is used
+// at, for about 10 MB. An answer forgotten is reported as never received,
+// which the core settles as failed: never an approval made up.
+const rememberedAnswers = 100_000
+
+// memory is a bounded map of the simulator's answers by shop and request
+// key, the oldest forgotten first.
+type memory struct {
+	mu      sync.Mutex
+	answers map[string]guichet.AcquirerResult
+	ring    []string
+	next    int
+}
+
+func (m *memory) remember(key string, res guichet.AcquirerResult) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.ring) < rememberedAnswers {
+		m.ring = append(m.ring, key)
+	} else {
+		delete(m.answers, m.ring[m.next])
+		m.ring[m.next] = key
+		m.next = (m.next + 1) % rememberedAnswers
+	}
+	m.answers[key] = res
+}
+
+func (m *memory) recall(key string) (guichet.AcquirerResult, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	res, ok := m.answers[key]
+	return res, ok
+}
+
+// memoryKey names a request in the memory: keys are unique per shop.
+func memoryKey(r guichet.AcquirerRequest) string {
+	shop := ""
+	if r.Shop != nil {
+		shop = r.Shop.ID
+	}
+	return shop + "\x00" + r.Key
 }
 
 var (
@@ -42,7 +90,7 @@ func New(now func() time.Time) *Acquirer {
 	if now == nil {
 		now = time.Now
 	}
-	return &Acquirer{now: now}
+	return &Acquirer{now: now, memory: &memory{answers: map[string]guichet.AcquirerResult{}}}
 }
 
 // Process answers one operation.
@@ -62,6 +110,15 @@ func New(now func() time.Time) *Acquirer {
 // approves, any other two-digit code refuses with that code. It is ignored
 // for a PRODUCTION shop, as a real bank would know nothing of it.
 func (a *Acquirer) Process(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, error) {
+	res, err := a.answer(ctx, r)
+	if err == nil && r.Key != "" {
+		a.memory.remember(memoryKey(r), res)
+	}
+	return res, err
+}
+
+// answer is the simulator's answer to a request.
+func (a *Acquirer) answer(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, error) {
 	// A cancelled request is one the bank never answered; reporting it as
 	// unavailable lets the caller retry instead of recording a refusal.
 	if err := ctx.Err(); err != nil {
@@ -130,14 +187,14 @@ func (a *Acquirer) Process(ctx context.Context, r guichet.AcquirerRequest) (guic
 		Message: "unknown operation " + string(r.Kind)}
 }
 
-// Inquire tells what became of a request. The simulator keeps no record
-// of what it answered, but its answer is a function of the request alone,
-// so the answer it gives again is the one it gave: it reports every
-// request as received. A connector to a real processor asks the processor
-// by r.Key instead, and may find that the request never arrived.
-func (a *Acquirer) Inquire(ctx context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, bool, error) {
-	res, err := a.Process(ctx, r)
-	return res, err == nil, err
+// Inquire tells what the simulator answered to the request of key r.Key,
+// and false when it never answered it: the request never arrived, the call
+// was abandoned, or the answer was forgotten (a restart, or more than
+// rememberedAnswers requests since). A connector to a real processor asks
+// the processor by r.Key.
+func (a *Acquirer) Inquire(_ context.Context, r guichet.AcquirerRequest) (guichet.AcquirerResult, bool, error) {
+	res, ok := a.memory.recall(memoryKey(r))
+	return res, ok, nil
 }
 
 func twoDigits(s string) bool {

@@ -55,9 +55,9 @@ func maskAttrs(attrs []slog.Attr) []slog.Attr {
 
 // maskAttr returns a with its card numbers masked, or false when a is a
 // CVV and must go. Values of other kinds than strings are checked as they
-// print: an error or a struct holding a card number is written as its
-// masked text, and so is a number that reads as one; anything else is
-// written as it was.
+// print: an error, a struct or any other value is written as its masked
+// text, and so is a number that reads as a card number; the other kinds
+// are written as they were.
 func maskAttr(a slog.Attr) (slog.Attr, bool) {
 	if guichet.CVVField(a.Key) {
 		return a, false
@@ -79,11 +79,10 @@ func maskAttr(a slog.Attr) (slog.Attr, bool) {
 		default:
 			s = fmt.Sprint(x)
 		}
-		if masked := guichet.MaskCards(s); masked != s {
-			a.Value = slog.StringValue(masked)
-		} else {
-			a.Value = v
-		}
+		// Always the masked text, never the value itself: a value with
+		// an encoding of its own (MarshalJSON, MarshalText) would be
+		// written by the handler as that, which was not checked.
+		a.Value = slog.StringValue(guichet.MaskCards(s))
 	case slog.KindInt64, slog.KindUint64:
 		// A card number fits in an int64, and is no safer as one.
 		if s := v.String(); guichet.MaskCards(s) != s {

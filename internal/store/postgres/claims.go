@@ -64,16 +64,34 @@ func (t *tx) LeaseClaims(now, until time.Time, limit int) ([]guichet.Claim, erro
 	if limit <= 0 {
 		limit = 100
 	}
-	return list(t, "lease claims", func(row pgx.CollectableRow) (guichet.Claim, error) {
-		var c guichet.Claim
-		var at, settle pgtype.Timestamptz
-		var state string
-		err := row.Scan(&c.ShopID, &c.Key, &at, &state, &c.Request, &c.TransactionID, &settle)
-		c.At, c.State, c.SettleAfter = fromTime(at), guichet.ClaimState(state), fromTime(settle)
-		return c, err
-	}, `UPDATE claims SET settle_after = $2 WHERE (shop_id, key) IN (
+	return list(t, "lease claims", scanClaim, `UPDATE claims SET settle_after = $2 WHERE (shop_id, key) IN (
 			SELECT shop_id, key FROM claims WHERE state = 'pending' AND settle_after <= $1
 			ORDER BY settle_after, at LIMIT $3 FOR UPDATE SKIP LOCKED)
 		RETURNING shop_id, key, at, state, request, transaction_id, settle_after`,
 		timeArg(now), timeArg(until), limit)
+}
+
+// ClaimOf returns the claim of a key.
+func (t *tx) ClaimOf(shopID, key string) (*guichet.Claim, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	l, err := list(t, "load claim", scanClaim, `SELECT shop_id, key, at, state, request, transaction_id, settle_after
+		FROM claims WHERE shop_id = $1 AND key = $2`, shopID, key)
+	if err != nil {
+		return nil, err
+	}
+	if len(l) == 0 {
+		return nil, notFound("claim")
+	}
+	return &l[0], nil
+}
+
+func scanClaim(row pgx.CollectableRow) (guichet.Claim, error) {
+	var c guichet.Claim
+	var at, settle pgtype.Timestamptz
+	var state string
+	err := row.Scan(&c.ShopID, &c.Key, &at, &state, &c.Request, &c.TransactionID, &settle)
+	c.At, c.State, c.SettleAfter = fromTime(at), guichet.ClaimState(state), fromTime(settle)
+	return c, err
 }

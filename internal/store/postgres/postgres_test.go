@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -265,5 +266,44 @@ func TestUpgrade(t *testing.T) {
 		Request: "VERSION=00104", Response: "CODEREPONSE=00000"}
 	if _, left, err := s.PurgeExchanges(ctx, guichet.ExchangePurge{}); err != nil || left != (guichet.ExchangeTotals{Count: 1, Bytes: guichet.ExchangeSize(old)}) {
 		t.Errorf("exchange totals after the upgrade: %+v, %v", left, err)
+	}
+}
+
+// TestConcurrentSizePurges: four instances purging the exchange log to one
+// size limit at once delete what brings it within the limit, and no more:
+// each reads the totals the other left.
+func TestConcurrentSizePurges(t *testing.T) {
+	url := pgtest.URL(t)
+	var stores [4]*postgres.Store
+	for i := range stores {
+		s, err := postgres.Open(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		stores[i] = s
+	}
+	old := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	e := guichet.Exchange{ID: "exc_0000", Protocol: "ppps", Operation: "00001", Request: strings.Repeat("x", 936)}
+	size := guichet.ExchangeSize(e)
+	for i := range 3000 {
+		e.ID, e.At = fmt.Sprintf("exc_%04d", i), old.Add(time.Duration(i)*time.Second)
+		if err := stores[0].RecordExchange(t.Context(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	max := 100 * size
+	var wg sync.WaitGroup
+	for _, s := range stores {
+		wg.Go(func() {
+			if _, _, err := s.PurgeExchanges(t.Context(), guichet.ExchangePurge{MaxBytes: max}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	_, left, err := stores[1].PurgeExchanges(t.Context(), guichet.ExchangePurge{})
+	if err != nil || left.Bytes != max || left.Count != 100 {
+		t.Errorf("left %+v (%v), want 100 exchanges of %d bytes", left, err, max)
 	}
 }

@@ -73,14 +73,7 @@ func (t *tx) LeaseClaims(now, until time.Time, limit int) ([]guichet.Claim, erro
 	if err != nil {
 		return nil, convert(err, "list claims")
 	}
-	list, err := collect(rows, "list claims", func(rows *sql.Rows) (guichet.Claim, error) {
-		var c guichet.Claim
-		var at, settle sql.NullInt64
-		var state string
-		err := rows.Scan(&c.ShopID, &c.Key, &at, &state, &c.Request, &c.TransactionID, &settle)
-		c.At, c.State, c.SettleAfter = fromNanos(at), guichet.ClaimState(state), fromNanos(settle)
-		return c, err
-	})
+	list, err := collect(rows, "list claims", scanClaim)
 	if err != nil {
 		return nil, err
 	}
@@ -92,4 +85,33 @@ func (t *tx) LeaseClaims(now, until time.Time, limit int) ([]guichet.Claim, erro
 		list[i].SettleAfter = until
 	}
 	return list, nil
+}
+
+// ClaimOf returns the claim of a key.
+func (t *tx) ClaimOf(shopID, key string) (*guichet.Claim, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	rows, err := t.run.query(`SELECT shop_id, key, at, state, request, transaction_id, settle_after FROM claims
+		WHERE shop_id = ? AND key = ?`, shopID, key)
+	if err != nil {
+		return nil, convert(err, "load claim")
+	}
+	list, err := collect(rows, "load claim", scanClaim)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, notFound("claim")
+	}
+	return &list[0], nil
+}
+
+func scanClaim(rows *sql.Rows) (guichet.Claim, error) {
+	var c guichet.Claim
+	var at, settle sql.NullInt64
+	var state string
+	err := rows.Scan(&c.ShopID, &c.Key, &at, &state, &c.Request, &c.TransactionID, &settle)
+	c.At, c.State, c.SettleAfter = fromNanos(at), guichet.ClaimState(state), fromNanos(settle)
+	return c, err
 }
