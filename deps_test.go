@@ -2,7 +2,13 @@ package guichet_test
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -40,6 +46,45 @@ func TestBinaryWithoutTesting(t *testing.T) {
 	for p := range strings.FieldsSeq(string(out)) {
 		if p == "testing" || strings.HasPrefix(p, "testing/") {
 			t.Errorf("cmd/guichet links %s", p)
+		}
+	}
+}
+
+// TestFrontsGoThroughTheCore keeps the fronts (every package under
+// internal/ but the core and the parts it is built from) off the store:
+// they read and write through core.Service, never through its Store, so
+// that business rules stay in the core and no front code runs inside a
+// store unit of work.
+func TestFrontsGoThroughTheCore(t *testing.T) {
+	notFronts := map[string]bool{"core": true, "store": true, "vault": true, "sim": true, "notify": true, "web": true, "secretfile": true}
+	dirs, err := os.ReadDir("internal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		if !d.IsDir() || notFronts[d.Name()] {
+			continue
+		}
+		files, err := filepath.Glob(filepath.Join("internal", d.Name(), "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok && len(call.Args) == 0 {
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Store" {
+						t.Errorf("%s calls %s.Store(): a front reads through the core", name, types.ExprString(sel.X))
+					}
+				}
+				return true
+			})
 		}
 	}
 }

@@ -144,12 +144,7 @@ func (a *API) advance(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) shops(r *http.Request) ([]guichet.Shop, error) {
-	var shops []guichet.Shop
-	err := a.svc.Store().View(r.Context(), func(tx guichet.Tx) (err error) {
-		shops, err = tx.Shops()
-		return err
-	})
-	return shops, err
+	return a.svc.Shops(r.Context())
 }
 
 func limit(r *http.Request) (int, error) {

@@ -43,11 +43,7 @@ func (a *API) transactions(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	var list []guichet.Transaction
-	err = a.svc.Store().View(r.Context(), func(tx guichet.Tx) (err error) {
-		list, err = tx.Transactions(guichet.TransactionFilter{ShopID: q.Get("shop"), Reference: q.Get("reference"), Limit: n})
-		return err
-	})
+	list, err := a.svc.Transactions(r.Context(), guichet.TransactionFilter{ShopID: q.Get("shop"), Reference: q.Get("reference"), Limit: n})
 	if err != nil {
 		return err
 	}
@@ -92,23 +88,13 @@ func (a *API) notifications(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	out := []deliveryJSON{}
-	err = a.svc.Store().View(r.Context(), func(tx guichet.Tx) error {
-		list, err := tx.Deliveries(guichet.DeliveryFilter{ShopID: q.Get("shop"), OrderRef: q.Get("reference"), Limit: n})
-		if err != nil {
-			return err
-		}
-		for _, d := range list {
-			attempts, err := tx.Attempts(d.ID)
-			if err != nil {
-				return err
-			}
-			out = append(out, toDeliveryJSON(d, attempts))
-		}
-		return nil
-	})
+	list, err := a.svc.Notifications(r.Context(), guichet.DeliveryFilter{ShopID: q.Get("shop"), OrderRef: q.Get("reference"), Limit: n})
 	if err != nil {
 		return err
+	}
+	out := []deliveryJSON{}
+	for _, d := range list {
+		out = append(out, toDeliveryJSON(d.Delivery, d.Attempts))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"notifications": out})
 	return nil
@@ -124,11 +110,7 @@ func toDeliveryJSON(d guichet.Delivery, attempts []guichet.Attempt) deliveryJSON
 }
 
 func (a *API) resend(w http.ResponseWriter, r *http.Request) error {
-	var d *guichet.Delivery
-	err := a.svc.Store().View(r.Context(), func(tx guichet.Tx) (err error) {
-		d, err = tx.Delivery(r.PathValue("id"))
-		return err
-	})
+	d, err := a.svc.Delivery(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -73,3 +73,73 @@ func (s *Service) Token(ctx context.Context, shop *guichet.Shop, reference strin
 	}
 	return tok, err
 }
+
+// The reads below serve the fronts' pages and the sandbox API, so that no
+// front reads the store behind the core's back.
+
+// OrderByID returns an order by its ID alone, for a front that finds the
+// shop through the order (a hosted page's URL names only the order).
+func (s *Service) OrderByID(ctx context.Context, id string) (*guichet.Order, error) {
+	var o *guichet.Order
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		o, err = tx.Order(id)
+		return err
+	})
+	return o, err
+}
+
+// Shops lists every shop.
+func (s *Service) Shops(ctx context.Context) ([]guichet.Shop, error) {
+	var shops []guichet.Shop
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		shops, err = tx.Shops()
+		return err
+	})
+	return shops, err
+}
+
+// Transactions lists transactions with their operations, newest first.
+func (s *Service) Transactions(ctx context.Context, f guichet.TransactionFilter) ([]guichet.Transaction, error) {
+	var list []guichet.Transaction
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		list, err = tx.Transactions(f)
+		return err
+	})
+	return list, err
+}
+
+// Notification is a delivery with every attempt made at it.
+type Notification struct {
+	guichet.Delivery
+	Attempts []guichet.Attempt
+}
+
+// Notifications lists deliveries with their attempts, newest first.
+func (s *Service) Notifications(ctx context.Context, f guichet.DeliveryFilter) ([]Notification, error) {
+	var out []Notification
+	err := s.store.View(ctx, func(tx guichet.Tx) error {
+		list, err := tx.Deliveries(f)
+		if err != nil {
+			return err
+		}
+		for _, d := range list {
+			attempts, err := tx.Attempts(d.ID)
+			if err != nil {
+				return err
+			}
+			out = append(out, Notification{Delivery: d, Attempts: attempts})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Delivery returns a delivery by its ID.
+func (s *Service) Delivery(ctx context.Context, id string) (*guichet.Delivery, error) {
+	var d *guichet.Delivery
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		d, err = tx.Delivery(id)
+		return err
+	})
+	return d, err
+}

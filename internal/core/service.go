@@ -71,7 +71,9 @@ func (s *Service) Now(shop *guichet.Shop) time.Time {
 // days (for request numbers and remittances) begin and end.
 func (s *Service) Paris() *time.Location { return s.paris }
 
-// Store gives fronts read access to what the engine persisted.
+// Store is the store the Service works on, for tests and for the wiring
+// in cmd/guichet. Fronts never use it: they read through the Service's own
+// methods, which a test keeps so (TestFrontsGoThroughTheCore).
 func (s *Service) Store() guichet.Store { return s.store }
 
 // ShopByPaybox finds the shop holding a Paybox SITE and RANG. The shop

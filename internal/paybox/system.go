@@ -231,11 +231,7 @@ func (s *System) load(w http.ResponseWriter, r *http.Request) (*session, bool) {
 		s.refuse(w, "Requête illisible.")
 		return nil, false
 	}
-	var o *guichet.Order
-	err := s.svc.Store().View(r.Context(), func(tx guichet.Tx) (err error) {
-		o, err = tx.Order(r.PathValue("id"))
-		return err
-	})
+	o, err := s.svc.OrderByID(r.Context(), r.PathValue("id"))
 	if err != nil || o.Protocol != protocolSystem {
 		s.refuse(w, "Session de paiement inconnue ou expirée.")
 		return nil, false
@@ -288,11 +284,7 @@ func (s *System) refuseParam(w http.ResponseWriter, pe *ParamError) {
 // a technical error.
 func (s *System) payFailed(w http.ResponseWriter, r *http.Request, ss *session, err error) {
 	if guichet.ErrorCode(err) == guichet.CodeConflict && guichet.ErrorReason(err) == guichet.ReasonState {
-		var o *guichet.Order
-		lerr := s.svc.Store().View(r.Context(), func(tx guichet.Tx) (err error) {
-			o, err = tx.Order(ss.order.ID)
-			return err
-		})
+		o, lerr := s.svc.Order(r.Context(), ss.shop, ss.order.ID)
 		if lerr == nil && o.Status != guichet.OrderOpen {
 			ss.order = o
 			s.alreadyProcessed(w, ss)
