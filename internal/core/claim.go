@@ -22,10 +22,13 @@ import (
 //  4. the answer goes out.
 //
 // A second request with the same key stops at step 1. A claim left pending
-// (the instance died, or the store failed, between steps 2 and 3) is
-// settled by SettleClaims, the janitor: it asks the acquirer what became
-// of the request when the acquirer can tell (guichet.Inquirer), records
-// that, and otherwise marks the claim failed.
+// (the acquirer did not answer in time, or the instance died or the store
+// failed between steps 2 and 3) is settled once its call cannot be running
+// any more: by SettleClaims, the janitor, which asks the acquirer what
+// became of the request when the acquirer can tell (guichet.Inquirer),
+// records that, and otherwise marks the claim failed; or, for the payment
+// of a due job, by the job when it runs again (claimJob), so that the
+// answer is recorded with the job's own side effects.
 
 // defaultAcquirerTimeout bounds one acquirer call. Card networks answer
 // within seconds or not at all.
