@@ -20,4 +20,14 @@ func TestNewID(t *testing.T) {
 	if c := guichet.NewID("tx_", t0); c == a {
 		t.Errorf("two IDs in the same millisecond are equal: %s", c)
 	}
+	// No digits: an identifier never reads as a card number to the masker.
+	for range 1000 {
+		id := guichet.NewID("", time.Now())
+		if strings.ContainsAny(id, "0123456789") || guichet.MaskCards(id) != id {
+			t.Fatalf("NewID = %q holds digits", id)
+		}
+	}
+	if got := guichet.Letters([]byte{0x00, 0x1f, 0xa9, 0xff}); got != "aabpkjpp" {
+		t.Errorf("Letters = %q", got)
+	}
 }
