@@ -31,6 +31,10 @@ type Error struct {
 	// (a refund beyond the captured amount and a capture of a cancelled
 	// transaction are both conflicts, but not the same answer on the wire).
 	Reason Reason
+	// Method, when set, names the means of payment whose own rules refused
+	// the request ("KWIXO"), for fronts that answer such refusals with the
+	// codes of that means of payment; empty for the core's common rules.
+	Method string
 	Err    error
 }
 
@@ -60,6 +64,22 @@ const (
 	ReasonTokenMissing   Reason = "token_missing"   // token reference unknown
 	ReasonNotCaptured    Reason = "not_captured"    // refund of a transaction with nothing captured
 	ReasonWrongReference Reason = "wrong_reference" // reference does not match the transaction
+	ReasonNotSupported   Reason = "not_supported"   // the means of payment offers no such operation
+	ReasonSchedule       Reason = "schedule"        // a payment schedule breaks a rule; Param names the payment and field
+
+	// Reasons of means of payment whose provider settles operations later
+	// and keeps rules of its own (KWIXO).
+	ReasonUnderReview           Reason = "under_review"            // a review of the payment is under way: retry later
+	ReasonAlreadyCaptured       Reason = "already_captured"        // captured already: no second capture nor total cancellation
+	ReasonPartialAfterCapture   Reason = "partial_after_capture"   // no partial cancellation once captured
+	ReasonAlreadyCancelled      Reason = "already_cancelled"       // the payment is cancelled
+	ReasonDispute               Reason = "dispute"                 // a dispute is under way
+	ReasonRepeatedPartialCancel Reason = "repeated_partial_cancel" // one partial cancellation only
+	ReasonPartialCancelPending  Reason = "partial_cancel_pending"  // a partial cancellation awaits its outcome
+	ReasonTotalCancelPending    Reason = "total_cancel_pending"    // a total cancellation awaits its outcome
+	ReasonRepeatedRefund        Reason = "repeated_refund"         // one refund only (a failed one does not count)
+	ReasonNotRefundable         Reason = "not_refundable"          // the payment takes no refund (a credit)
+	ReasonRefundTooSmall        Reason = "refund_too_small"        // under the smallest refund allowed
 )
 
 // Errorf returns an *Error with the given code and a formatted message.

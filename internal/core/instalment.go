@@ -3,7 +3,9 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,16 +41,29 @@ type Instalment struct {
 	Date   time.Time
 }
 
-// InstalmentError names the instalment of a plan that breaks a rule:
-// Index counts from 0, Field is "amount" or "date".
-type InstalmentError struct {
-	Index   int
-	Field   string
-	Message string
+// instalmentError refuses the instalment of a plan that breaks a rule:
+// index counts from 0, field is "amount" or "date". It is a guichet.Error
+// with ReasonSchedule, whose Param InstalmentFault reads back.
+func instalmentError(index int, field, message string) *guichet.Error {
+	return &guichet.Error{Code: guichet.CodeInvalid, Reason: guichet.ReasonSchedule,
+		Param: "instalments." + strconv.Itoa(index) + "." + field, Message: message}
 }
 
-func (e *InstalmentError) Error() string {
-	return fmt.Sprintf("instalment %d: %s: %s", e.Index+1, e.Field, e.Message)
+// InstalmentFault names the instalment a refusal of CheckInstalments or
+// PayOrder is about: its index among the later payments, from 0, and the
+// field ("amount" or "date"); false when err is no such refusal.
+func InstalmentFault(err error) (index int, field string, ok bool) {
+	var ge *guichet.Error
+	if !errors.As(err, &ge) || ge.Reason != guichet.ReasonSchedule {
+		return 0, "", false
+	}
+	rest, ok := strings.CutPrefix(ge.Param, "instalments.")
+	if !ok {
+		return 0, "", false
+	}
+	i, field, ok := strings.Cut(rest, ".")
+	index, err = strconv.Atoi(i)
+	return index, field, ok && err == nil
 }
 
 // InstalmentEvent is the data of a "transaction.instalment" event, emitted
@@ -101,26 +116,24 @@ func civilDays(from, to time.Time) int {
 // CheckInstalments checks the later payments of an order against the
 // platform's limits, on the shop's clock, as if the first payment were
 // made now: at most three of them, positive amounts, dates in the future
-// and in increasing order, the last one at most 90 days away. A refusal is
-// an *InstalmentError.
+// and in increasing order, the last one at most 90 days away. A refusal
+// names its instalment (InstalmentFault).
 func (s *Service) CheckInstalments(shop *guichet.Shop, plan []Instalment) error {
 	if len(plan) > MaxInstalments {
-		return &InstalmentError{Index: len(plan) - 1, Field: "amount",
-			Message: fmt.Sprintf("at most %d payments after the first one", MaxInstalments)}
+		return instalmentError(len(plan)-1, "amount", fmt.Sprintf("at most %d payments after the first one", MaxInstalments))
 	}
 	today := s.Now(shop).In(s.paris)
 	for i, p := range plan {
 		if p.Amount <= 0 {
-			return &InstalmentError{Index: i, Field: "amount", Message: "the amount must be positive"}
+			return instalmentError(i, "amount", "the amount must be positive")
 		}
 		switch days := civilDays(today, p.Date); {
 		case days <= 0:
-			return &InstalmentError{Index: i, Field: "date", Message: "the date must be in the future"}
+			return instalmentError(i, "date", "the date must be in the future")
 		case i > 0 && civilDays(plan[i-1].Date, p.Date) <= 0:
-			return &InstalmentError{Index: i, Field: "date", Message: "the dates must be in increasing order"}
+			return instalmentError(i, "date", "the dates must be in increasing order")
 		case days > instalmentRange:
-			return &InstalmentError{Index: i, Field: "date",
-				Message: fmt.Sprintf("at most %d days after the first payment", instalmentRange)}
+			return instalmentError(i, "date", fmt.Sprintf("at most %d days after the first payment", instalmentRange))
 		}
 	}
 	return nil

@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -29,11 +28,11 @@ func TestCheckInstalments(t *testing.T) {
 			{"five payments", []core.Instalment{{1, civil(2026, 12, 1)}, {1, civil(2026, 12, 2)}, {1, civil(2026, 12, 3)}, {1, civil(2026, 12, 4)}}, 3, "amount"},
 		} {
 			err := svc.CheckInstalments(shop, c.plan)
-			var ie *core.InstalmentError
+			index, field, ok := core.InstalmentFault(err)
 			switch {
 			case c.index < 0 && err != nil:
 				t.Errorf("%s: %v", c.name, err)
-			case c.index >= 0 && (!errors.As(err, &ie) || ie.Index != c.index || ie.Field != c.field):
+			case c.index >= 0 && (!ok || index != c.index || field != c.field || guichet.ErrorCode(err) != guichet.CodeInvalid):
 				t.Errorf("%s: %v, want instalment %d %s", c.name, err, c.index+1, c.field)
 			}
 		}

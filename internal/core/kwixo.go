@@ -50,36 +50,39 @@ func KwixoPending(code string) bool {
 	return code == kwixoCaptureAsked || code == kwixoCancelAsked || code == kwixoCancelAuto || code == kwixoRefundAsked
 }
 
-// KwixoError is KWIXO's refusal of an operation, with the code of the
-// guide's table of PPPS errors (§9.1).
-type KwixoError struct {
-	Code    string // "101" … "115"
-	Message string
+// methodKwixo names KWIXO on the errors of its rules (guichet.Error.Method),
+// which Paybox answers with KWIXO's own codes.
+const methodKwixo = "KWIXO"
+
+// kwixoReasons are the meanings of the reasons of KWIXO's refusals, in the
+// order of the guide's table of PPPS errors (§9.1).
+var kwixoReasons = map[guichet.Reason]string{
+	guichet.ReasonAmount:                "invalid or missing parameter, or wrong amount",
+	guichet.ReasonCurrency:              "the currency is not the payment's",
+	guichet.ReasonNotSupported:          "KWIXO offers no such operation",
+	guichet.ReasonWrongReference:        "identification failed: the order reference is not the payment's",
+	guichet.ReasonUnderReview:           "retry later: the order analysis or the expert control is under way",
+	guichet.ReasonState:                 "the transaction's state does not allow it (failed, cancelled or not yet captured)",
+	guichet.ReasonAlreadyCaptured:       "the transaction is already confirmed",
+	guichet.ReasonPartialAfterCapture:   "a partial cancellation is not allowed once the transaction is confirmed",
+	guichet.ReasonAlreadyCancelled:      "the transaction is already cancelled",
+	guichet.ReasonDispute:               "a dispute is under way",
+	guichet.ReasonRepeatedPartialCancel: "a second partial cancellation is not allowed",
+	guichet.ReasonPartialCancelPending:  "a partial cancellation is already under way",
+	guichet.ReasonTotalCancelPending:    "a total cancellation is already under way",
+	guichet.ReasonRepeatedRefund:        "a second refund is not allowed",
+	guichet.ReasonNotRefundable:         "a credit transaction cannot be refunded",
+	guichet.ReasonRefundTooSmall:        "the refund is under 1 euro",
 }
 
-func (e *KwixoError) Error() string { return "KWIXO " + e.Code + ": " + e.Message }
-
-// kwixoErrors are the meanings of the codes, in the guide's order.
-var kwixoErrors = map[string]string{
-	"101": "invalid or missing parameter, or wrong amount",
-	"102": "unknown transaction",
-	"103": "identification failed: the order reference is not the payment's",
-	"104": "retry later: the order analysis or the expert control is under way",
-	"105": "the transaction's state does not allow it (failed, cancelled or not yet captured)",
-	"106": "the transaction is already confirmed",
-	"107": "a partial cancellation is not allowed once the transaction is confirmed",
-	"108": "the transaction is already cancelled",
-	"109": "a dispute is under way",
-	"110": "a second partial cancellation is not allowed",
-	"111": "a partial cancellation is already under way",
-	"112": "a total cancellation is already under way",
-	"113": "a second refund is not allowed",
-	"114": "a credit transaction cannot be refunded",
-	"115": "the refund is under 1 euro",
+// kwixoRefusal is KWIXO's refusal of an operation for a reason.
+func kwixoRefusal(reason guichet.Reason) *guichet.Error {
+	return &guichet.Error{Code: guichet.CodeConflict, Reason: reason, Method: methodKwixo, Message: kwixoReasons[reason]}
 }
 
-func kwixoRefusal(code string) *KwixoError {
-	return &KwixoError{Code: code, Message: kwixoErrors[code]}
+// kwixoUnknown is KWIXO's answer for a transaction it does not know.
+func kwixoUnknown() *guichet.Error {
+	return &guichet.Error{Code: guichet.CodeNotFound, Method: methodKwixo, Message: "unknown transaction"}
 }
 
 // kwixoJob is what a KWIXO job carries.
@@ -108,64 +111,64 @@ func cancelling(t *guichet.Transaction) bool {
 
 // checkKwixo applies the guide's rules (§9.1, §9.2.1) to an operation on a
 // KWIXO payment: the first that fails gives the refusal.
-func checkKwixo(t *guichet.Transaction, kind guichet.OperationKind, amount int64) *KwixoError {
+func checkKwixo(t *guichet.Transaction, kind guichet.OperationKind, amount int64) *guichet.Error {
 	switch {
 	case amount <= 0:
-		return kwixoRefusal("101")
+		return kwixoRefusal(guichet.ReasonAmount)
 	case reviewWaiting[t.Review]:
-		return kwixoRefusal("104")
+		return kwixoRefusal(guichet.ReasonUnderReview)
 	case reviewDispute[t.Review]:
-		return kwixoRefusal("109")
+		return kwixoRefusal(guichet.ReasonDispute)
 	case t.Status == guichet.StatusRefused || reviewFailed[t.Review]:
-		return kwixoRefusal("105")
+		return kwixoRefusal(guichet.ReasonState)
 	case t.Status == guichet.StatusCancelled:
-		return kwixoRefusal("108")
+		return kwixoRefusal(guichet.ReasonAlreadyCancelled)
 	}
 	inCancellation := cancelling(t)
 	switch kind {
 	case guichet.OpCapture:
 		switch {
 		case inCancellation:
-			return kwixoRefusal("105")
+			return kwixoRefusal(guichet.ReasonState)
 		case t.Captured > 0:
-			return kwixoRefusal("106")
+			return kwixoRefusal(guichet.ReasonAlreadyCaptured)
 		case amount > t.Amount:
-			return kwixoRefusal("101")
+			return kwixoRefusal(guichet.ReasonAmount)
 		}
 	case guichet.OpCancel:
 		total := amount == t.Amount
 		switch {
 		case amount > t.Amount:
-			return kwixoRefusal("101")
+			return kwixoRefusal(guichet.ReasonAmount)
 		case inCancellation && total:
-			return kwixoRefusal("112")
+			return kwixoRefusal(guichet.ReasonTotalCancelPending)
 		case inCancellation:
-			return kwixoRefusal("111")
+			return kwixoRefusal(guichet.ReasonPartialCancelPending)
 		case t.Captured > 0 && total:
-			return kwixoRefusal("106")
+			return kwixoRefusal(guichet.ReasonAlreadyCaptured)
 		case t.Captured > 0:
-			return kwixoRefusal("107")
+			return kwixoRefusal(guichet.ReasonPartialAfterCapture)
 		case !total && lastCode(t, guichet.OpCancel) == kwixoCancelDone:
 			// A confirmed cancellation of a payment still alive was a
 			// partial one.
-			return kwixoRefusal("110")
+			return kwixoRefusal(guichet.ReasonRepeatedPartialCancel)
 		}
 	case guichet.OpRefund:
 		refund := lastCode(t, guichet.OpRefund)
 		switch {
 		case t.Option == guichet.KwixoCredit:
-			return kwixoRefusal("114")
+			return kwixoRefusal(guichet.ReasonNotRefundable)
 		case t.Captured == 0 || inCancellation:
-			return kwixoRefusal("105")
+			return kwixoRefusal(guichet.ReasonState)
 		case refund == kwixoRefundAsked || refund == kwixoRefundDone:
-			return kwixoRefusal("113")
+			return kwixoRefusal(guichet.ReasonRepeatedRefund)
 		case t.Currency == "EUR" && amount < 100:
-			return kwixoRefusal("115")
+			return kwixoRefusal(guichet.ReasonRefundTooSmall)
 		case amount > t.Captured-t.Refunded:
-			return kwixoRefusal("101")
+			return kwixoRefusal(guichet.ReasonAmount)
 		}
 	default:
-		return kwixoRefusal("101")
+		return kwixoRefusal(guichet.ReasonNotSupported)
 	}
 	return nil
 }
@@ -181,13 +184,13 @@ func (s *Service) operateKwixo(ctx context.Context, r OperationRequest, id strin
 			return err
 		}
 		if t.Method != "KWIXO" {
-			return kwixoRefusal("102")
+			return kwixoUnknown()
 		}
 		if r.Reference != "" && r.Reference != t.Reference {
-			return kwixoRefusal("103")
+			return kwixoRefusal(guichet.ReasonWrongReference)
 		}
 		if r.Amount.Currency != t.Currency {
-			return kwixoRefusal("101")
+			return kwixoRefusal(guichet.ReasonCurrency)
 		}
 		if ke := checkKwixo(t, r.Kind, r.Amount.Amount); ke != nil {
 			return ke

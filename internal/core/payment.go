@@ -230,7 +230,7 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 	// are bound to fail. The rules are checked again under the lock below.
 	t, err := s.load(ctx, r)
 	if r.Acquirer == "KWIXO" && guichet.ErrorCode(err) == guichet.CodeNotFound {
-		return nil, nil, kwixoRefusal("102")
+		return nil, nil, kwixoUnknown()
 	}
 	if err != nil {
 		return nil, nil, err

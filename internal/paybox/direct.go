@@ -5,7 +5,6 @@ import (
 	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -372,9 +371,8 @@ func (d *Direct) run(ctx context.Context, req *request, a *answer) string {
 			Number: req.numAppel, OperationNumber: req.numTrans, Token: tokenRef(req),
 			Amount: guichet.Money{Amount: req.amount.Amount}, RequestKey: req.key, ForceCode: force,
 			Acquirer: wireText(req.form.Value("ACQUEREUR")), Reference: req.reference})
-		var ke *core.KwixoError
-		if errors.As(err, &ke) {
-			return kwixoRefused(a, ke)
+		if code, ok := kwixoRefused(a, err); ok {
+			return code
 		}
 		if err != nil {
 			return d.fail(err, codeReferenced)

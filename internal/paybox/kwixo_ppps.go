@@ -1,8 +1,9 @@
 package paybox
 
 import (
+	"errors"
+
 	"guichet"
-	"guichet/internal/core"
 )
 
 // codePending is the CODEREPONSE of a request the payment's provider has
@@ -23,32 +24,53 @@ var kwixoStates = map[string]string{
 	"800": "ASK_FOR_REFUND_BY_MERCHANT", "801": "CONFIRM_REFUND_DONE", "802": "CONFIRM_REFUND_FAIL",
 }
 
-// kwixoRefusals are the COMMENTAIRE texts of KWIXO's refusals, with the
-// guide's class of each code: [KT] technical, [ID] identification, [RL]
-// retry later, [KO] refused.
-var kwixoRefusals = map[string]string{
-	"101": "[KT] Paramètre invalide ou manquant, ou montant incorrect",
-	"102": "[KT] Transaction inconnue",
-	"103": "[ID] Identification impossible",
-	"104": "[RL] Réessayer plus tard : analyse de la commande ou contrôle en cours",
-	"105": "[KO] État de la transaction incompatible",
-	"106": "[KO] Transaction déjà confirmée",
-	"107": "[KO] Annulation partielle impossible sur une transaction confirmée",
-	"108": "[KO] Transaction déjà annulée",
-	"109": "[KO] Litige en cours",
-	"110": "[KO] Seconde annulation partielle interdite",
-	"111": "[KO] Annulation partielle déjà en cours",
-	"112": "[KO] Annulation totale déjà en cours",
-	"113": "[KO] Second remboursement interdit",
-	"114": "[KO] Remboursement impossible sur un paiement à crédit",
-	"115": "[KO] Montant du remboursement inférieur à 1 euro",
+// kwixoCodes are KWIXO's PPPS codes (guide §9.1) for the reasons of its
+// refusals, with their COMMENTAIRE texts and the guide's class of each
+// code: [KT] technical, [ID] identification, [RL] retry later, [KO]
+// refused. A transaction KWIXO does not know (guichet.CodeNotFound) is
+// 102.
+var kwixoCodes = map[guichet.Reason]struct{ code, text string }{
+	guichet.ReasonAmount:                {"101", "[KT] Paramètre invalide ou manquant, ou montant incorrect"},
+	guichet.ReasonCurrency:              {"101", "[KT] Paramètre invalide ou manquant, ou montant incorrect"},
+	guichet.ReasonNotSupported:          {"101", "[KT] Paramètre invalide ou manquant, ou montant incorrect"},
+	guichet.ReasonWrongReference:        {"103", "[ID] Identification impossible"},
+	guichet.ReasonUnderReview:           {"104", "[RL] Réessayer plus tard : analyse de la commande ou contrôle en cours"},
+	guichet.ReasonState:                 {"105", "[KO] État de la transaction incompatible"},
+	guichet.ReasonAlreadyCaptured:       {"106", "[KO] Transaction déjà confirmée"},
+	guichet.ReasonPartialAfterCapture:   {"107", "[KO] Annulation partielle impossible sur une transaction confirmée"},
+	guichet.ReasonAlreadyCancelled:      {"108", "[KO] Transaction déjà annulée"},
+	guichet.ReasonDispute:               {"109", "[KO] Litige en cours"},
+	guichet.ReasonRepeatedPartialCancel: {"110", "[KO] Seconde annulation partielle interdite"},
+	guichet.ReasonPartialCancelPending:  {"111", "[KO] Annulation partielle déjà en cours"},
+	guichet.ReasonTotalCancelPending:    {"112", "[KO] Annulation totale déjà en cours"},
+	guichet.ReasonRepeatedRefund:        {"113", "[KO] Second remboursement interdit"},
+	guichet.ReasonNotRefundable:         {"114", "[KO] Remboursement impossible sur un paiement à crédit"},
+	guichet.ReasonRefundTooSmall:        {"115", "[KO] Montant du remboursement inférieur à 1 euro"},
 }
 
-// kwixoRefused answers an operation KWIXO refused: CODEREPONSE is the
-// guide's code on five digits, as the callbacks' E is.
-func kwixoRefused(a *answer, ke *core.KwixoError) string {
-	a.comment = "KWIXO : " + ke.Code + " " + kwixoRefusals[ke.Code]
-	return kwixoCode(ke.Code)
+// kwixoUnknownText is the COMMENTAIRE of 102, a transaction KWIXO does not
+// know.
+const kwixoUnknownText = "[KT] Transaction inconnue"
+
+// kwixoRefused answers an operation KWIXO's rules refused, when err is
+// such a refusal: CODEREPONSE is the guide's code on five digits, as the
+// callbacks' E is.
+func kwixoRefused(a *answer, err error) (string, bool) {
+	var ge *guichet.Error
+	if !errors.As(err, &ge) || ge.Method != "KWIXO" {
+		return "", false
+	}
+	code, text := "102", kwixoUnknownText
+	if ge.Code != guichet.CodeNotFound {
+		c, ok := kwixoCodes[ge.Reason]
+		if !ok {
+			// A reason KWIXO's table lacks is a parameter it refuses.
+			c = kwixoCodes[guichet.ReasonAmount]
+		}
+		code, text = c.code, c.text
+	}
+	a.comment = "KWIXO : " + code + " " + text
+	return kwixoCode(code), true
 }
 
 // kwixoAsked answers an operation KWIXO took: pending, NUMTRANS being the

@@ -3,7 +3,6 @@ package paybox
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -154,9 +153,8 @@ func (s *System) entry(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := s.svc.CheckInstalments(shop, instalmentPlan(req)); err != nil {
-		var ie *core.InstalmentError
-		if errors.As(err, &ie) {
-			s.refuse(w, instalmentRefusal(ie))
+		if text, ok := instalmentRefusal(err); ok {
+			s.refuse(w, text)
 			return
 		}
 		s.fail(w, err)
@@ -195,10 +193,11 @@ func (s *System) alreadyProcessed(w http.ResponseWriter, ss *session) {
 }
 
 // orderID derives the order from the signed form: the same form posted
-// again (a reload, a replay) finds the same order.
+// again (a reload, a replay) finds the same order. Like every identifier
+// it holds no digits (guichet.Letters).
 func orderID(shop *guichet.Shop, f Form) string {
 	sum := sha256.Sum256([]byte(shop.ID + "\x00" + strings.ToUpper(f.Value("PBX_HMAC"))))
-	return "ord_" + hex.EncodeToString(sum[:12])
+	return "ord_" + guichet.Letters(sum[:12])
 }
 
 // authenticate finds the shop by PBX_SITE and PBX_RANG, checks that

@@ -1,7 +1,6 @@
 package paybox
 
 import (
-	"errors"
 	"maps"
 	"net/http"
 	"slices"
@@ -207,11 +206,10 @@ func (s *System) pay(w http.ResponseWriter, r *http.Request, ss *session, c guic
 		AuthOnly: ss.req.AuthOnly, CaptureDelay: diff, Method: "CARTE", ThreeDS: threeDS, ForceCode: force,
 		Decline: decline, SaveAs: wireText(ss.req.Subscriber), Instalments: instalmentPlan(ss.req), Subscription: subscriptionPlan(ss.req)})
 	if err != nil {
-		var ie *core.InstalmentError
-		if errors.As(err, &ie) {
+		if text, ok := instalmentRefusal(err); ok {
 			// The plan was valid when the form came; a buyer slow
 			// enough to reach a date gets the same refusal.
-			s.refuse(w, instalmentRefusal(ie))
+			s.refuse(w, text)
 			return
 		}
 		switch guichet.ErrorReason(err) {
@@ -266,13 +264,17 @@ func offered(ss *session) []checkout.Method {
 }
 
 // instalmentRefusal is the error page's text for an instalment the core
-// refuses, naming its parameter.
-func instalmentRefusal(ie *core.InstalmentError) string {
+// refuses, naming its parameter; false when err refuses no instalment.
+func instalmentRefusal(err error) (string, bool) {
+	index, field, ok := core.InstalmentFault(err)
+	if !ok {
+		return "", false
+	}
 	param := "PBX_DATE"
-	if ie.Field == "amount" {
+	if field == "amount" {
 		param = "PBX_2MONT"
 	}
-	return "Paramètre invalide " + param + strconv.Itoa(ie.Index+1) + " : " + ie.Message
+	return "Paramètre invalide " + param + strconv.Itoa(index+1) + " : " + guichet.ErrorMessage(err), true
 }
 
 // codeOf0 is the E code of a payment attempt.
