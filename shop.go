@@ -1,9 +1,6 @@
 package guichet
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // Mode tells whether a shop is a sandbox (TEST) or takes real payments.
 type Mode string
@@ -20,9 +17,9 @@ type Shop struct {
 	ID   string
 	Name string
 	Mode Mode
-	// Paybox holds the Paybox / E-transactions credentials; nil when the shop
-	// does not speak Paybox.
-	Paybox *PayboxAccount
+	// Credentials are how each protocol the shop speaks names it and
+	// authenticates its requests, one per protocol at most.
+	Credentials []Credential
 	// CaptureDelay is the number of days between an authorization with
 	// capture and its remittance to the bank (0: the same evening).
 	CaptureDelay int
@@ -86,49 +83,28 @@ func (k *KwixoContract) Offers(option string) bool {
 	return false
 }
 
-// PayboxAccount is a Paybox contract: one SITE and RANG.
-type PayboxAccount struct {
-	Site string // 7 digits
-	Rang string // normalised, without leading zeros beyond two digits ("32", "01")
-	// Identifiants are the Paybox identifiers (PBX_IDENTIFIANT) the
-	// contract answers to, the current one first; a contract whose
-	// identifier changed over the years keeps the older ones that
-	// merchants still send. None means any identifier is taken.
-	Identifiants []string
-	// Key is the back-office password sent as CLE by Paybox Direct clients.
+// Credential is how one protocol names a shop and checks that a request
+// comes from it. Data belongs to the front of that protocol, which alone
+// reads and writes it: the domain knows no protocol's fields.
+type Credential struct {
+	// Protocol names the front: "paybox", "lyra", "payline", "smoney".
+	Protocol string
+	// Key is what the protocol's requests name the shop by (Paybox's SITE
+	// and RANG, Lyra's shop id), unique within the protocol: stores look
+	// shops up by protocol and key.
 	Key string
-	// HMACKey is the merchant secret in hexadecimal, as the back office
-	// shows it.
-	HMACKey string
-	// HMACOnly refuses Paybox Direct requests authenticated by CLE: the
-	// merchant must sign them with HMACKey.
-	HMACOnly bool
+	// Data is the protocol's own fields, in compact JSON.
+	Data []byte
 }
 
-// Identifiant is the contract's current identifier, or "".
-func (p *PayboxAccount) Identifiant() string {
-	if len(p.Identifiants) == 0 {
-		return ""
-	}
-	return p.Identifiants[0]
-}
-
-// KnowsIdentifiant reports whether id, with or without leading zeros,
-// is one of the contract's identifiers. A contract that lists none
-// takes any identifier.
-func (p *PayboxAccount) KnowsIdentifiant(id string) bool {
-	if len(p.Identifiants) == 0 {
-		return true
-	}
-	if id == "" {
-		return false
-	}
-	for _, known := range p.Identifiants {
-		if strings.TrimLeft(known, "0") == strings.TrimLeft(id, "0") {
-			return true
+// Credential returns the shop's credential for protocol, or nil.
+func (s *Shop) Credential(protocol string) *Credential {
+	for i := range s.Credentials {
+		if s.Credentials[i].Protocol == protocol {
+			return &s.Credentials[i]
 		}
 	}
-	return false
+	return nil
 }
 
 // Accepts reports whether the shop's contract accepts a card brand.

@@ -46,7 +46,8 @@ type ExchangeFilter struct {
 // it was given to.
 type Tx interface {
 	Shop(id string) (*Shop, error)
-	ShopByPaybox(site, rang string) (*Shop, error)
+	// ShopByCredential finds the shop holding a protocol's credential.
+	ShopByCredential(protocol, key string) (*Shop, error)
 	Shops() ([]Shop, error)
 	PutShop(s *Shop) error
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"guichet"
+	"guichet/internal/paybox"
 )
 
 // demoHMACKey is the secret key published for every Paybox and
@@ -50,8 +51,8 @@ func demoShops(now time.Time) []guichet.Shop {
 			}
 			shops = append(shops, guichet.Shop{
 				ID: "paybox-" + acct.site + "-" + rang, Name: acct.name + " " + rang, Mode: guichet.ModeTest,
-				Paybox: &guichet.PayboxAccount{Site: acct.site, Rang: rang, Identifiants: firstOf(acct.idents, acct.own[rang]),
-					Key: acct.key, HMACKey: demoHMACKey, HMACOnly: rang == "100"},
+				Credentials: []guichet.Credential{paybox.Account{Site: acct.site, Rang: rang, Identifiants: firstOf(acct.idents, acct.own[rang]),
+					Key: acct.key, HMACKey: demoHMACKey, HMACOnly: rang == "100"}.Credential()},
 				ThreeDS: rang == "43", RequireCVV: rang == "43", CreatedAt: now,
 				AutoCaptureDays: autoCapture,
 				Kwixo: &guichet.KwixoContract{Options: []string{guichet.KwixoStandard, guichet.KwixoRNP, guichet.KwixoCredit},
@@ -78,7 +79,7 @@ func firstOf(list []string, first string) []string {
 
 // demoNote says in a few words what sets a demo shop apart, for the
 // banner.
-func demoNote(s *guichet.Shop) string {
+func demoNote(s *guichet.Shop, acct *paybox.Account) string {
 	var notes []string
 	if s.ThreeDS {
 		notes = append(notes, "3-D Secure")
@@ -86,7 +87,7 @@ func demoNote(s *guichet.Shop) string {
 	if s.RequireCVV {
 		notes = append(notes, "CVV required")
 	}
-	if s.Paybox.HMACOnly {
+	if acct.HMACOnly {
 		notes = append(notes, "HMAC only")
 	}
 	switch d := s.AutoCaptureDays; {

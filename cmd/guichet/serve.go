@@ -290,8 +290,12 @@ func banner(w io.Writer, url, data, db, token string, demo []guichet.Shop, took 
 	if len(demo) > 0 {
 		fmt.Fprintf(w, "\n  Demo shops (TEST mode; HMAC key %s…, test card 1111222233334444):\n", demoHMACKey[:16])
 		for _, s := range demo {
-			line := fmt.Sprintf("    SITE %s RANG %-3s  CLE %s  IDENTIFIANT %-9s  %s", s.Paybox.Site, s.Paybox.Rang, s.Paybox.Key,
-				s.Paybox.Identifiant(), demoNote(&s))
+			acct, ok, _ := paybox.AccountOf(&s)
+			if !ok {
+				continue
+			}
+			line := fmt.Sprintf("    SITE %s RANG %-3s  CLE %s  IDENTIFIANT %-9s  %s", acct.Site, acct.Rang, acct.Key,
+				acct.Identifiant(), demoNote(&s, acct))
 			fmt.Fprintln(w, strings.TrimRight(line, " "))
 		}
 	}

@@ -76,22 +76,23 @@ func (s *Service) Paris() *time.Location { return s.paris }
 // methods, which a test keeps so (TestFrontsGoThroughTheCore).
 func (s *Service) Store() guichet.Store { return s.store }
 
-// ShopByPaybox finds the shop holding a Paybox SITE and RANG. The shop
-// returned is shared: callers must not change it.
-func (s *Service) ShopByPaybox(ctx context.Context, site, rang string) (*guichet.Shop, error) {
-	key := "paybox:" + site + ":" + rang
-	if shop := s.shops.get(key, s.clock.Now()); shop != nil {
+// ShopByCredential finds the shop holding a protocol's credential, as the
+// protocol's requests name it. The shop returned is shared: callers must
+// not change it.
+func (s *Service) ShopByCredential(ctx context.Context, protocol, key string) (*guichet.Shop, error) {
+	cacheKey := protocol + "\x00" + key
+	if shop := s.shops.get(cacheKey, s.clock.Now()); shop != nil {
 		return shop, nil
 	}
 	var shop *guichet.Shop
 	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
-		shop, err = tx.ShopByPaybox(site, rang)
+		shop, err = tx.ShopByCredential(protocol, key)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.shops.put(key, shop, s.clock.Now())
+	s.shops.put(cacheKey, shop, s.clock.Now())
 	return shop, nil
 }
 

@@ -308,7 +308,7 @@ func (d *Direct) parse(ctx context.Context, f Form, question int64, questionOK b
 // contract that takes HMAC only refuses any CLE, right or wrong, with its
 // own COMMENTAIRE, set in a.
 func (d *Direct) authenticate(ctx context.Context, f Form, a *answer) (*guichet.Shop, string) {
-	shop, err := findShop(ctx, d.svc, f.Value("SITE"), f.Value("RANG"))
+	shop, acct, err := findShop(ctx, d.svc, f.Value("SITE"), f.Value("RANG"))
 	if err != nil {
 		d.log.Error("shop lookup", "err", err)
 		return nil, codePlatform
@@ -316,7 +316,6 @@ func (d *Direct) authenticate(ctx context.Context, f Form, a *answer) (*guichet.
 	if shop == nil {
 		return nil, codeAccess
 	}
-	acct := shop.Paybox
 	if _, ok := f.Get("HMAC"); ok {
 		if acct.HMACKey == "" || !VerifyHMAC(f, acct.HMACKey, "HASH", "HMAC") {
 			return nil, codeAccess

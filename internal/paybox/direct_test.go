@@ -78,11 +78,11 @@ func newGatewayOn(t testing.TB, acq guichet.Acquirer, store guichet.Store) *gate
 	svc := core.New(store, acq, v, clock, log)
 	err = store.Update(ctx, func(tx guichet.Tx) error {
 		for _, s := range []guichet.Shop{
-			{ID: "shop-32", Name: "test 32", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "32", Key: "1999888I", HMACKey: hmacKey}},
-			{ID: "shop-63", Name: "test 63", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "63", Key: "1999888I", HMACKey: hmacKey}},
-			{ID: "shop-43", Name: "test 43", Mode: guichet.ModeTest, RequireCVV: true, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "43", Key: "1999888I", HMACKey: hmacKey}},
-			{ID: "shop-100", Name: "test 100", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "100", Key: "1999888I", HMACKey: hmacKey, HMACOnly: true}},
-			{ID: "shop-prod", Name: "prod", Mode: guichet.ModeProduction, Paybox: &guichet.PayboxAccount{Site: "1234567", Rang: "01", Key: "SECRET123", HMACKey: hmacKey}},
+			{ID: "shop-32", Name: "test 32", Mode: guichet.ModeTest, Credentials: []guichet.Credential{paybox.Account{Site: "1999888", Rang: "32", Key: "1999888I", HMACKey: hmacKey}.Credential()}},
+			{ID: "shop-63", Name: "test 63", Mode: guichet.ModeTest, Credentials: []guichet.Credential{paybox.Account{Site: "1999888", Rang: "63", Key: "1999888I", HMACKey: hmacKey}.Credential()}},
+			{ID: "shop-43", Name: "test 43", Mode: guichet.ModeTest, RequireCVV: true, Credentials: []guichet.Credential{paybox.Account{Site: "1999888", Rang: "43", Key: "1999888I", HMACKey: hmacKey}.Credential()}},
+			{ID: "shop-100", Name: "test 100", Mode: guichet.ModeTest, Credentials: []guichet.Credential{paybox.Account{Site: "1999888", Rang: "100", Key: "1999888I", HMACKey: hmacKey, HMACOnly: true}.Credential()}},
+			{ID: "shop-prod", Name: "prod", Mode: guichet.ModeProduction, Credentials: []guichet.Credential{paybox.Account{Site: "1234567", Rang: "01", Key: "SECRET123", HMACKey: hmacKey}.Credential()}},
 		} {
 			if err := tx.PutShop(&s); err != nil {
 				return err

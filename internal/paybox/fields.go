@@ -12,19 +12,27 @@ import (
 	"guichet/internal/core"
 )
 
-// findShop finds the shop of a Paybox SITE and RANG as sent. It returns
-// a nil shop and a nil error when the values name no shop (malformed or
-// unknown), and an error only when the store could not answer.
-func findShop(ctx context.Context, svc *core.Service, site, rang string) (*guichet.Shop, error) {
+// findShop finds the shop of a Paybox SITE and RANG as sent, and its
+// Paybox account. It returns a nil shop and a nil error when the values
+// name no shop (malformed or unknown), and an error only when the store
+// could not answer or the account cannot be read.
+func findShop(ctx context.Context, svc *core.Service, site, rang string) (*guichet.Shop, *Account, error) {
 	rang = normRang(rang)
 	if _, ok := parseDigits(site, 7); !ok || len(site) != 7 || rang == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
-	shop, err := svc.ShopByPaybox(ctx, site, rang)
+	shop, err := svc.ShopByCredential(ctx, protocol, credentialKey(site, rang))
 	if guichet.ErrorCode(err) == guichet.CodeNotFound {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return shop, err
+	if err != nil {
+		return nil, nil, err
+	}
+	acct, ok, err := AccountOf(shop)
+	if err != nil || !ok {
+		return nil, nil, err
+	}
+	return shop, acct, nil
 }
 
 // parseDigits reads up to max decimal digits, nothing else.

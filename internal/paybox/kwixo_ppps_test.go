@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"guichet"
+	"guichet/internal/paybox"
 )
 
 // kwixoPaid takes a KWIXO payment through Paybox System, runs its review
@@ -269,7 +270,7 @@ func TestKwixoSubscription(t *testing.T) {
 	m := newMerchant(t)
 	err := h.store.Update(context.Background(), func(tx guichet.Tx) error {
 		return tx.PutShop(&guichet.Shop{ID: "shop-63", Name: "Sans Kwixo", Mode: guichet.ModeTest,
-			Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "63", Key: "1999888I", HMACKey: hmacKey}})
+			Credentials: []guichet.Credential{paybox.Account{Site: "1999888", Rang: "63", Key: "1999888I", HMACKey: hmacKey}.Credential()}})
 	})
 	if err != nil {
 		t.Fatal(err)

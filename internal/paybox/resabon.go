@@ -117,17 +117,17 @@ func (h *ResAbon) serve(ctx context.Context, f Form, a *resAbonAnswer) *guichet.
 		a.err = resAbonData
 		return nil
 	}
-	shop, err := findShop(ctx, h.svc, f.Value("SITE"), f.Value("MACH"))
+	shop, acct, err := findShop(ctx, h.svc, f.Value("SITE"), f.Value("MACH"))
 	if err != nil {
 		h.log.Error("paybox resabon: shop lookup", "err", err)
 		a.err = resAbonDatabase
 		return nil
 	}
-	if shop == nil || shop.Paybox == nil || !shop.Paybox.KnowsIdentifiant(a.identifiant) {
+	if shop == nil || !acct.KnowsIdentifiant(a.identifiant) {
 		a.err = resAbonSite
 		return nil
 	}
-	if code := h.authenticate(ctx, f, shop); code != "" {
+	if code := h.authenticate(ctx, f, shop, acct); code != "" {
 		a.err = code
 		return nil
 	}
@@ -176,14 +176,14 @@ func (h *ResAbon) serve(ctx context.Context, f Form, a *resAbonAnswer) *guichet.
 // older ones neither) and returns the error code, or "". A signature the
 // shop cannot check, having no key, or a wrong one, is a configuration
 // error on the merchant's side.
-func (h *ResAbon) authenticate(ctx context.Context, f Form, shop *guichet.Shop) string {
+func (h *ResAbon) authenticate(ctx context.Context, f Form, shop *guichet.Shop, acct *Account) string {
 	if _, signed := f.Get("HMAC"); !signed {
 		return ""
 	}
 	if _, ok := f.Get("TIME"); !ok {
 		return resAbonData
 	}
-	if !VerifyHMAC(f, shop.Paybox.HMACKey, "HASH", "HMAC") {
+	if !VerifyHMAC(f, acct.HMACKey, "HASH", "HMAC") {
 		logRefusedHMAC(ctx, h.log, "paybox resabon: HMAC refused", shop.ID, f, "HASH", "HMAC")
 		return resAbonConfig
 	}

@@ -205,18 +205,18 @@ func orderID(shop *guichet.Shop, f Form) string {
 // and checks the form's HMAC with the shop's key. Any of the three wrong
 // gets the one page the platform shows for all of them.
 func (s *System) authenticate(ctx context.Context, f Form) (*guichet.Shop, bool) {
-	shop, err := findShop(ctx, s.svc, f.Value("PBX_SITE"), f.Value("PBX_RANG"))
+	shop, acct, err := findShop(ctx, s.svc, f.Value("PBX_SITE"), f.Value("PBX_RANG"))
 	if err != nil {
 		s.log.Error("paybox system: shop lookup", "err", err)
 	}
 	if shop == nil {
 		return nil, false
 	}
-	if !shop.Paybox.KnowsIdentifiant(f.Value("PBX_IDENTIFIANT")) {
+	if !acct.KnowsIdentifiant(f.Value("PBX_IDENTIFIANT")) {
 		s.log.Info("paybox system: identifier refused", "shop", shop.ID)
 		return nil, false
 	}
-	if shop.Paybox.HMACKey == "" || !VerifyHMAC(f, shop.Paybox.HMACKey, "PBX_HASH", "PBX_HMAC") {
+	if acct.HMACKey == "" || !VerifyHMAC(f, acct.HMACKey, "PBX_HASH", "PBX_HMAC") {
 		logRefusedHMAC(ctx, s.log, "paybox system: HMAC refused", shop.ID, f, "PBX_HASH", "PBX_HMAC")
 		return nil, false
 	}

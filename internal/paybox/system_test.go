@@ -99,10 +99,10 @@ func newHostedLog(t *testing.T, log *slog.Logger) *hosted {
 	svc.SetReviewer(sim.FIANET{})
 	err = store.Update(ctx, func(tx guichet.Tx) error {
 		for _, s := range []guichet.Shop{
-			{ID: "shop-32", Name: "Boutique 32", Mode: guichet.ModeTest, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "32",
-				Identifiants: []string{"107904482", "2"}, Key: "1999888I", HMACKey: hmacKey},
+			{ID: "shop-32", Name: "Boutique 32", Mode: guichet.ModeTest, Credentials: []guichet.Credential{paybox.Account{Site: "1999888", Rang: "32",
+				Identifiants: []string{"107904482", "2"}, Key: "1999888I", HMACKey: hmacKey}.Credential()},
 				Kwixo: &guichet.KwixoContract{Options: []string{guichet.KwixoStandard, guichet.KwixoRNP, guichet.KwixoCredit}, RNPPilotable: true}},
-			{ID: "shop-43", Name: "Boutique 43", Mode: guichet.ModeTest, ThreeDS: true, Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "43", Key: "1999888I", HMACKey: hmacKey},
+			{ID: "shop-43", Name: "Boutique 43", Mode: guichet.ModeTest, ThreeDS: true, Credentials: []guichet.Credential{paybox.Account{Site: "1999888", Rang: "43", Key: "1999888I", HMACKey: hmacKey}.Credential()},
 				Kwixo: &guichet.KwixoContract{Options: []string{guichet.KwixoStandard}, AutoCapture: true, CaptureDays: 2}},
 		} {
 			if err := tx.PutShop(&s); err != nil {
@@ -414,7 +414,7 @@ func TestSystemAutomaticCapture(t *testing.T) {
 	m := newMerchant(t)
 	err := h.store.Update(context.Background(), func(tx guichet.Tx) error {
 		return tx.PutShop(&guichet.Shop{ID: "shop-85", Name: "Boutique 85", Mode: guichet.ModeTest, AutoCaptureDays: 3,
-			Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "85", Key: "1999888I", HMACKey: hmacKey}})
+			Credentials: []guichet.Credential{paybox.Account{Site: "1999888", Rang: "85", Key: "1999888I", HMACKey: hmacKey}.Credential()}})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -480,8 +480,8 @@ func TestSystemCardBrandsOfTheContract(t *testing.T) {
 	m := newMerchant(t)
 	err := h.store.Update(context.Background(), func(tx guichet.Tx) error {
 		return tx.PutShop(&guichet.Shop{ID: "shop-63", Name: "Boutique 63", Mode: guichet.ModeTest,
-			Brands: []guichet.Brand{guichet.BrandCB, guichet.BrandVisa},
-			Paybox: &guichet.PayboxAccount{Site: "1999888", Rang: "63", Key: "1999888I", HMACKey: hmacKey}})
+			Brands:      []guichet.Brand{guichet.BrandCB, guichet.BrandVisa},
+			Credentials: []guichet.Credential{paybox.Account{Site: "1999888", Rang: "63", Key: "1999888I", HMACKey: hmacKey}.Credential()}})
 	})
 	if err != nil {
 		t.Fatal(err)

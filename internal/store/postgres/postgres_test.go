@@ -2,8 +2,10 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -225,6 +227,8 @@ func TestUpgrade(t *testing.T) {
 		`CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
 		`INSERT INTO schema_migrations (version, name) VALUES (1, '0001_init.sql'), (2, '0002_number_blocks.sql')`,
 		`INSERT INTO shops (id, name, mode, capture_delay, created_at) VALUES ('shop_old', 'Old', 'TEST', 2, now())`,
+		`INSERT INTO shops (id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key, paybox_hmac_key, created_at)
+			VALUES ('shop_pbx', 'Paybox', 'TEST', '1999888', '32', '107904482,2', '1999888I', '0123', now())`,
 		`INSERT INTO transactions (id, shop_id, number, reference, currency, amount, status)
 			VALUES ('tx_old', 'shop_old', 1000001, 'ref', 'EUR', 100, 'authorized')`,
 		`INSERT INTO exchanges (id, shop_id, protocol, operation, code, request, response, at, duration_ns)
@@ -248,6 +252,20 @@ func TestUpgrade(t *testing.T) {
 		}
 		if shop.Name != "Old" || shop.CaptureDelay != 2 || shop.ThreeDS || shop.NotifyAttempts != 0 {
 			t.Errorf("migrated shop: %+v", shop)
+		}
+		// The Paybox columns became the shop's Paybox credential.
+		pbx, err := tx.ShopByCredential("paybox", "1999888/32")
+		if err != nil || pbx.ID != "shop_pbx" || len(pbx.Credentials) != 1 {
+			t.Fatalf("migrated Paybox shop: %+v, %v", pbx, err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(pbx.Credentials[0].Data, &got); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]any{"site": "1999888", "rang": "32", "identifiants": []any{"107904482", "2"},
+			"cle": "1999888I", "hmac_key": "0123", "hmac_only": false}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("migrated Paybox credential: %s", pbx.Credentials[0].Data)
 		}
 		tr, err := tx.Transaction("tx_old")
 		if err != nil {

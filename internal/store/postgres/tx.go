@@ -2,13 +2,13 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
 	"time"
 
 	"guichet"
+	"guichet/internal/store/columns"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -247,42 +247,27 @@ func (t *tx) savepoint(fn func(*pgx.Conn) error) error {
 
 // Shops.
 
-const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, paybox_hmac_only, capture_delay, clock_offset_ns, three_ds, require_cvv, notify_attempts, kwixo,
-	auto_capture_days, brands, created_at`
+// shopCols are the columns of a shop, its credentials aggregated in a
+// JSON array (columns.Credentials decodes it).
+const shopCols = `id, name, mode, capture_delay, clock_offset_ns, three_ds, require_cvv, notify_attempts, kwixo,
+	auto_capture_days, brands, created_at,
+	(SELECT json_agg(json_build_object('p', protocol, 'k', key, 'd', data) ORDER BY protocol, key)
+		FROM credentials WHERE shop_id = shops.id)::text`
 
 func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
 	var s guichet.Shop
 	var mode string
-	var site, rang, ident, key, hmac pgtype.Text
 	var offset int64
-	var hmacOnly bool
 	var kwixo, brands string
+	var credentials pgtype.Text
 	var created pgtype.Timestamptz
-	err := row.Scan(&s.ID, &s.Name, &mode, &site, &rang, &ident, &key, &hmac, &hmacOnly, &s.CaptureDelay, &offset, &s.ThreeDS, &s.RequireCVV, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &brands, &created)
+	err := row.Scan(&s.ID, &s.Name, &mode, &s.CaptureDelay, &offset, &s.ThreeDS, &s.RequireCVV, &s.NotifyAttempts,
+		&kwixo, &s.AutoCaptureDays, &brands, &created, &credentials)
 	if err != nil {
 		return s, err
 	}
-	s.Mode = guichet.Mode(mode)
-	if site.Valid {
-		s.Paybox = &guichet.PayboxAccount{Site: site.String, Rang: rang.String, Identifiants: strings.FieldsFunc(ident.String, isComma),
-			Key: key.String, HMACKey: hmac.String, HMACOnly: hmacOnly}
-	}
-	s.ClockOffset = time.Duration(offset)
-	// The contract and the brands are JSON, "null" or empty when the
-	// shop has none.
-	if kwixo != "" {
-		if err := json.Unmarshal([]byte(kwixo), &s.Kwixo); err != nil {
-			return s, err
-		}
-	}
-	if brands != "" {
-		if err := json.Unmarshal([]byte(brands), &s.Brands); err != nil {
-			return s, err
-		}
-	}
-	s.CreatedAt = fromTime(created)
-	return s, nil
+	s.Mode, s.ClockOffset, s.CreatedAt = guichet.Mode(mode), time.Duration(offset), fromTime(created)
+	return s, columns.ShopJSON(&s, kwixo, brands, credentials.String)
 }
 
 func (t *tx) shops(query string, args ...any) ([]guichet.Shop, error) {
@@ -319,8 +304,9 @@ func (t *tx) Shop(id string) (*guichet.Shop, error) {
 	return t.shop("SELECT "+shopCols+" FROM shops WHERE id = $1", id)
 }
 
-func (t *tx) ShopByPaybox(site, rang string) (*guichet.Shop, error) {
-	return t.shop("SELECT "+shopCols+" FROM shops WHERE paybox_site = $1 AND paybox_rang = $2", site, rang)
+func (t *tx) ShopByCredential(protocol, key string) (*guichet.Shop, error) {
+	return t.shop("SELECT "+shopCols+" FROM shops WHERE id = (SELECT shop_id FROM credentials WHERE protocol = $1 AND key = $2)",
+		protocol, key)
 }
 
 func (t *tx) Shops() ([]guichet.Shop, error) {
@@ -337,29 +323,36 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	if s.ID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "shop ID missing", Param: "id"}
 	}
-	// A shop without KWIXO, or that takes every brand, is stored as
-	// "null".
-	kwixo, _ := json.Marshal(s.Kwixo)
-	brands, _ := json.Marshal(s.Brands)
-	var site, rang, ident, key, hmac pgtype.Text
-	hmacOnly := false
-	if p := s.Paybox; p != nil {
-		site, rang, ident, key, hmac = text(p.Site), text(p.Rang), text(strings.Join(p.Identifiants, ",")), text(p.Key), text(p.HMACKey)
-		hmacOnly = p.HMACOnly
+	kwixo, brands := columns.ShopContract(s)
+	datas, err := columns.CredentialsData(s)
+	if err != nil {
+		return err
 	}
-	// The savepoint catches a Paybox site and rang taken by another shop.
-	err := t.savepoint(func(conn *pgx.Conn) error {
-		_, err := conn.Exec(t.ctx, `INSERT INTO shops (`+shopCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+	// The shop and its credentials are written whole or not at all: the
+	// savepoint undoes the shop's row too when another shop holds one of
+	// its credentials, and the unit of work goes on.
+	err = t.savepoint(func(conn *pgx.Conn) error {
+		_, err := conn.Exec(t.ctx, `INSERT INTO shops (id, name, mode, capture_delay, clock_offset_ns, three_ds, require_cvv,
+				notify_attempts, kwixo, auto_capture_days, brands, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
-				paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
-				paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
-				paybox_hmac_key = excluded.paybox_hmac_key, paybox_hmac_only = excluded.paybox_hmac_only,
 				capture_delay = excluded.capture_delay, clock_offset_ns = excluded.clock_offset_ns,
 				three_ds = excluded.three_ds, require_cvv = excluded.require_cvv, notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
-			auto_capture_days = excluded.auto_capture_days, brands = excluded.brands, created_at = excluded.created_at`,
-			storableArgs([]any{s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, hmacOnly, s.CaptureDelay, int64(s.ClockOffset),
-				s.ThreeDS, s.RequireCVV, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, string(brands), timeArg(s.CreatedAt)})...)
-		return err
+				auto_capture_days = excluded.auto_capture_days, brands = excluded.brands, created_at = excluded.created_at`,
+			storableArgs([]any{s.ID, s.Name, string(s.Mode), s.CaptureDelay, int64(s.ClockOffset),
+				s.ThreeDS, s.RequireCVV, s.NotifyAttempts, kwixo, s.AutoCaptureDays, brands, timeArg(s.CreatedAt)})...)
+		if err != nil {
+			return err
+		}
+		if _, err := conn.Exec(t.ctx, "DELETE FROM credentials WHERE shop_id = $1", storableArgs([]any{s.ID})...); err != nil {
+			return err
+		}
+		for i, c := range s.Credentials {
+			if _, err := conn.Exec(t.ctx, "INSERT INTO credentials (protocol, key, shop_id, data) VALUES ($1, $2, $3, $4)",
+				storableArgs([]any{c.Protocol, c.Key, s.ID, datas[i]})...); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return convert(err, "save shop")
 }
@@ -819,8 +812,6 @@ func fromTime(t pgtype.Timestamptz) time.Time {
 	return t.Time.UTC()
 }
 
-func text(s string) pgtype.Text { return pgtype.Text{String: s, Valid: true} }
-
 // blob stores an empty byte slice as NULL, so that it reads back as nil.
 func blob(b []byte) []byte {
 	if len(b) == 0 {
@@ -830,6 +821,3 @@ func blob(b []byte) []byte {
 }
 
 // newID returns a random identifier for the rows a caller did not name.
-
-// isComma splits the list of a contract's Paybox identifiers.
-func isComma(r rune) bool { return r == ',' }

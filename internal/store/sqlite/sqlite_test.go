@@ -110,6 +110,8 @@ func TestUpgrade(t *testing.T) {
 		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
 		`INSERT INTO schema_migrations VALUES (1, '0001_init.sql', 1)`,
 		`INSERT INTO shops (id, name, mode, capture_delay, created_at) VALUES ('shop_old', 'Old', 'TEST', 2, 1000)`,
+		`INSERT INTO shops (id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key, paybox_hmac_key, created_at)
+			VALUES ('shop_pbx', 'Paybox', 'TEST', '1999888', '32', '107904482,2', '1999888I', '0123', 1000)`,
 		`INSERT INTO transactions (id, shop_id, number, reference, currency, amount, status)
 			VALUES ('tx_old', 'shop_old', 1000001, 'ref', 'EUR', 100, 'authorized')`,
 		`INSERT INTO exchanges (id, shop_id, protocol, operation, code, request, response, at, duration_ns)
@@ -134,6 +136,12 @@ func TestUpgrade(t *testing.T) {
 		}
 		if shop.Name != "Old" || shop.CaptureDelay != 2 || shop.ThreeDS || shop.NotifyAttempts != 0 {
 			t.Errorf("migrated shop: %+v", shop)
+		}
+		// The Paybox columns became the shop's Paybox credential.
+		pbx, err := tx.ShopByCredential("paybox", "1999888/32")
+		want := `{"site":"1999888","rang":"32","identifiants":["107904482","2"],"cle":"1999888I","hmac_key":"0123","hmac_only":false}`
+		if err != nil || pbx.ID != "shop_pbx" || len(pbx.Credentials) != 1 || string(pbx.Credentials[0].Data) != want {
+			t.Errorf("migrated Paybox shop: %+v, %v", pbx, err)
 		}
 		tr, err := tx.Transaction("tx_old")
 		if err != nil {

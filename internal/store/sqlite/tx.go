@@ -2,12 +2,11 @@ package sqlite
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"guichet"
+	"guichet/internal/store/columns"
 )
 
 // runner is where a tx sends its statements: the writer connection inside
@@ -51,40 +50,25 @@ func notFound(what string) error {
 
 // Shops.
 
-const shopCols = `id, name, mode, paybox_site, paybox_rang, paybox_identifiant, paybox_key,
-	paybox_hmac_key, paybox_hmac_only, capture_delay, clock_offset_ns, three_ds, require_cvv, notify_attempts, kwixo,
-	auto_capture_days, brands, created_at`
+// shopCols are the columns of a shop, its credentials aggregated in a
+// JSON array (columns.Credentials decodes it).
+const shopCols = `id, name, mode, capture_delay, clock_offset_ns, three_ds, require_cvv, notify_attempts, kwixo,
+	auto_capture_days, brands, created_at,
+	(SELECT json_group_array(json_object('p', protocol, 'k', key, 'd', data))
+		FROM (SELECT protocol, key, data FROM credentials WHERE shop_id = shops.id ORDER BY protocol, key))`
 
 func scanShop(rows *sql.Rows) (guichet.Shop, error) {
 	var s guichet.Shop
-	var site, rang, ident, key, hmac sql.NullString
 	var offset int64
-	var hmacOnly bool
-	var kwixo, brands string
+	var kwixo, brands, credentials string
 	var created sql.NullInt64
-	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &site, &rang, &ident, &key, &hmac, &hmacOnly, &s.CaptureDelay, &offset, &s.ThreeDS, &s.RequireCVV, &s.NotifyAttempts, &kwixo, &s.AutoCaptureDays, &brands, &created)
+	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &s.CaptureDelay, &offset, &s.ThreeDS, &s.RequireCVV, &s.NotifyAttempts,
+		&kwixo, &s.AutoCaptureDays, &brands, &created, &credentials)
 	if err != nil {
 		return s, err
 	}
-	if site.Valid {
-		s.Paybox = &guichet.PayboxAccount{Site: site.String, Rang: rang.String, Identifiants: strings.FieldsFunc(ident.String, isComma),
-			Key: key.String, HMACKey: hmac.String, HMACOnly: hmacOnly}
-	}
-	s.ClockOffset = time.Duration(offset)
-	// The contract and the brands are JSON, "null" or empty when the
-	// shop has none.
-	if kwixo != "" {
-		if err := json.Unmarshal([]byte(kwixo), &s.Kwixo); err != nil {
-			return s, err
-		}
-	}
-	if brands != "" {
-		if err := json.Unmarshal([]byte(brands), &s.Brands); err != nil {
-			return s, err
-		}
-	}
-	s.CreatedAt = fromNanos(created)
-	return s, nil
+	s.ClockOffset, s.CreatedAt = time.Duration(offset), fromNanos(created)
+	return s, columns.ShopJSON(&s, kwixo, brands, credentials)
 }
 
 func (t *tx) shops(what, query string, args ...any) ([]guichet.Shop, error) {
@@ -125,8 +109,9 @@ func (t *tx) Shop(id string) (*guichet.Shop, error) {
 	return t.shop("SELECT "+shopCols+" FROM shops WHERE id = ?", id)
 }
 
-func (t *tx) ShopByPaybox(site, rang string) (*guichet.Shop, error) {
-	return t.shop("SELECT "+shopCols+" FROM shops WHERE paybox_site = ? AND paybox_rang = ?", site, rang)
+func (t *tx) ShopByCredential(protocol, key string) (*guichet.Shop, error) {
+	return t.shop("SELECT "+shopCols+" FROM shops WHERE id = (SELECT shop_id FROM credentials WHERE protocol = ? AND key = ?)",
+		protocol, key)
 }
 
 func (t *tx) Shops() ([]guichet.Shop, error) {
@@ -143,26 +128,53 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	if s.ID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "shop ID missing", Param: "id"}
 	}
-	// A shop without KWIXO, or that takes every brand, is stored as
-	// "null".
-	kwixo, _ := json.Marshal(s.Kwixo)
-	brands, _ := json.Marshal(s.Brands)
-	var site, rang, ident, key, hmac any
-	hmacOnly := false
-	if p := s.Paybox; p != nil {
-		site, rang, ident, key, hmac, hmacOnly = p.Site, p.Rang, strings.Join(p.Identifiants, ","), p.Key, p.HMACKey, p.HMACOnly
+	datas, err := columns.CredentialsData(s)
+	if err != nil {
+		return err
 	}
-	_, err := t.run.exec(`INSERT INTO shops (`+shopCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	// The shop and its credentials are written whole or not at all: a
+	// credential another shop holds undoes the shop's row too, and the
+	// unit of work goes on.
+	if _, err := t.run.exec("SAVEPOINT put_shop"); err != nil {
+		return convert(err, "save shop")
+	}
+	if err := t.putShop(s, datas); err != nil {
+		if _, rerr := t.run.exec("ROLLBACK TO put_shop"); rerr != nil {
+			return convert(rerr, "save shop")
+		}
+		t.run.exec("RELEASE put_shop")
+		return err
+	}
+	_, err = t.run.exec("RELEASE put_shop")
+	return convert(err, "save shop")
+}
+
+// putShop writes a shop and the column values of its credentials' data.
+func (t *tx) putShop(s *guichet.Shop, datas []string) error {
+	kwixo, brands := columns.ShopContract(s)
+	_, err := t.run.exec(`INSERT INTO shops (id, name, mode, capture_delay, clock_offset_ns, three_ds, require_cvv,
+			notify_attempts, kwixo, auto_capture_days, brands, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
-			paybox_site = excluded.paybox_site, paybox_rang = excluded.paybox_rang,
-			paybox_identifiant = excluded.paybox_identifiant, paybox_key = excluded.paybox_key,
-			paybox_hmac_key = excluded.paybox_hmac_key, paybox_hmac_only = excluded.paybox_hmac_only,
 			capture_delay = excluded.capture_delay, clock_offset_ns = excluded.clock_offset_ns,
 			three_ds = excluded.three_ds, require_cvv = excluded.require_cvv, notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
 			auto_capture_days = excluded.auto_capture_days, brands = excluded.brands, created_at = excluded.created_at`,
-		s.ID, s.Name, string(s.Mode), site, rang, ident, key, hmac, hmacOnly, s.CaptureDelay, int64(s.ClockOffset),
-		s.ThreeDS, s.RequireCVV, s.NotifyAttempts, string(kwixo), s.AutoCaptureDays, string(brands), nanos(s.CreatedAt))
-	return convert(err, "save shop")
+		s.ID, s.Name, string(s.Mode), s.CaptureDelay, int64(s.ClockOffset),
+		s.ThreeDS, s.RequireCVV, s.NotifyAttempts, kwixo, s.AutoCaptureDays, brands, nanos(s.CreatedAt))
+	if err != nil {
+		return convert(err, "save shop")
+	}
+	// The shop's credentials are replaced by those it holds now; a key
+	// another shop holds is a conflict, which undoes the whole change.
+	if _, err := t.run.exec("DELETE FROM credentials WHERE shop_id = ?", s.ID); err != nil {
+		return convert(err, "save shop")
+	}
+	for i, c := range s.Credentials {
+		if _, err := t.run.exec("INSERT INTO credentials (protocol, key, shop_id, data) VALUES (?, ?, ?, ?)",
+			c.Protocol, c.Key, s.ID, datas[i]); err != nil {
+			return convert(err, "save shop")
+		}
+	}
+	return nil
 }
 
 // Transactions.
@@ -535,6 +547,3 @@ func blob(b []byte) any {
 }
 
 // newID returns a random identifier for the rows a caller did not name.
-
-// isComma splits the list of a contract's Paybox identifiers.
-func isComma(r rune) bool { return r == ',' }

@@ -148,8 +148,11 @@ func newShop(site string) *guichet.Shop {
 		CreatedAt:       base(),
 	}
 	if site != "" {
-		s.Paybox = &guichet.PayboxAccount{Site: site, Rang: "32", Identifiants: []string{"107904482", "2"}, Key: "1999888I",
-			HMACKey: "0123456789ABCDEF", HMACOnly: true}
+		// Two protocols' credentials, data as the fronts write it.
+		s.Credentials = []guichet.Credential{
+			{Protocol: "lyra", Key: "shop-" + site, Data: []byte(`{"shop_id":"` + site + `","password":"testpassword_X"}`)},
+			{Protocol: "paybox", Key: site + "/32", Data: []byte(`{"site":"` + site + `","rang":"32","identifiants":["107904482","2"],"cle":"1999888I","hmac_only":true}`)},
+		}
 	}
 	return s
 }
@@ -263,21 +266,25 @@ func testShops(t *testing.T, h *harness) {
 			return err
 		}
 		if !reflect.DeepEqual(normalizeShop(*got), normalizeShop(*withPaybox)) {
-			t.Errorf("Shop: got %+v %+v, want %+v %+v", got, got.Paybox, withPaybox, withPaybox.Paybox)
+			t.Errorf("Shop: got %+v, want %+v", got, withPaybox)
 		}
-		got, err = tx.ShopByPaybox(site, "32")
-		if err != nil {
-			return err
+		for _, c := range withPaybox.Credentials {
+			got, err = tx.ShopByCredential(c.Protocol, c.Key)
+			if err != nil {
+				return err
+			}
+			if got.ID != withPaybox.ID || !reflect.DeepEqual(got.Credentials, withPaybox.Credentials) {
+				t.Errorf("ShopByCredential(%s, %s): got %+v", c.Protocol, c.Key, got)
+			}
 		}
-		if got.ID != withPaybox.ID || got.Paybox == nil || got.Paybox.Rang != "32" {
-			t.Errorf("ShopByPaybox: got %+v", got)
-		}
+		_, err = tx.ShopByCredential("paybox", "shop-"+site)
+		wantCode(t, err, guichet.CodeNotFound, "a key of another protocol")
 		got, err = tx.Shop(without.ID)
 		if err != nil {
 			return err
 		}
-		if got.Paybox != nil {
-			t.Errorf("shop without Paybox came back with %+v", got.Paybox)
+		if len(got.Credentials) != 0 {
+			t.Errorf("shop without credentials came back with %+v", got.Credentials)
 		}
 		if !reflect.DeepEqual(normalizeShop(*got), normalizeShop(*without)) {
 			t.Errorf("Shop: got %+v, want %+v", got, without)
@@ -301,7 +308,10 @@ func testShops(t *testing.T, h *harness) {
 	// PutShop saves changes to an existing shop.
 	withPaybox.Name = "Pâtisserie"
 	withPaybox.Mode = guichet.ModeProduction
-	withPaybox.Paybox.HMACKey = "FEDCBA9876543210"
+	// The shop changes its Paybox key and drops its Lyra credential.
+	paybox := withPaybox.Credentials[1]
+	paybox.Data = []byte(`{"site":"` + site + `","rang":"32","hmac_key":"FEDCBA9876543210"}`)
+	withPaybox.Credentials = []guichet.Credential{paybox}
 	withPaybox.ThreeDS, withPaybox.NotifyAttempts = false, 0
 	without.ThreeDS, without.NotifyAttempts = true, 11
 	without.Kwixo = &guichet.KwixoContract{Options: []string{guichet.KwixoRNP}, RNPPilotable: true}
@@ -314,14 +324,16 @@ func testShops(t *testing.T, h *harness) {
 		return tx.PutShop(without)
 	})
 	h.view(t, func(tx guichet.Tx) error {
-		got, err := tx.ShopByPaybox(site, "32")
+		got, err := tx.ShopByCredential("paybox", site+"/32")
 		if err != nil {
 			return err
 		}
-		if got.Name != "Pâtisserie" || got.Mode != guichet.ModeProduction || got.Paybox.HMACKey != "FEDCBA9876543210" ||
+		if got.Name != "Pâtisserie" || got.Mode != guichet.ModeProduction || !reflect.DeepEqual(got.Credentials, withPaybox.Credentials) ||
 			got.ThreeDS || got.NotifyAttempts != 0 || !reflect.DeepEqual(got.Kwixo, withPaybox.Kwixo) {
-			t.Errorf("updated shop: got %+v %+v", got, got.Paybox)
+			t.Errorf("updated shop: got %+v", got)
 		}
+		_, err = tx.ShopByCredential("lyra", "shop-"+site)
+		wantCode(t, err, guichet.CodeNotFound, "a credential the shop dropped")
 		got, err = tx.Shop(without.ID)
 		if err != nil {
 			return err
@@ -346,10 +358,6 @@ func testShops(t *testing.T, h *harness) {
 
 func normalizeShop(s guichet.Shop) guichet.Shop {
 	s.CreatedAt = instant(s.CreatedAt)
-	if s.Paybox != nil {
-		p := *s.Paybox
-		s.Paybox = &p
-	}
 	return s
 }
 
@@ -361,7 +369,7 @@ func testShopConflictKeepsTx(t *testing.T, h *harness) {
 	first, second, third := newShop(site), newShop(site), newShop("")
 	h.update(t, func(tx guichet.Tx) error { return tx.PutShop(first) })
 	h.update(t, func(tx guichet.Tx) error {
-		wantCode(t, tx.PutShop(second), guichet.CodeConflict, "PutShop with a taken Paybox site and rang")
+		wantCode(t, tx.PutShop(second), guichet.CodeConflict, "PutShop with credentials another shop holds")
 		return tx.PutShop(third)
 	})
 	h.view(t, func(tx guichet.Tx) error {
@@ -372,6 +380,26 @@ func testShopConflictKeepsTx(t *testing.T, h *harness) {
 		wantCode(t, err, guichet.CodeNotFound, "conflicting shop")
 		return nil
 	})
+	// Credentials a shop cannot hold are refused before anything is
+	// written.
+	for name, creds := range map[string][]guichet.Credential{
+		"two of one protocol": {{Protocol: "paybox", Key: "1/1", Data: []byte(`{}`)}, {Protocol: "paybox", Key: "1/2", Data: []byte(`{}`)}},
+		"no key":              {{Protocol: "lyra", Data: []byte(`{}`)}},
+		"no protocol":         {{Key: "k", Data: []byte(`{}`)}},
+		"data not JSON":       {{Protocol: "lyra", Key: "k", Data: []byte(`{"shop_id":`)}},
+	} {
+		bad := newShop("")
+		bad.Credentials = creds
+		h.update(t, func(tx guichet.Tx) error {
+			wantCode(t, tx.PutShop(bad), guichet.CodeInvalid, "PutShop with "+name)
+			return nil
+		})
+		h.view(t, func(tx guichet.Tx) error {
+			_, err := tx.Shop(bad.ID)
+			wantCode(t, err, guichet.CodeNotFound, "shop with "+name)
+			return nil
+		})
+	}
 }
 
 func testTransactionRoundTrip(t *testing.T, h *harness) {
@@ -510,7 +538,7 @@ func testAppendOperations(t *testing.T, h *harness) {
 func testNotFound(t *testing.T, h *harness) {
 	for name, fn := range map[string]func(tx guichet.Tx) error{
 		"Shop":                   func(tx guichet.Tx) error { _, err := tx.Shop("missing"); return err },
-		"ShopByPaybox":           func(tx guichet.Tx) error { _, err := tx.ShopByPaybox("0000000", "99"); return err },
+		"ShopByCredential":       func(tx guichet.Tx) error { _, err := tx.ShopByCredential("paybox", "0000000/99"); return err },
 		"Transaction":            func(tx guichet.Tx) error { _, err := tx.Transaction("missing"); return err },
 		"TransactionByNumber":    func(tx guichet.Tx) error { _, err := tx.TransactionByNumber("missing", 42); return err },
 		"TransactionByOperation": func(tx guichet.Tx) error { _, err := tx.TransactionByOperation("missing", 42); return err },
@@ -1159,7 +1187,7 @@ func testReopen(t *testing.T, h *harness) {
 			return err
 		}
 		sameTransaction(t, got, want)
-		if _, err := tx.ShopByPaybox(shop.Paybox.Site, "32"); err != nil {
+		if _, err := tx.ShopByCredential("paybox", shop.Credentials[1].Key); err != nil {
 			t.Errorf("shop after reopening: %v", err)
 		}
 		return nil
