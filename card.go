@@ -121,10 +121,16 @@ type Token struct {
 	// Reference is the merchant's name for the token (Paybox REFABONNE).
 	Reference string
 	// Handle is the opaque value the merchant sends instead of the PAN.
-	Handle    string
-	Card      StoredCard
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Handle string
+	Card   StoredCard
+	// OrderID is the order the card was registered with, if any: its
+	// content tells who the buyer is.
+	OrderID string
+	// CancelledAt, when set, is when the merchant cancelled the token: it
+	// may no longer be charged, until reactivated.
+	CancelledAt time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Vault seals card numbers before they are stored and opens them again when

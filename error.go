@@ -66,6 +66,9 @@ const (
 	ReasonWrongReference Reason = "wrong_reference" // reference does not match the transaction
 	ReasonNotSupported   Reason = "not_supported"   // the means of payment offers no such operation
 	ReasonSchedule       Reason = "schedule"        // a payment schedule breaks a rule; Param names the payment and field
+	ReasonExpired        Reason = "expired"         // the order or the authorization is past its deadline
+	ReasonTokenCancelled Reason = "token_cancelled" // the token was cancelled by the merchant
+	ReasonTokenActive    Reason = "token_active"    // the token is not cancelled: nothing to reactivate
 
 	// Reasons of means of payment whose provider settles operations later
 	// and keeps rules of its own (KWIXO).

@@ -30,8 +30,18 @@ type Order struct {
 	Request []byte
 	// TransactionID is the payment attempt that settled the order.
 	TransactionID string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Content is what the merchant told of the buyer and the purchase.
+	Content OrderContent
+	// Attempts counts the payments tried on the order. A refused one
+	// leaves the order open while Attempts is below MaxAttempts (0 and 1
+	// both allow a single attempt).
+	Attempts    int
+	MaxAttempts int
+	// ExpiresAt, when set, is when the order stops taking payments, on
+	// the shop's clock.
+	ExpiresAt time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Job is work due at a time on its shop's clock: a notification to deliver,

@@ -57,6 +57,9 @@ type Tx interface {
 	// TransactionByOperation finds the transaction holding the operation
 	// with the given number (NUMTRANS).
 	TransactionByOperation(shopID string, number int64) (*Transaction, error)
+	// TransactionByRef finds the transaction holding the operation a
+	// front named ref (Operation.Ref), whatever its shop.
+	TransactionByRef(front, ref string) (*Transaction, error)
 	// FindTransaction finds the latest transaction with this reference and
 	// amount.
 	FindTransaction(shopID, reference string, amount int64) (*Transaction, error)

@@ -14,13 +14,16 @@ const (
 	StatusRefunded   Status = "refunded" // everything captured was refunded
 	StatusRefused    Status = "refused"
 	StatusCredited   Status = "credited" // a stand-alone credit to a card
+	// StatusVerified is a card checked without moving money: a
+	// zero-amount verification, when a card is registered.
+	StatusVerified Status = "verified"
 )
 
 // Final reports whether no further operation may change a transaction in
 // status s.
 func (s Status) Final() bool {
 	switch s {
-	case StatusCancelled, StatusRefunded, StatusRefused, StatusCredited:
+	case StatusCancelled, StatusRefunded, StatusRefused, StatusCredited, StatusVerified:
 		return true
 	}
 	return false
@@ -37,6 +40,7 @@ const (
 	OpRefund       OperationKind = "refund"
 	OpCredit       OperationKind = "credit"
 	OpUpdateAmount OperationKind = "update_amount"
+	OpVerify       OperationKind = "verify" // a zero-amount check of a card
 )
 
 // Transaction is one payment attempt on one means of payment, with the
@@ -75,7 +79,11 @@ type Transaction struct {
 	ResponseCode string
 	// RemitAt is when captured funds are remitted to the bank. Before
 	// that, a capture may still be cancelled.
-	RemitAt    time.Time
+	RemitAt time.Time
+	// CaptureBy, when set, is the date the payment is expected to be
+	// captured: an authorization left to the merchant's validation
+	// expires when it passes uncaptured.
+	CaptureBy  time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Operations []Operation
@@ -102,6 +110,22 @@ func (t *Transaction) First() *Operation {
 	return &t.Operations[0]
 }
 
+// Expired reports whether the authorization, never captured, passed its
+// CaptureBy date at now.
+func (t *Transaction) Expired(now time.Time) bool {
+	return t.Status == StatusAuthorized && !t.CaptureBy.IsZero() && now.After(t.CaptureBy)
+}
+
+// OperationByRef returns the operation a front named ref, or nil.
+func (t *Transaction) OperationByRef(front, ref string) *Operation {
+	for i := range t.Operations {
+		if op := &t.Operations[i]; op.Ref == ref && op.Front == front && ref != "" {
+			return op
+		}
+	}
+	return nil
+}
+
 // Remitted reports whether the captured funds were sent to the bank at now.
 func (t *Transaction) Remitted(now time.Time) bool {
 	return t.Captured > 0 && !t.RemitAt.IsZero() && !now.Before(t.RemitAt)
@@ -116,8 +140,14 @@ type Operation struct {
 	Kind          OperationKind
 	Amount        int64
 	// Approved is false for an authorization the issuer refused.
-	Approved  bool
-	Code      string // the issuer's or acquirer's answer code
+	Approved bool
+	Code     string // the issuer's or acquirer's answer code
+	// Front is the protocol that asked for the operation, and Ref the
+	// identifier it gave it, unique within the front (Lyra's uuid): the
+	// front finds the operation again by them. Both are empty for fronts
+	// that use Number.
+	Front     string
+	Ref       string
 	CreatedAt time.Time
 }
 

@@ -68,6 +68,11 @@ type pendingRequest struct {
 	CaptureDelay int                 `json:"capture_delay,omitempty"`
 	ThreeDS      string              `json:"three_ds,omitempty"`
 	TokenID      string              `json:"token,omitempty"`
+	CaptureBy    time.Time           `json:"capture_by,omitzero"`
+
+	// The front that asked, and its identifier for the operation.
+	Front string `json:"front,omitempty"`
+	Ref   string `json:"ref,omitempty"`
 
 	// An operation on an existing transaction.
 	Transaction string `json:"transaction,omitempty"`
@@ -368,10 +373,10 @@ func (s *Service) buildTransaction(shop *guichet.Shop, p *pendingRequest, res gu
 	t := &guichet.Transaction{
 		ID: s.NewID("tx_"), ShopID: shop.ID, Reference: p.Reference, OrderID: p.OrderID,
 		Currency: p.Amount.Currency, Amount: p.Amount.Amount, Card: card, TokenID: p.TokenID,
-		AuthCode: res.AuthCode, ResponseCode: res.Code, ThreeDS: p.ThreeDS, CreatedAt: now, UpdatedAt: now,
+		AuthCode: res.AuthCode, ResponseCode: res.Code, ThreeDS: p.ThreeDS, CaptureBy: p.CaptureBy, CreatedAt: now, UpdatedAt: now,
 	}
 	t.Operations = []guichet.Operation{{ID: s.NewID("op_"), TransactionID: t.ID, Kind: p.Kind,
-		Amount: p.Amount.Amount, Approved: res.Approved, Code: res.Code, CreatedAt: now}}
+		Amount: p.Amount.Amount, Approved: res.Approved, Code: res.Code, Front: p.Front, Ref: p.Ref, CreatedAt: now}}
 	typ := "transaction.authorized"
 	switch {
 	case !res.Approved:
@@ -432,7 +437,7 @@ func (s *Service) writeOperation(tx guichet.Tx, shop *guichet.Shop, p *pendingRe
 		return nil, nil, err
 	}
 	o := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: p.Kind,
-		Amount: p.Amount.Amount, Approved: res.Approved, Code: res.Code, CreatedAt: now}
+		Amount: p.Amount.Amount, Approved: res.Approved, Code: res.Code, Front: p.Front, Ref: p.Ref, CreatedAt: now}
 	if o.Number, err = tx.NextNumber(); err != nil {
 		return nil, nil, err
 	}
@@ -459,7 +464,8 @@ func (s *Service) writeOperation(tx guichet.Tx, shop *guichet.Shop, p *pendingRe
 // and its record.
 func describe(r *CardRequest, kind guichet.OperationKind, card guichet.StoredCard, tokenID string) *pendingRequest {
 	p := &pendingRequest{Kind: kind, Amount: r.Amount, OrderID: r.OrderID, Card: &card, Reference: r.Reference,
-		Capture: r.Capture || r.Forced, CaptureDelay: r.CaptureDelay, ThreeDS: r.ThreeDS, TokenID: tokenID}
+		Capture: r.Capture || r.Forced, CaptureDelay: r.CaptureDelay, ThreeDS: r.ThreeDS, TokenID: tokenID,
+		CaptureBy: r.CaptureBy, Front: r.Front, Ref: r.Ref}
 	if r.Shop.IsTest() {
 		p.Force = r.ForceCode
 	}

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"guichet"
 )
@@ -88,6 +89,23 @@ type PayRequest struct {
 	// Subscription, when set, is renewed on the card, kept as a token,
 	// once the first payment is accepted. See Subscription.
 	Subscription *Subscription
+	// Ref, when set, is the front's identifier for the payment (see
+	// CardRequest.Ref); CaptureBy is its expected capture date.
+	Ref       string
+	CaptureBy time.Time
+}
+
+// orderClosed refuses a payment of an order that takes none any more.
+func orderClosed(o *guichet.Order, now time.Time) error {
+	if o.Status != guichet.OrderOpen {
+		return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+			Message: fmt.Sprintf("order %s is %s", o.ID, o.Status)}
+	}
+	if !o.ExpiresAt.IsZero() && now.After(o.ExpiresAt) {
+		return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonExpired,
+			Message: fmt.Sprintf("order %s expired at %s", o.ID, o.ExpiresAt.UTC().Format(time.RFC3339))}
+	}
+	return nil
 }
 
 // PayOrder authorizes (and captures) an open order. The order ends paid or
@@ -98,9 +116,8 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if o.Status != guichet.OrderOpen {
-		return o, nil, nil, &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
-			Message: fmt.Sprintf("order %s is %s", o.ID, o.Status)}
+	if err := orderClosed(o, s.Now(r.Shop)); err != nil {
+		return o, nil, nil, err
 	}
 	if len(r.Instalments) > 0 {
 		if err := s.CheckInstalments(r.Shop, r.Instalments); err != nil {
@@ -120,7 +137,8 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 	}
 	var tok *guichet.Token
 	t, err := s.authorize(ctx, CardRequest{Shop: r.Shop, Reference: o.Reference, Amount: o.Amount, OrderID: o.ID, Front: o.Protocol,
-		Card: r.Card, Capture: !r.AuthOnly, CaptureDelay: r.CaptureDelay, ForceCode: r.ForceCode, Decline: r.Decline},
+		Card: r.Card, Capture: !r.AuthOnly, CaptureDelay: r.CaptureDelay, ForceCode: r.ForceCode, Decline: r.Decline,
+		Ref: r.Ref, CaptureBy: r.CaptureBy},
 		func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
 			cur, err := tx.Order(o.ID)
 			if err != nil {
@@ -135,16 +153,21 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 			o = cur
 			t.OrderID, t.Method, t.ThreeDS = o.ID, r.Method, r.ThreeDS
 			o.TransactionID, o.UpdatedAt = t.ID, t.CreatedAt
+			o.Attempts++
 			o.Status = guichet.OrderPaid
 			if t.Status == guichet.StatusRefused {
+				// The buyer may try again while attempts remain.
 				o.Status = guichet.OrderRefused
+				if o.Attempts < o.MaxAttempts {
+					o.Status = guichet.OrderOpen
+				}
 			}
 			if err := tx.PutOrder(o); err != nil {
 				return nil, err
 			}
 			if r.SaveAs != "" && t.Status != guichet.StatusRefused {
 				tok = &guichet.Token{ID: s.NewID("tok_"), ShopID: r.Shop.ID, Reference: r.SaveAs, Handle: newHandle(),
-					Card: t.Card, CreatedAt: t.CreatedAt, UpdatedAt: t.CreatedAt}
+					Card: t.Card, OrderID: o.ID, CreatedAt: t.CreatedAt, UpdatedAt: t.CreatedAt}
 				t.TokenID = tok.ID
 				if err := tx.PutToken(tok); err != nil {
 					return nil, err

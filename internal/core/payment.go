@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"crypto/rand"
+	"time"
 
 	"guichet"
 )
@@ -39,8 +40,14 @@ type CardRequest struct {
 	Decline string
 	// OrderID is the order the payment is for, when there is one.
 	OrderID string
-	// Front names the protocol the request came in by, for the metrics.
+	// Front names the protocol the request came in by, for the metrics;
+	// Ref, when set, is the front's identifier for the payment, unique
+	// within the front, which finds it again by (Front, Ref).
 	Front string
+	Ref   string
+	// CaptureBy, when set, is the date the payment is expected to be
+	// captured; an authorization not captured by then expires.
+	CaptureBy time.Time
 	// Job marks the payment of a due job (an instalment, a renewal),
 	// which runs again under the same RequestKey after a failure: an
 	// earlier run's claim is then resumed (its lost answer recorded) or,
@@ -64,6 +71,9 @@ func (s *Service) card(ctx context.Context, r *CardRequest) (guichet.Card, *guic
 	if r.Handle != tok.Handle {
 		return guichet.Card{}, nil, &guichet.Error{Code: guichet.CodeInvalid, Reason: guichet.ReasonCard,
 			Param: "handle", Message: "the card handle does not belong to this subscriber"}
+	}
+	if !tok.CancelledAt.IsZero() {
+		return guichet.Card{}, nil, tokenCancelled(tok.Reference)
 	}
 	c, err := s.vault.Open(tok.Card)
 	if err != nil {
@@ -218,6 +228,12 @@ type OperationRequest struct {
 	// "KWIXO" for a KWIXO payment. A KWIXO payment follows KWIXO's rules
 	// whether or not the merchant names it.
 	Acquirer string
+	// Front and TransactionRef, when set, find the transaction by the
+	// identifier the front gave one of its operations, instead of by
+	// Number; Ref is the front's identifier for the new operation.
+	Front          string
+	TransactionRef string
+	Ref            string
 }
 
 // Operate captures, cancels, refunds or changes the amount of a
@@ -244,7 +260,7 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 	if err := check(t, r.Kind, r.Amount, now); err != nil {
 		return nil, nil, err
 	}
-	p := &pendingRequest{Kind: r.Kind, Amount: r.Amount, Transaction: t.ID, OrderID: t.OrderID}
+	p := &pendingRequest{Kind: r.Kind, Amount: r.Amount, Transaction: t.ID, OrderID: t.OrderID, Front: r.Front, Ref: r.Ref}
 	if r.Shop.IsTest() {
 		p.Force = r.ForceCode
 	}
@@ -285,6 +301,13 @@ var eventVerb = map[guichet.OperationKind]string{
 func (s *Service) load(ctx context.Context, r OperationRequest) (*guichet.Transaction, error) {
 	var t *guichet.Transaction
 	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		if r.TransactionRef != "" {
+			t, err = tx.TransactionByRef(r.Front, r.TransactionRef)
+			if err == nil && t.ShopID != r.Shop.ID {
+				err = guichet.Errorf(guichet.CodeNotFound, "no transaction %s", r.TransactionRef)
+			}
+			return err
+		}
 		t, err = tx.TransactionByNumber(r.Shop.ID, r.Number)
 		return err
 	})

@@ -10,6 +10,13 @@ import (
 // The rules below are pure functions of a transaction and a request. They
 // return an *guichet.Error whose Reason tells fronts which wire code to use.
 
+// expiredError refuses an operation on an authorization past its CaptureBy
+// date.
+func expiredError(t *guichet.Transaction) error {
+	return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonExpired,
+		Message: fmt.Sprintf("the authorization expired on %s without being captured", t.CaptureBy.UTC().Format(time.RFC3339))}
+}
+
 func stateError(t *guichet.Transaction, what string) error {
 	return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
 		Message: fmt.Sprintf("cannot %s a transaction that is %s", what, t.Status)}
@@ -34,10 +41,13 @@ func checkMoney(t *guichet.Transaction, m guichet.Money) error {
 }
 
 // canCapture allows captures, partial and repeated, while the sum stays
-// within the authorized amount.
-func canCapture(t *guichet.Transaction, m guichet.Money) error {
+// within the authorized amount, until the authorization expires.
+func canCapture(t *guichet.Transaction, m guichet.Money, now time.Time) error {
 	if err := checkMoney(t, m); err != nil {
 		return err
+	}
+	if t.Expired(now) {
+		return expiredError(t)
 	}
 	if t.Status != guichet.StatusAuthorized && t.Status != guichet.StatusCaptured {
 		return stateError(t, "capture")
@@ -59,6 +69,8 @@ func canCancel(t *guichet.Transaction, m guichet.Money, now time.Time) error {
 		return err
 	}
 	switch {
+	case t.Expired(now):
+		return expiredError(t)
 	case t.Status == guichet.StatusAuthorized:
 	case t.Status == guichet.StatusCaptured && t.Refunded == 0 && !t.Remitted(now):
 	default:
@@ -96,9 +108,12 @@ func canRefund(t *guichet.Transaction, m guichet.Money) error {
 
 // canUpdateAmount allows lowering or restating the amount of an
 // authorization that nothing was captured from.
-func canUpdateAmount(t *guichet.Transaction, m guichet.Money) error {
+func canUpdateAmount(t *guichet.Transaction, m guichet.Money, now time.Time) error {
 	if err := checkMoney(t, m); err != nil {
 		return err
+	}
+	if t.Expired(now) {
+		return expiredError(t)
 	}
 	if t.Status != guichet.StatusAuthorized {
 		return stateError(t, "change the amount of")
@@ -113,13 +128,13 @@ func canUpdateAmount(t *guichet.Transaction, m guichet.Money) error {
 func check(t *guichet.Transaction, kind guichet.OperationKind, m guichet.Money, now time.Time) error {
 	switch kind {
 	case guichet.OpCapture:
-		return canCapture(t, m)
+		return canCapture(t, m, now)
 	case guichet.OpCancel:
 		return canCancel(t, m, now)
 	case guichet.OpRefund:
 		return canRefund(t, m)
 	case guichet.OpUpdateAmount:
-		return canUpdateAmount(t, m)
+		return canUpdateAmount(t, m, now)
 	}
 	return guichet.Errorf(guichet.CodeInvalid, "operation %q does not apply to an existing transaction", kind)
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"guichet"
 )
@@ -109,6 +110,54 @@ func (s *Service) DeleteToken(ctx context.Context, shop *guichet.Shop, reference
 		return tokenMissing(reference)
 	}
 	return err
+}
+
+// CancelToken stops a token from being charged, keeping it so that it may
+// be reactivated; ReactivateToken lets it be charged again.
+func (s *Service) CancelToken(ctx context.Context, shop *guichet.Shop, reference string) (*guichet.Token, error) {
+	return s.setTokenCancelled(ctx, shop, reference, true)
+}
+
+// ReactivateToken undoes CancelToken.
+func (s *Service) ReactivateToken(ctx context.Context, shop *guichet.Shop, reference string) (*guichet.Token, error) {
+	return s.setTokenCancelled(ctx, shop, reference, false)
+}
+
+func (s *Service) setTokenCancelled(ctx context.Context, shop *guichet.Shop, reference string, cancel bool) (*guichet.Token, error) {
+	now := s.Now(shop)
+	var tok *guichet.Token
+	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
+		if tok, err = tx.Token(shop.ID, reference); err != nil {
+			return err
+		}
+		typ := "token.cancelled"
+		switch {
+		case cancel && !tok.CancelledAt.IsZero():
+			return tokenCancelled(reference)
+		case !cancel && tok.CancelledAt.IsZero():
+			return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonTokenActive, Param: "token",
+				Message: fmt.Sprintf("token %q is not cancelled", reference)}
+		case cancel:
+			tok.CancelledAt = now
+		default:
+			tok.CancelledAt, typ = time.Time{}, "token.reactivated"
+		}
+		tok.UpdatedAt = now
+		if err := tx.PutToken(tok); err != nil {
+			return err
+		}
+		return tx.Emit(guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: typ, At: now,
+			Data: []byte(fmt.Sprintf(`{"token":%q,"reference":%q}`, tok.ID, tok.Reference))})
+	})
+	if guichet.ErrorCode(err) == guichet.CodeNotFound {
+		return nil, tokenMissing(reference)
+	}
+	return tok, err
+}
+
+func tokenCancelled(ref string) error {
+	return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonTokenCancelled, Param: "token",
+		Message: fmt.Sprintf("token %q was cancelled", ref)}
 }
 
 func tokenExists(ref string) error {

@@ -89,3 +89,25 @@ func ShopContract(s *guichet.Shop) (kwixo, brands string) {
 	b, _ := json.Marshal(s.Brands)
 	return string(k), string(b)
 }
+
+// OrderContent is the column value of an order's content: JSON, or "" for
+// an order without any.
+func OrderContent(o *guichet.Order) string {
+	c := o.Content
+	if c.Customer == nil && c.Cart == nil && c.SubMerchant == nil && len(c.Metadata) == 0 && len(c.Extras) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+// SetOrderContent fills an order's content from its column value.
+func SetOrderContent(o *guichet.Order, content string) error {
+	if content == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(content), &o.Content); err != nil {
+		return fmt.Errorf("order %s: content: %w", o.ID, err)
+	}
+	return nil
+}

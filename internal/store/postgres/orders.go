@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"guichet"
+	"guichet/internal/store/columns"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -44,17 +45,20 @@ func (t *tx) forUpdate() string {
 // Orders.
 
 const orderCols = `id, shop_id, protocol, reference, amount, currency, status, request, transaction_id,
-	created_at, updated_at`
+	content, attempts, max_attempts, expires_at, created_at, updated_at`
 
 func scanOrder(row pgx.CollectableRow) (guichet.Order, error) {
 	var o guichet.Order
-	var status string
-	var created, updated pgtype.Timestamptz
+	var status, content string
+	var expires, created, updated pgtype.Timestamptz
 	err := row.Scan(&o.ID, &o.ShopID, &o.Protocol, &o.Reference, &o.Amount.Amount, &o.Amount.Currency, &status,
-		&o.Request, &o.TransactionID, &created, &updated)
+		&o.Request, &o.TransactionID, &content, &o.Attempts, &o.MaxAttempts, &expires, &created, &updated)
+	if err != nil {
+		return o, err
+	}
 	o.Status = guichet.OrderStatus(status)
-	o.CreatedAt, o.UpdatedAt = fromTime(created), fromTime(updated)
-	return o, err
+	o.ExpiresAt, o.CreatedAt, o.UpdatedAt = fromTime(expires), fromTime(created), fromTime(updated)
+	return o, columns.SetOrderContent(&o, content)
 }
 
 // Order loads an order; inside Update it locks it until the commit.
@@ -80,13 +84,15 @@ func (t *tx) PutOrder(o *guichet.Order) error {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "order ID missing", Param: "id"}
 	}
 	t.queue(statement{
-		sql: `INSERT INTO orders (` + orderCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		sql: `INSERT INTO orders (` + orderCols + `) VALUES ` + placeholders(1, 15) + `
 			ON CONFLICT (id) DO UPDATE SET shop_id = excluded.shop_id, protocol = excluded.protocol,
 				reference = excluded.reference, amount = excluded.amount, currency = excluded.currency,
 				status = excluded.status, request = excluded.request, transaction_id = excluded.transaction_id,
-				created_at = excluded.created_at, updated_at = excluded.updated_at`,
+				content = excluded.content, attempts = excluded.attempts, max_attempts = excluded.max_attempts,
+				expires_at = excluded.expires_at, created_at = excluded.created_at, updated_at = excluded.updated_at`,
 		args: []any{o.ID, o.ShopID, o.Protocol, o.Reference, o.Amount.Amount, o.Amount.Currency, string(o.Status),
-			blob(o.Request), o.TransactionID, timeArg(o.CreatedAt), timeArg(o.UpdatedAt)},
+			blob(o.Request), o.TransactionID, columns.OrderContent(o), o.Attempts, o.MaxAttempts,
+			timeArg(o.ExpiresAt), timeArg(o.CreatedAt), timeArg(o.UpdatedAt)},
 		doing: "save order",
 	})
 	return nil

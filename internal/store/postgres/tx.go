@@ -361,23 +361,26 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 
 const transactionCols = `id, shop_id, number, reference, currency, amount, captured, refunded, status,
 	card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, card_sealed,
-	token_id, order_id, method, method_option, review, three_ds, auth_code, response_code, remit_at, created_at, updated_at`
+	token_id, order_id, method, method_option, review, three_ds, auth_code, response_code, remit_at, capture_by,
+	created_at, updated_at`
 
 // insertTransaction inserts the transactionCols of one transaction.
-var insertTransaction = "INSERT INTO transactions (" + transactionCols + ") VALUES " + placeholders(1, 27)
+var insertTransaction = "INSERT INTO transactions (" + transactionCols + ") VALUES " + placeholders(1, 28)
 
-const operationCols = "id, transaction_id, number, kind, amount, approved, code, created_at"
+const operationCols = "id, transaction_id, number, kind, amount, approved, code, front, ref, created_at"
 
 func scanTransaction(row pgx.CollectableRow) (guichet.Transaction, error) {
 	var tr guichet.Transaction
 	var status, brand string
-	var remit, created, updated pgtype.Timestamptz
+	var remit, captureBy, created, updated pgtype.Timestamptz
 	c := &tr.Card
 	err := row.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, &status,
 		&c.Masked, &c.Fingerprint, &brand, &c.Country, &c.ExpMonth, &c.ExpYear, &c.Sealed,
-		&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Option, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode, &remit, &created, &updated)
+		&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Option, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode,
+		&remit, &captureBy, &created, &updated)
 	tr.Status, c.Brand = guichet.Status(status), guichet.Brand(brand)
-	tr.RemitAt, tr.CreatedAt, tr.UpdatedAt = fromTime(remit), fromTime(created), fromTime(updated)
+	tr.RemitAt, tr.CaptureBy = fromTime(remit), fromTime(captureBy)
+	tr.CreatedAt, tr.UpdatedAt = fromTime(created), fromTime(updated)
 	return tr, err
 }
 
@@ -385,7 +388,7 @@ func scanOperation(row pgx.CollectableRow) (guichet.Operation, error) {
 	var op guichet.Operation
 	var kind string
 	var created pgtype.Timestamptz
-	err := row.Scan(&op.ID, &op.TransactionID, &op.Number, &kind, &op.Amount, &op.Approved, &op.Code, &created)
+	err := row.Scan(&op.ID, &op.TransactionID, &op.Number, &kind, &op.Amount, &op.Approved, &op.Code, &op.Front, &op.Ref, &created)
 	op.Kind, op.CreatedAt = guichet.OperationKind(kind), fromTime(created)
 	return op, err
 }
@@ -469,6 +472,11 @@ func (t *tx) TransactionByOperation(shopID string, number int64) (*guichet.Trans
 		WHERE id = (SELECT transaction_id FROM operations WHERE number = $1) AND shop_id = $2`, number, shopID)
 }
 
+func (t *tx) TransactionByRef(front, ref string) (*guichet.Transaction, error) {
+	return t.transaction(`SELECT `+transactionCols+` FROM transactions
+		WHERE id = (SELECT transaction_id FROM operations WHERE front = $1 AND ref = $2 AND ref <> '')`, front, ref)
+}
+
 func (t *tx) FindTransaction(shopID, reference string, amount int64) (*guichet.Transaction, error) {
 	return t.transaction(`SELECT `+transactionCols+` FROM transactions
 		WHERE shop_id = $1 AND reference = $2 AND amount = $3
@@ -515,7 +523,7 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			args: []any{tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 				c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
 				tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
-				timeArg(tr.RemitAt), timeArg(tr.CreatedAt), timeArg(tr.UpdatedAt)},
+				timeArg(tr.RemitAt), timeArg(tr.CaptureBy), timeArg(tr.CreatedAt), timeArg(tr.UpdatedAt)},
 			doing: "insert transaction",
 			conflict: func() *guichet.Error {
 				return &guichet.Error{Code: guichet.CodeConflict, Message: "transaction already exists"}
@@ -524,12 +532,13 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		if len(tr.Operations) > 0 {
 			// One statement for all the operations: each statement costs
 			// the server more than each row.
-			args := make([]any, 0, 8*len(tr.Operations))
+			args := make([]any, 0, 10*len(tr.Operations))
 			for _, op := range tr.Operations {
-				args = append(args, op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, timeArg(op.CreatedAt))
+				args = append(args, op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, op.Front, op.Ref,
+					timeArg(op.CreatedAt))
 			}
 			t.queue(statement{
-				sql:   `INSERT INTO operations (` + operationCols + `) VALUES ` + placeholders(len(tr.Operations), 8),
+				sql:   `INSERT INTO operations (` + operationCols + `) VALUES ` + placeholders(len(tr.Operations), 10),
 				args:  args,
 				doing: "save transaction",
 				conflict: func() *guichet.Error {
@@ -548,10 +557,11 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			refunded = $5, status = $6, card_masked = $7, card_fingerprint = $8, card_brand = $9, card_country = $10,
 			card_exp_month = $11, card_exp_year = $12, card_sealed = $13, token_id = $14, order_id = $15,
 			method = $16, method_option = $17, review = $18, three_ds = $19, auth_code = $20, response_code = $21,
-			remit_at = $22, updated_at = $23 WHERE id = $24`,
+			remit_at = $22, capture_by = $23, updated_at = $24 WHERE id = $25`,
 			args: []any{tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 				c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-				tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, timeArg(tr.RemitAt), timeArg(tr.UpdatedAt), tr.ID},
+				tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
+				timeArg(tr.RemitAt), timeArg(tr.CaptureBy), timeArg(tr.UpdatedAt), tr.ID},
 			doing: "save transaction",
 			check: func(tag pgconn.CommandTag) error {
 				if tag.RowsAffected() == 0 {
@@ -566,9 +576,9 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			// whole database transaction.
 			stmts = append(stmts, statement{
 				sql: `INSERT INTO operations (` + operationCols + `)
-					SELECT $1, $2::text, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM transactions WHERE id = $2::text)
+					SELECT $1, $2::text, $3, $4, $5, $6, $7, $8, $9, $10 WHERE EXISTS (SELECT 1 FROM transactions WHERE id = $2::text)
 					ON CONFLICT DO NOTHING`,
-				args:  []any{op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, timeArg(op.CreatedAt)},
+				args:  []any{op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, op.Front, op.Ref, timeArg(op.CreatedAt)},
 				doing: "save transaction",
 				check: func(tag pgconn.CommandTag) error {
 					if tag.RowsAffected() == 0 {
@@ -592,7 +602,7 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 // Tokens.
 
 const tokenCols = `id, shop_id, reference, handle, card_masked, card_fingerprint, card_brand, card_country,
-	card_exp_month, card_exp_year, card_sealed, created_at, updated_at`
+	card_exp_month, card_exp_year, card_sealed, order_id, cancelled_at, created_at, updated_at`
 
 func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 	if err := t.check(false); err != nil {
@@ -600,7 +610,7 @@ func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 	}
 	var tok guichet.Token
 	var brand string
-	var created, updated pgtype.Timestamptz
+	var cancelled, created, updated pgtype.Timestamptz
 	c := &tok.Card
 	conn, err := t.sync()
 	if err != nil {
@@ -608,7 +618,7 @@ func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 	}
 	err = conn.QueryRow(t.ctx, "SELECT "+tokenCols+" FROM tokens WHERE shop_id = $1 AND reference = $2", storableArgs([]any{shopID, reference})...).Scan(
 		&tok.ID, &tok.ShopID, &tok.Reference, &tok.Handle, &c.Masked, &c.Fingerprint, &brand, &c.Country,
-		&c.ExpMonth, &c.ExpYear, &c.Sealed, &created, &updated)
+		&c.ExpMonth, &c.ExpYear, &c.Sealed, &tok.OrderID, &cancelled, &created, &updated)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("token")
 	}
@@ -616,7 +626,7 @@ func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 		return nil, convert(err, "load token")
 	}
 	c.Brand = guichet.Brand(brand)
-	tok.CreatedAt, tok.UpdatedAt = fromTime(created), fromTime(updated)
+	tok.CancelledAt, tok.CreatedAt, tok.UpdatedAt = fromTime(cancelled), fromTime(created), fromTime(updated)
 	return &tok, nil
 }
 
@@ -635,15 +645,16 @@ func (t *tx) PutToken(tok *guichet.Token) error {
 	var created pgtype.Timestamptz
 	// The savepoint catches an ID taken by another reference's token.
 	err := t.savepoint(func(conn *pgx.Conn) error {
-		return conn.QueryRow(t.ctx, `INSERT INTO tokens (`+tokenCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		return conn.QueryRow(t.ctx, `INSERT INTO tokens (`+tokenCols+`) VALUES `+placeholders(1, 15)+`
 			ON CONFLICT (shop_id, reference) DO UPDATE SET handle = excluded.handle,
 				card_masked = excluded.card_masked, card_fingerprint = excluded.card_fingerprint,
 				card_brand = excluded.card_brand, card_country = excluded.card_country,
 				card_exp_month = excluded.card_exp_month, card_exp_year = excluded.card_exp_year,
-				card_sealed = excluded.card_sealed, updated_at = excluded.updated_at
+				card_sealed = excluded.card_sealed, order_id = excluded.order_id, cancelled_at = excluded.cancelled_at,
+				updated_at = excluded.updated_at
 			RETURNING id, created_at`,
 			storableArgs([]any{tok.ID, tok.ShopID, tok.Reference, tok.Handle, c.Masked, c.Fingerprint, string(c.Brand), c.Country,
-				c.ExpMonth, c.ExpYear, blob(c.Sealed), timeArg(tok.CreatedAt), timeArg(tok.UpdatedAt)})...).Scan(&id, &created)
+				c.ExpMonth, c.ExpYear, blob(c.Sealed), tok.OrderID, timeArg(tok.CancelledAt), timeArg(tok.CreatedAt), timeArg(tok.UpdatedAt)})...).Scan(&id, &created)
 	})
 	if err != nil {
 		return convert(err, "save token")

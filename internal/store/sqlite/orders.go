@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"guichet"
+	"guichet/internal/store/columns"
 )
 
 // collect reads every row of rows with scan, then closes them.
@@ -27,15 +28,19 @@ func collect[T any](rows *sql.Rows, doing string, scan func(*sql.Rows) (T, error
 // Orders.
 
 const orderCols = `id, shop_id, protocol, reference, amount, currency, status, request, transaction_id,
-	created_at, updated_at`
+	content, attempts, max_attempts, expires_at, created_at, updated_at`
 
 func scanOrder(rows *sql.Rows) (guichet.Order, error) {
 	var o guichet.Order
-	var created, updated sql.NullInt64
+	var content string
+	var expires, created, updated sql.NullInt64
 	err := rows.Scan(&o.ID, &o.ShopID, &o.Protocol, &o.Reference, &o.Amount.Amount, &o.Amount.Currency, &o.Status,
-		&o.Request, &o.TransactionID, &created, &updated)
-	o.CreatedAt, o.UpdatedAt = fromNanos(created), fromNanos(updated)
-	return o, err
+		&o.Request, &o.TransactionID, &content, &o.Attempts, &o.MaxAttempts, &expires, &created, &updated)
+	if err != nil {
+		return o, err
+	}
+	o.ExpiresAt, o.CreatedAt, o.UpdatedAt = fromNanos(expires), fromNanos(created), fromNanos(updated)
+	return o, columns.SetOrderContent(&o, content)
 }
 
 func (t *tx) Order(id string) (*guichet.Order, error) {
@@ -63,13 +68,15 @@ func (t *tx) PutOrder(o *guichet.Order) error {
 	if o.ID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "order ID missing", Param: "id"}
 	}
-	_, err := t.run.exec(`INSERT INTO orders (`+orderCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := t.run.exec(`INSERT INTO orders (`+orderCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET shop_id = excluded.shop_id, protocol = excluded.protocol,
 			reference = excluded.reference, amount = excluded.amount, currency = excluded.currency,
 			status = excluded.status, request = excluded.request, transaction_id = excluded.transaction_id,
-			created_at = excluded.created_at, updated_at = excluded.updated_at`,
+			content = excluded.content, attempts = excluded.attempts, max_attempts = excluded.max_attempts,
+			expires_at = excluded.expires_at, created_at = excluded.created_at, updated_at = excluded.updated_at`,
 		o.ID, o.ShopID, o.Protocol, o.Reference, o.Amount.Amount, o.Amount.Currency, string(o.Status),
-		blob(o.Request), o.TransactionID, nanos(o.CreatedAt), nanos(o.UpdatedAt))
+		blob(o.Request), o.TransactionID, columns.OrderContent(o), o.Attempts, o.MaxAttempts,
+		nanos(o.ExpiresAt), nanos(o.CreatedAt), nanos(o.UpdatedAt))
 	return convert(err, "save order")
 }
 

@@ -181,9 +181,9 @@ func (t *tx) putShop(s *guichet.Shop, datas []string) error {
 
 const transactionCols = `id, shop_id, number, reference, currency, amount, captured, refunded, status,
 	card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, card_sealed,
-	token_id, order_id, method, method_option, review, three_ds, auth_code, response_code, remit_at, created_at, updated_at`
+	token_id, order_id, method, method_option, review, three_ds, auth_code, response_code, remit_at, capture_by, created_at, updated_at`
 
-const operationCols = "id, transaction_id, number, kind, amount, approved, code, created_at"
+const operationCols = "id, transaction_id, number, kind, amount, approved, code, front, ref, created_at"
 
 func (t *tx) transactions(query string, args ...any) ([]guichet.Transaction, error) {
 	rows, err := t.run.query(query, args...)
@@ -194,15 +194,16 @@ func (t *tx) transactions(query string, args ...any) ([]guichet.Transaction, err
 	var list []guichet.Transaction
 	for rows.Next() {
 		var tr guichet.Transaction
-		var remit, created, updated sql.NullInt64
+		var remit, captureBy, created, updated sql.NullInt64
 		c := &tr.Card
 		err := rows.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, &tr.Status,
 			&c.Masked, &c.Fingerprint, &c.Brand, &c.Country, &c.ExpMonth, &c.ExpYear, &c.Sealed,
-			&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Option, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode, &remit, &created, &updated)
+			&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Option, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode, &remit, &captureBy, &created, &updated)
 		if err != nil {
 			return nil, convert(err, "load transaction")
 		}
-		tr.RemitAt, tr.CreatedAt, tr.UpdatedAt = fromNanos(remit), fromNanos(created), fromNanos(updated)
+		tr.RemitAt, tr.CaptureBy = fromNanos(remit), fromNanos(captureBy)
+		tr.CreatedAt, tr.UpdatedAt = fromNanos(created), fromNanos(updated)
 		list = append(list, tr)
 	}
 	if err := rows.Err(); err != nil {
@@ -227,7 +228,7 @@ func (t *tx) loadOperations(tr *guichet.Transaction) error {
 	for rows.Next() {
 		var op guichet.Operation
 		var created sql.NullInt64
-		if err := rows.Scan(&op.ID, &op.TransactionID, &op.Number, &op.Kind, &op.Amount, &op.Approved, &op.Code, &created); err != nil {
+		if err := rows.Scan(&op.ID, &op.TransactionID, &op.Number, &op.Kind, &op.Amount, &op.Approved, &op.Code, &op.Front, &op.Ref, &created); err != nil {
 			return convert(err, "load operations")
 		}
 		op.CreatedAt = fromNanos(created)
@@ -274,6 +275,11 @@ func (t *tx) TransactionByOperation(shopID string, number int64) (*guichet.Trans
 		WHERE id = (SELECT transaction_id FROM operations WHERE number = ?) AND shop_id = ?`, number, shopID)
 }
 
+func (t *tx) TransactionByRef(front, ref string) (*guichet.Transaction, error) {
+	return t.transaction(`SELECT `+transactionCols+` FROM transactions
+		WHERE id = (SELECT transaction_id FROM operations WHERE front = ? AND ref = ? AND ref <> '')`, front, ref)
+}
+
 func (t *tx) FindTransaction(shopID, reference string, amount int64) (*guichet.Transaction, error) {
 	return t.transaction(`SELECT `+transactionCols+` FROM transactions
 		WHERE shop_id = ? AND reference = ? AND amount = ?
@@ -314,10 +320,11 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 	stored, loaded := t.loaded[tr.ID]
 	if !loaded {
 		_, err := t.run.exec(`INSERT INTO transactions (`+transactionCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-			tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, nanos(tr.RemitAt), nanos(tr.CreatedAt), nanos(tr.UpdatedAt))
+			tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
+			nanos(tr.RemitAt), nanos(tr.CaptureBy), nanos(tr.CreatedAt), nanos(tr.UpdatedAt))
 		if err != nil {
 			return convert(err, "insert transaction")
 		}
@@ -330,10 +337,12 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		res, err := t.run.exec(`UPDATE transactions SET reference = ?, currency = ?, amount = ?, captured = ?,
 			refunded = ?, status = ?, card_masked = ?, card_fingerprint = ?, card_brand = ?, card_country = ?,
 			card_exp_month = ?, card_exp_year = ?, card_sealed = ?, token_id = ?, order_id = ?, method = ?,
-			method_option = ?, review = ?, three_ds = ?, auth_code = ?, response_code = ?, remit_at = ?, updated_at = ? WHERE id = ?`,
+			method_option = ?, review = ?, three_ds = ?, auth_code = ?, response_code = ?, remit_at = ?, capture_by = ?,
+			updated_at = ? WHERE id = ?`,
 			tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-			tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode, nanos(tr.RemitAt), nanos(tr.UpdatedAt), tr.ID)
+			tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
+			nanos(tr.RemitAt), nanos(tr.CaptureBy), nanos(tr.UpdatedAt), tr.ID)
 		if err != nil {
 			return convert(err, "update transaction")
 		}
@@ -345,8 +354,8 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		if op.ID == "" {
 			return &guichet.Error{Code: guichet.CodeInvalid, Message: "operation ID missing", Param: "id"}
 		}
-		_, err := t.run.exec(`INSERT INTO operations (`+operationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, nanos(op.CreatedAt))
+		_, err := t.run.exec(`INSERT INTO operations (`+operationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, op.Front, op.Ref, nanos(op.CreatedAt))
 		if err != nil {
 			return convert(err, "insert operation")
 		}
@@ -361,7 +370,7 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 // Tokens.
 
 const tokenCols = `id, shop_id, reference, handle, card_masked, card_fingerprint, card_brand, card_country,
-	card_exp_month, card_exp_year, card_sealed, created_at, updated_at`
+	card_exp_month, card_exp_year, card_sealed, order_id, cancelled_at, created_at, updated_at`
 
 func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 	if err := t.check(false); err != nil {
@@ -379,14 +388,14 @@ func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 		return nil, notFound("token")
 	}
 	var tok guichet.Token
-	var created, updated sql.NullInt64
+	var cancelled, created, updated sql.NullInt64
 	c := &tok.Card
 	err = rows.Scan(&tok.ID, &tok.ShopID, &tok.Reference, &tok.Handle, &c.Masked, &c.Fingerprint, &c.Brand, &c.Country,
-		&c.ExpMonth, &c.ExpYear, &c.Sealed, &created, &updated)
+		&c.ExpMonth, &c.ExpYear, &c.Sealed, &tok.OrderID, &cancelled, &created, &updated)
 	if err != nil {
 		return nil, convert(err, "load token")
 	}
-	tok.CreatedAt, tok.UpdatedAt = fromNanos(created), fromNanos(updated)
+	tok.CancelledAt, tok.CreatedAt, tok.UpdatedAt = fromNanos(cancelled), fromNanos(created), fromNanos(updated)
 	return &tok, nil
 }
 
@@ -401,15 +410,16 @@ func (t *tx) PutToken(tok *guichet.Token) error {
 		tok.ID = guichet.NewID("", time.Now())
 	}
 	c := &tok.Card
-	rows, err := t.run.query(`INSERT INTO tokens (`+tokenCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	rows, err := t.run.query(`INSERT INTO tokens (`+tokenCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (shop_id, reference) DO UPDATE SET handle = excluded.handle,
 			card_masked = excluded.card_masked, card_fingerprint = excluded.card_fingerprint,
 			card_brand = excluded.card_brand, card_country = excluded.card_country,
 			card_exp_month = excluded.card_exp_month, card_exp_year = excluded.card_exp_year,
-			card_sealed = excluded.card_sealed, updated_at = excluded.updated_at
+			card_sealed = excluded.card_sealed, order_id = excluded.order_id, cancelled_at = excluded.cancelled_at,
+			updated_at = excluded.updated_at
 		RETURNING id, created_at`,
 		tok.ID, tok.ShopID, tok.Reference, tok.Handle, c.Masked, c.Fingerprint, string(c.Brand), c.Country,
-		c.ExpMonth, c.ExpYear, blob(c.Sealed), nanos(tok.CreatedAt), nanos(tok.UpdatedAt))
+		c.ExpMonth, c.ExpYear, blob(c.Sealed), tok.OrderID, nanos(tok.CancelledAt), nanos(tok.CreatedAt), nanos(tok.UpdatedAt))
 	if err != nil {
 		return convert(err, "save token")
 	}

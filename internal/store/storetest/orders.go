@@ -65,13 +65,28 @@ func newOrder(shop string, at time.Time) *guichet.Order {
 		Amount:    guichet.Money{Amount: 1990, Currency: "EUR"},
 		Status:    guichet.OrderOpen,
 		Request:   []byte(`[["PBX_TOTAL","1990"],["PBX_CMD","cmd-42"]]`),
-		CreatedAt: at,
-		UpdatedAt: at,
+		Content: guichet.OrderContent{
+			Customer: &guichet.Customer{Reference: "C2383333540", Email: "sample@example.net",
+				Billing:  &guichet.Address{Category: "PRIVATE", Title: "M", FirstName: "Laurent", LastName: "DURANT", StreetNumber: "109", Street: "rue de l'innovation", ZipCode: "31670", City: "LABEGE", Country: "FR", Language: "FR"},
+				Shipping: &guichet.Address{ShippingMethod: "RELAY_POINT", ShippingSpeed: "STANDARD", Carrier: "Chronopost", City: "CROIX"},
+				Browser:  &guichet.Browser{IP: "192.0.2.1", UserAgent: "Mozilla/5.0"}},
+			Cart:        &guichet.Cart{Items: []guichet.CartItem{{Label: "myLabel1", Ref: "myRef1", Qty: ptr(int64(1)), Amount: ptr(int64(1200))}}, Shipping: ptr(int64(0))},
+			SubMerchant: &guichet.SubMerchant{Name: "Épicerie", MCC: "5411", Country: "FR"},
+			Metadata:    []guichet.Field{{Name: "zeta", Value: "1245KL-78/ZE"}, {Name: "alpha", Value: "<&>"}},
+			Extras:      []guichet.Field{{Name: "contrib", Value: "module 1.2"}},
+		},
+		Attempts:    1,
+		MaxAttempts: 3,
+		ExpiresAt:   at.Add(15 * time.Minute),
+		CreatedAt:   at,
+		UpdatedAt:   at,
 	}
 }
 
+func ptr[T any](v T) *T { return &v }
+
 func normalizeOrder(o guichet.Order) guichet.Order {
-	o.CreatedAt, o.UpdatedAt = instant(o.CreatedAt), instant(o.UpdatedAt)
+	o.ExpiresAt, o.CreatedAt, o.UpdatedAt = instant(o.ExpiresAt), instant(o.CreatedAt), instant(o.UpdatedAt)
 	if len(o.Request) == 0 {
 		o.Request = nil
 	}
@@ -129,6 +144,7 @@ func testOrders(t *testing.T, h *harness) {
 		o.Status, o.TransactionID, o.UpdatedAt = guichet.OrderPaid, "tx_paid", at.Add(time.Minute)
 		o.Request = []byte(`[]`)
 		o.Amount.Amount = 2000
+		o.Attempts, o.Content.Metadata = 2, nil
 		if err := tx.PutOrder(o); err != nil {
 			return err
 		}

@@ -202,6 +202,7 @@ func newTransaction(tx guichet.Tx, shopID, reference string, amount int64, at ti
 		AuthCode:     "XXXXXX",
 		ResponseCode: "00",
 		RemitAt:      at.Add(24 * time.Hour),
+		CaptureBy:    at.Add(6 * 24 * time.Hour),
 		CreatedAt:    at,
 		UpdatedAt:    at,
 		Operations: []guichet.Operation{{
@@ -212,6 +213,8 @@ func newTransaction(tx guichet.Tx, shopID, reference string, amount int64, at ti
 			Amount:        amount,
 			Approved:      true,
 			Code:          "00",
+			Front:         "lyra",
+			Ref:           randomID("uuid"),
 			CreatedAt:     at,
 		}},
 	}, nil
@@ -228,7 +231,8 @@ func sameTransaction(t *testing.T, got, want *guichet.Transaction) {
 }
 
 func normalize(tr guichet.Transaction) guichet.Transaction {
-	tr.RemitAt, tr.CreatedAt, tr.UpdatedAt = instant(tr.RemitAt), instant(tr.CreatedAt), instant(tr.UpdatedAt)
+	tr.RemitAt, tr.CaptureBy = instant(tr.RemitAt), instant(tr.CaptureBy)
+	tr.CreatedAt, tr.UpdatedAt = instant(tr.CreatedAt), instant(tr.UpdatedAt)
 	if len(tr.Card.Sealed) == 0 {
 		tr.Card.Sealed = nil
 	}
@@ -421,6 +425,9 @@ func testTransactionRoundTrip(t *testing.T, h *harness) {
 				return tx.TransactionByOperation(shop, want.Operations[0].Number)
 			},
 			"FindTransaction": func() (*guichet.Transaction, error) { return tx.FindTransaction(shop, "order-1", 1250) },
+			"TransactionByRef": func() (*guichet.Transaction, error) {
+				return tx.TransactionByRef("lyra", want.Operations[0].Ref)
+			},
 		} {
 			got, err := load()
 			if err != nil {
@@ -439,6 +446,11 @@ func testTransactionRoundTrip(t *testing.T, h *harness) {
 		wantCode(t, err, guichet.CodeNotFound, "TransactionByNumber of another shop")
 		_, err = tx.TransactionByOperation("other", want.Operations[0].Number)
 		wantCode(t, err, guichet.CodeNotFound, "TransactionByOperation of another shop")
+		// A reference belongs to its front.
+		_, err = tx.TransactionByRef("payline", want.Operations[0].Ref)
+		wantCode(t, err, guichet.CodeNotFound, "TransactionByRef of another front")
+		_, err = tx.TransactionByRef("", "")
+		wantCode(t, err, guichet.CodeNotFound, "TransactionByRef without a reference")
 		return nil
 	})
 
@@ -449,6 +461,17 @@ func testTransactionRoundTrip(t *testing.T, h *harness) {
 		return tx.PutTransaction(&dup)
 	})
 	wantCode(t, err, guichet.CodeConflict, "inserting a transaction twice")
+
+	// A front's reference names one operation only.
+	err = h.store.Update(t.Context(), func(tx guichet.Tx) error {
+		other, err := newTransaction(tx, shop, "order-1b", 100, base())
+		if err != nil {
+			return err
+		}
+		other.Operations[0].Ref = want.Operations[0].Ref
+		return tx.PutTransaction(other)
+	})
+	wantCode(t, err, guichet.CodeConflict, "a second operation with the same reference")
 }
 
 func testAppendOperations(t *testing.T, h *harness) {
@@ -1014,6 +1037,7 @@ func testTokens(t *testing.T, h *harness) {
 			Masked: "497010XXXXXX0014", Fingerprint: "fp1", Brand: guichet.BrandCB, Country: "FRA",
 			ExpMonth: 1, ExpYear: 2030, Sealed: []byte("sealed-1"),
 		},
+		OrderID: "ord-1", CancelledAt: at.Add(time.Minute),
 		CreatedAt: at, UpdatedAt: at,
 	}
 	id := tok.ID
@@ -1024,8 +1048,8 @@ func testTokens(t *testing.T, h *harness) {
 			return err
 		}
 		want := *tok
-		want.CreatedAt, want.UpdatedAt = instant(want.CreatedAt), instant(want.UpdatedAt)
-		got.CreatedAt, got.UpdatedAt = instant(got.CreatedAt), instant(got.UpdatedAt)
+		want.CancelledAt, want.CreatedAt, want.UpdatedAt = instant(want.CancelledAt), instant(want.CreatedAt), instant(want.UpdatedAt)
+		got.CancelledAt, got.CreatedAt, got.UpdatedAt = instant(got.CancelledAt), instant(got.CreatedAt), instant(got.UpdatedAt)
 		if !reflect.DeepEqual(*got, want) {
 			t.Errorf("Token: got %+v, want %+v", got, want)
 		}
@@ -1051,8 +1075,9 @@ func testTokens(t *testing.T, h *harness) {
 		if err != nil {
 			return err
 		}
+		// The token was reactivated: the new one has no cancellation.
 		if got.ID != id || got.Handle != "handle-2" || got.Card.Fingerprint != "fp2" || string(got.Card.Sealed) != "sealed-2" ||
-			!got.CreatedAt.Equal(at) || !got.UpdatedAt.Equal(later) {
+			!got.CreatedAt.Equal(at) || !got.UpdatedAt.Equal(later) || !got.CancelledAt.IsZero() || got.OrderID != "" {
 			t.Errorf("replaced token: %+v", got)
 		}
 		return nil

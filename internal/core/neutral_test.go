@@ -1,0 +1,147 @@
+package core_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"guichet"
+	"guichet/internal/core"
+)
+
+// TestOrderAttempts: a refused payment leaves the order open while
+// attempts remain, and an order past its expiry takes no payment.
+func TestOrderAttempts(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		now := svc.Now(shop)
+		o, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ordA", Protocol: "lyra", Reference: "myOrderId-1",
+			Amount: eur(990), MaxAttempts: 2, ExpiresAt: now.Add(15 * time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []guichet.OrderStatus{guichet.OrderOpen, guichet.OrderRefused} {
+			o, tr, _, err := svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard, ForceCode: "51"})
+			if err != nil {
+				t.Fatalf("attempt %d: %v", i+1, err)
+			}
+			if tr.Status != guichet.StatusRefused || o.Status != want || o.Attempts != i+1 {
+				t.Errorf("attempt %d: transaction %s, order %s after %d attempts, want refused and %s", i+1, tr.Status, o.Status, o.Attempts, want)
+			}
+		}
+		_, _, _, err = svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard})
+		wantReason(t, err, guichet.ReasonState, "a third attempt")
+
+		late, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ordB", Protocol: "lyra", Reference: "myOrderId-2",
+			Amount: eur(990), ExpiresAt: now.Add(15 * time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.t = clk.t.Add(16 * time.Minute)
+		_, _, _, err = svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: late.ID, Card: testCard})
+		wantReason(t, err, guichet.ReasonExpired, "paying an expired order")
+	})
+}
+
+// TestReferences: a front finds its transactions and operations by the
+// identifiers it gave them, within the shop only, and an authorization
+// left to the merchant's validation expires at its CaptureBy date.
+func TestReferences(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		now := svc.Now(shop)
+		tr, err := svc.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "ref", Amount: eur(1000), Card: testCard,
+			Front: "lyra", Ref: "uuid-pay", CaptureBy: now.Add(24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if op := tr.First(); op.Front != "lyra" || op.Ref != "uuid-pay" || !tr.CaptureBy.Equal(now.Add(24*time.Hour)) {
+			t.Fatalf("authorization: %+v, capture by %v", op, tr.CaptureBy)
+		}
+		got, op, err := svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: guichet.OpCapture, Amount: eur(1000),
+			Front: "lyra", TransactionRef: "uuid-pay"})
+		if err != nil || got.ID != tr.ID || op.Ref != "" {
+			t.Fatalf("capture by reference: %v, %+v", err, op)
+		}
+		clk.t = clk.t.Add(48 * time.Hour)
+		_, op, err = svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: guichet.OpRefund, Amount: eur(400),
+			Front: "lyra", TransactionRef: "uuid-pay", Ref: "uuid-refund"})
+		if err != nil || op.Front != "lyra" || op.Ref != "uuid-refund" {
+			t.Fatalf("refund with a reference: %v, %+v", err, op)
+		}
+		// The refund's reference finds the transaction too.
+		got, _, err = svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: guichet.OpRefund, Amount: eur(100),
+			Front: "lyra", TransactionRef: "uuid-refund"})
+		if err != nil || got.ID != tr.ID || got.Refunded != 500 {
+			t.Fatalf("refund found by the first refund's reference: %v, %+v", err, got)
+		}
+		other := &guichet.Shop{ID: "s2", Name: "s2", Mode: guichet.ModeTest}
+		_, _, err = svc.Operate(ctx, core.OperationRequest{Shop: other, Kind: guichet.OpRefund, Amount: eur(100),
+			Front: "lyra", TransactionRef: "uuid-pay"})
+		if guichet.ErrorCode(err) != guichet.CodeNotFound {
+			t.Errorf("another shop's reference: %v, want not found", err)
+		}
+
+		// An authorization not captured by its date expires.
+		now = svc.Now(shop)
+		auth, err := svc.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "ref2", Amount: eur(1000), Card: testCard,
+			Front: "lyra", Ref: "uuid-auth", CaptureBy: now.Add(24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.t = clk.t.Add(25 * time.Hour)
+		if !auth.Expired(svc.Now(shop)) {
+			t.Error("authorization past its capture date not expired")
+		}
+		for _, kind := range []guichet.OperationKind{guichet.OpCapture, guichet.OpCancel, guichet.OpUpdateAmount} {
+			_, _, err = svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: kind, Amount: eur(500),
+				Front: "lyra", TransactionRef: "uuid-auth"})
+			wantReason(t, err, guichet.ReasonExpired, string(kind)+" of an expired authorization")
+		}
+	})
+}
+
+// TestTokenCancellation: a cancelled token cannot be charged until it is
+// reactivated.
+func TestTokenCancellation(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, _ *clock) {
+		ctx := context.Background()
+		o, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ordT", Protocol: "lyra", Reference: "r", Amount: eur(100)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, tok, err := svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard, SaveAs: "tokref"})
+		if err != nil || tok == nil || tok.OrderID != o.ID {
+			t.Fatalf("saving the card: %v, %+v", err, tok)
+		}
+		charge := func() error {
+			_, err := svc.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "again", Amount: eur(100),
+				Token: tok.Reference, Handle: tok.Handle})
+			return err
+		}
+		if _, err := svc.ReactivateToken(ctx, shop, "tokref"); guichet.ErrorReason(err) != guichet.ReasonTokenActive {
+			t.Errorf("reactivating an active token: %v", err)
+		}
+		if _, err := svc.CancelToken(ctx, shop, "tokref"); err != nil {
+			t.Fatal(err)
+		}
+		wantReason(t, charge(), guichet.ReasonTokenCancelled, "charging a cancelled token")
+		_, err = svc.CancelToken(ctx, shop, "tokref")
+		wantReason(t, err, guichet.ReasonTokenCancelled, "cancelling twice")
+		if _, err := svc.ReactivateToken(ctx, shop, "tokref"); err != nil {
+			t.Fatal(err)
+		}
+		if err := charge(); err != nil {
+			t.Errorf("charging a reactivated token: %v", err)
+		}
+		_, err = svc.CancelToken(ctx, shop, "nosuch")
+		wantReason(t, err, guichet.ReasonTokenMissing, "cancelling an unknown token")
+	})
+}
+
+func wantReason(t *testing.T, err error, want guichet.Reason, doing string) {
+	t.Helper()
+	if got := guichet.ErrorReason(err); got != want {
+		t.Errorf("%s: %v (reason %q), want reason %q", doing, err, got, want)
+	}
+}
