@@ -312,7 +312,7 @@ func TestInstalmentSurvivesAcquirerOutage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plan := []core.Instalment{{1000, civil(2026, 12, 23)}}
+		plan := []core.Instalment{{Amount: 1000, Date: civil(2026, 12, 23)}}
 		if _, _, _, err := svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard, Method: "CARTE", Instalments: plan}); err != nil {
 			t.Fatal(err)
 		}

@@ -16,13 +16,25 @@ import (
 // times.
 const jobInstalment = "instalment"
 
-// The limits of a payment in several times (Paybox spec §2.10): at most
-// four payments, the first one included, the last one at most 90 days
-// after the first.
-const (
-	MaxInstalments  = 3
-	instalmentRange = 90 // days
-)
+// ScheduleLimits are the bounds a provider sets on an order paid in
+// several times. They differ from one provider to the next, so each front
+// supplies its own; the core applies them.
+type ScheduleLimits struct {
+	// MaxLater is how many payments may follow the first one.
+	MaxLater int
+	// MaxDays and MaxMonths bound the date of the last payment after the
+	// first one; 0 sets no bound.
+	MaxDays, MaxMonths int
+	// WithinCardExpiry refuses a plan whose last payment falls after the
+	// card's expiry month.
+	WithinCardExpiry bool
+}
+
+// PayboxLimits are the limits of a Paybox payment in several times (spec
+// §2.10): at most four payments, the first one included, the last one at
+// most 90 days after the first. A PayRequest without limits of its own
+// has these.
+var PayboxLimits = ScheduleLimits{MaxLater: 3, MaxDays: 90}
 
 // instalmentTokenPrefix names the token that keeps the card of an order
 // paid in several times when the merchant gave no subscriber reference of
@@ -39,6 +51,9 @@ const codeExpiredCard = "54"
 type Instalment struct {
 	Amount int64
 	Date   time.Time
+	// Ref, when set, is the front's identifier for the payment (see
+	// CardRequest.Ref).
+	Ref string
 }
 
 // instalmentError refuses the instalment of a plan that breaks a rule:
@@ -95,6 +110,8 @@ type instalmentJob struct {
 	// Drop deletes the token once the last payment ran: the gateway kept
 	// the card for this order only.
 	Drop bool `json:"drop,omitempty"`
+	// Ref is the front's identifier for the payment.
+	Ref string `json:"ref,omitempty"`
 }
 
 // instalmentDue is when an instalment falls due: 00:00 in Paris on its
@@ -113,14 +130,20 @@ func civilDays(from, to time.Time) int {
 	return int(b.Sub(a).Hours() / 24)
 }
 
-// CheckInstalments checks the later payments of an order against the
-// platform's limits, on the shop's clock, as if the first payment were
-// made now: at most three of them, positive amounts, dates in the future
-// and in increasing order, the last one at most 90 days away. A refusal
-// names its instalment (InstalmentFault).
+// CheckInstalments checks the later payments of an order against Paybox's
+// limits (see CheckSchedule).
 func (s *Service) CheckInstalments(shop *guichet.Shop, plan []Instalment) error {
-	if len(plan) > MaxInstalments {
-		return instalmentError(len(plan)-1, "amount", fmt.Sprintf("at most %d payments after the first one", MaxInstalments))
+	return s.CheckSchedule(shop, plan, PayboxLimits)
+}
+
+// CheckSchedule checks the later payments of an order against a
+// provider's limits, on the shop's clock, as if the first payment were
+// made now: at most lim.MaxLater of them, positive amounts, dates in the
+// future and in increasing order, the last one within lim's range. A
+// refusal names its instalment (InstalmentFault).
+func (s *Service) CheckSchedule(shop *guichet.Shop, plan []Instalment, lim ScheduleLimits) error {
+	if len(plan) > lim.MaxLater {
+		return instalmentError(len(plan)-1, "amount", fmt.Sprintf("at most %d payments after the first one", lim.MaxLater))
 	}
 	today := s.Now(shop).In(s.paris)
 	for i, p := range plan {
@@ -132,9 +155,23 @@ func (s *Service) CheckInstalments(shop *guichet.Shop, plan []Instalment) error 
 			return instalmentError(i, "date", "the date must be in the future")
 		case i > 0 && civilDays(plan[i-1].Date, p.Date) <= 0:
 			return instalmentError(i, "date", "the dates must be in increasing order")
-		case days > instalmentRange:
-			return instalmentError(i, "date", fmt.Sprintf("at most %d days after the first payment", instalmentRange))
+		case lim.MaxDays > 0 && days > lim.MaxDays:
+			return instalmentError(i, "date", fmt.Sprintf("at most %d days after the first payment", lim.MaxDays))
+		case lim.MaxMonths > 0 && civilDays(today.AddDate(0, lim.MaxMonths, 0), p.Date) > 0:
+			return instalmentError(i, "date", fmt.Sprintf("at most %d months after the first payment", lim.MaxMonths))
 		}
+	}
+	return nil
+}
+
+// checkScheduleCard refuses a plan whose last payment falls after the
+// card's expiry month, when the limits say so: the card could not pay it.
+func checkScheduleCard(plan []Instalment, lim ScheduleLimits, card guichet.Card) error {
+	if !lim.WithinCardExpiry || len(plan) == 0 || card.PAN == "" {
+		return nil
+	}
+	if last := plan[len(plan)-1]; card.Expired(last.Date) {
+		return instalmentError(len(plan)-1, "expiry", "the card expires before the last payment")
 	}
 	return nil
 }
@@ -144,7 +181,8 @@ func (s *Service) CheckInstalments(shop *guichet.Shop, plan []Instalment) error 
 func (s *Service) scheduleInstalments(tx guichet.Tx, o *guichet.Order, ref string, plan []Instalment) error {
 	for i, p := range plan {
 		data, err := json.Marshal(instalmentJob{Order: o.ID, Token: ref, Amount: p.Amount, Currency: o.Amount.Currency,
-			Payment: i + 2, Payments: len(plan) + 1, Drop: i == len(plan)-1 && strings.HasPrefix(ref, instalmentTokenPrefix)})
+			Payment: i + 2, Payments: len(plan) + 1, Drop: i == len(plan)-1 && strings.HasPrefix(ref, instalmentTokenPrefix),
+			Ref: p.Ref})
 		if err != nil {
 			return err
 		}
@@ -200,7 +238,7 @@ func (s *Service) instalment(ctx context.Context, shop *guichet.Shop, j *guichet
 		return err
 	}
 	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Front: o.Protocol, Amount: guichet.Money{Amount: ij.Amount, Currency: ij.Currency},
-		Token: ij.Token, Handle: tok.Handle, Capture: true, Job: true, RequestKey: "instalment:" + j.ID}
+		Token: ij.Token, Handle: tok.Handle, Capture: true, Job: true, RequestKey: "instalment:" + j.ID, Ref: ij.Ref}
 	if (guichet.Card{ExpMonth: tok.Card.ExpMonth, ExpYear: tok.Card.ExpYear}).Expired(s.Now(shop)) {
 		// The card expired since the first payment: the issuer refuses
 		// the debit.

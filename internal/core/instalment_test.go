@@ -20,12 +20,12 @@ func TestCheckInstalments(t *testing.T) {
 			index int
 			field string
 		}{
-			{"ok", []core.Instalment{{100, civil(2026, 11, 24)}, {100, civil(2027, 2, 21)}}, -1, ""},
-			{"today", []core.Instalment{{100, civil(2026, 11, 23)}}, 0, "date"},
-			{"91 days", []core.Instalment{{100, civil(2026, 12, 1)}, {100, civil(2027, 2, 22)}}, 1, "date"},
-			{"same day", []core.Instalment{{100, civil(2026, 12, 1)}, {100, civil(2026, 12, 1)}}, 1, "date"},
-			{"zero", []core.Instalment{{0, civil(2026, 12, 1)}}, 0, "amount"},
-			{"five payments", []core.Instalment{{1, civil(2026, 12, 1)}, {1, civil(2026, 12, 2)}, {1, civil(2026, 12, 3)}, {1, civil(2026, 12, 4)}}, 3, "amount"},
+			{"ok", []core.Instalment{{Amount: 100, Date: civil(2026, 11, 24)}, {Amount: 100, Date: civil(2027, 2, 21)}}, -1, ""},
+			{"today", []core.Instalment{{Amount: 100, Date: civil(2026, 11, 23)}}, 0, "date"},
+			{"91 days", []core.Instalment{{Amount: 100, Date: civil(2026, 12, 1)}, {Amount: 100, Date: civil(2027, 2, 22)}}, 1, "date"},
+			{"same day", []core.Instalment{{Amount: 100, Date: civil(2026, 12, 1)}, {Amount: 100, Date: civil(2026, 12, 1)}}, 1, "date"},
+			{"zero", []core.Instalment{{Amount: 0, Date: civil(2026, 12, 1)}}, 0, "amount"},
+			{"five payments", []core.Instalment{{Amount: 1, Date: civil(2026, 12, 1)}, {Amount: 1, Date: civil(2026, 12, 2)}, {Amount: 1, Date: civil(2026, 12, 3)}, {Amount: 1, Date: civil(2026, 12, 4)}}, 3, "amount"},
 		} {
 			err := svc.CheckInstalments(shop, c.plan)
 			index, field, ok := core.InstalmentFault(err)
@@ -35,6 +35,34 @@ func TestCheckInstalments(t *testing.T) {
 			case c.index >= 0 && (!ok || index != c.index || field != c.field || guichet.ErrorCode(err) != guichet.CodeInvalid):
 				t.Errorf("%s: %v, want instalment %d %s", c.name, err, c.index+1, c.field)
 			}
+		}
+	})
+}
+
+// TestScheduleLimits checks a provider's own limits: twelve months rather
+// than 90 days, and a card that must outlive the plan.
+func TestScheduleLimits(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, _ *clock) {
+		lim := core.ScheduleLimits{MaxLater: 3, MaxMonths: 12, WithinCardExpiry: true}
+		ok := []core.Instalment{{Amount: 100, Date: civil(2027, 2, 21)}, {Amount: 100, Date: civil(2027, 11, 23)}}
+		if err := svc.CheckSchedule(shop, ok, lim); err != nil {
+			t.Errorf("twelve months: %v", err)
+		}
+		late := []core.Instalment{{Amount: 100, Date: civil(2027, 11, 24)}}
+		if i, field, _ := core.InstalmentFault(svc.CheckSchedule(shop, late, lim)); i != 0 || field != "date" {
+			t.Errorf("twelve months and a day: instalment %d %s", i+1, field)
+		}
+		// A card expiring in October 2027 cannot pay in November.
+		ctx := context.Background()
+		o, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ord_exp", Protocol: "test", Reference: "exp", Amount: eur(300)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		card := testCard
+		card.ExpMonth, card.ExpYear = 10, 2027
+		_, _, _, err = svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: card, Instalments: ok, Limits: lim})
+		if i, field, _ := core.InstalmentFault(err); i != 1 || field != "expiry" {
+			t.Errorf("card expiring before the last payment: %v", err)
 		}
 	})
 }
@@ -49,7 +77,7 @@ func TestInstalmentsCharge(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plan := []core.Instalment{{1000, civil(2026, 12, 23)}, {750, civil(2027, 1, 22)}}
+		plan := []core.Instalment{{Amount: 1000, Date: civil(2026, 12, 23)}, {Amount: 750, Date: civil(2027, 1, 22)}}
 		_, first, tok, err := svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard, Method: "CARTE", Instalments: plan})
 		if err != nil || first.Status != guichet.StatusCaptured || tok == nil || tok.Reference != "instalments:ord_1" {
 			t.Fatalf("first payment %+v, token %+v: %v", first, tok, err)
@@ -93,7 +121,7 @@ func TestInstalmentsCharge(t *testing.T) {
 		// A refused first payment schedules nothing.
 		o2, _ := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ord_2", Protocol: "test", Reference: "refused", Amount: eur(1250)})
 		_, tr, _, err := svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o2.ID, Card: testCard, ForceCode: "05",
-			Instalments: []core.Instalment{{1000, civil(2027, 2, 1)}}})
+			Instalments: []core.Instalment{{Amount: 1000, Date: civil(2027, 2, 1)}}})
 		if err != nil || tr.Status != guichet.StatusRefused {
 			t.Fatalf("refused first payment %+v: %v", tr, err)
 		}

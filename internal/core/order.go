@@ -89,6 +89,8 @@ type PayRequest struct {
 	// Subscription, when set, is renewed on the card, kept as a token,
 	// once the first payment is accepted. See Subscription.
 	Subscription *Subscription
+	// Limits bound the Instalments; zero means PayboxLimits.
+	Limits ScheduleLimits
 	// Ref, when set, is the front's identifier for the payment (see
 	// CardRequest.Ref); CaptureBy is its expected capture date.
 	Ref       string
@@ -120,7 +122,13 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 		return o, nil, nil, err
 	}
 	if len(r.Instalments) > 0 {
-		if err := s.CheckInstalments(r.Shop, r.Instalments); err != nil {
+		if r.Limits == (ScheduleLimits{}) {
+			r.Limits = PayboxLimits
+		}
+		if err := s.CheckSchedule(r.Shop, r.Instalments, r.Limits); err != nil {
+			return o, nil, nil, err
+		}
+		if err := checkScheduleCard(r.Instalments, r.Limits, r.Card); err != nil {
 			return o, nil, nil, err
 		}
 		if r.SaveAs == "" {
