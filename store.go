@@ -70,6 +70,8 @@ type Tx interface {
 	PutTransaction(t *Transaction) error
 
 	Token(shopID, reference string) (*Token, error)
+	// TokenByID finds a token by its ID, whatever its shop.
+	TokenByID(id string) (*Token, error)
 	PutToken(t *Token) error
 	DeleteToken(shopID, reference string) error
 
@@ -164,5 +166,8 @@ type DeliveryFilter struct {
 type TransactionFilter struct {
 	ShopID    string
 	Reference string
-	Limit     int
+	// Fingerprint, when set, keeps the transactions of one card
+	// (StoredCard.Fingerprint) of the shop.
+	Fingerprint string
+	Limit       int
 }

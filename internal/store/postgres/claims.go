@@ -3,10 +3,8 @@ package postgres
 import (
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
-
 	"guichet"
+	"guichet/internal/store/tables"
 )
 
 // The SQLSTATEs end_claim (migration 0006) raises.
@@ -15,28 +13,26 @@ const (
 	sqlstateClaimMissing    = "GC002"
 )
 
+var (
+	// leaseClaims takes the pending claims due for settling, oldest first,
+	// and leases them; SKIP LOCKED leaves those another instance is
+	// leasing.
+	leaseClaims = `UPDATE claims SET settle_after = $2 WHERE (shop_id, key) IN (
+			SELECT shop_id, key FROM claims WHERE state = 'pending' AND settle_after <= $1
+			ORDER BY settle_after, at LIMIT $3 FOR UPDATE SKIP LOCKED)
+		RETURNING ` + tables.Claims.Columns
+	claimByKey = "SELECT " + tables.Claims.Columns + " FROM claims WHERE shop_id = $1 AND key = $2"
+)
+
 // BeginClaim queues the insert of a pending claim, reported as a
-// duplicate like Claim's.
+// duplicate like Claim's. A pending claim names no transaction yet.
 func (t *tx) BeginClaim(c *guichet.Claim) error {
 	if err := t.check(true); err != nil {
 		return err
 	}
-	k := [2]string{c.ShopID, c.Key}
-	if t.claimed[k] {
-		return duplicate()
-	}
-	if t.claimed == nil {
-		t.claimed = make(map[[2]string]bool)
-	}
-	t.claimed[k] = true
-	t.queue(statement{
-		sql: `INSERT INTO claims (shop_id, key, at, state, request, settle_after)
-			VALUES ($1, $2, $3, 'pending', $4, $5)`,
-		args:     []any{c.ShopID, c.Key, timeArg(c.At), blob(c.Request), timeArg(c.SettleAfter)},
-		doing:    "claim",
-		conflict: duplicate,
-	})
-	return nil
+	pending := *c
+	pending.State, pending.TransactionID = guichet.ClaimPending, ""
+	return t.queueClaim(pending)
 }
 
 // EndClaim queues the end of a pending claim. end_claim raises an error
@@ -56,7 +52,7 @@ func (t *tx) EndClaim(shopID, key string, state guichet.ClaimState, transactionI
 }
 
 // LeaseClaims takes the pending claims due for settling and leases them in
-// one statement; SKIP LOCKED leaves those another instance is leasing.
+// one statement.
 func (t *tx) LeaseClaims(now, until time.Time, limit int) ([]guichet.Claim, error) {
 	if err := t.check(true); err != nil {
 		return nil, err
@@ -64,11 +60,7 @@ func (t *tx) LeaseClaims(now, until time.Time, limit int) ([]guichet.Claim, erro
 	if limit <= 0 {
 		limit = 100
 	}
-	return list(t, "lease claims", scanClaim, `UPDATE claims SET settle_after = $2 WHERE (shop_id, key) IN (
-			SELECT shop_id, key FROM claims WHERE state = 'pending' AND settle_after <= $1
-			ORDER BY settle_after, at LIMIT $3 FOR UPDATE SKIP LOCKED)
-		RETURNING shop_id, key, at, state, request, transaction_id, settle_after`,
-		timeArg(now), timeArg(until), limit)
+	return list(t, "lease claims", tables.Claims.Scan, leaseClaims, timeArg(now), timeArg(until), limit)
 }
 
 // ClaimOf returns the claim of a key.
@@ -76,22 +68,6 @@ func (t *tx) ClaimOf(shopID, key string) (*guichet.Claim, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	l, err := list(t, "load claim", scanClaim, `SELECT shop_id, key, at, state, request, transaction_id, settle_after
-		FROM claims WHERE shop_id = $1 AND key = $2`, shopID, key)
-	if err != nil {
-		return nil, err
-	}
-	if len(l) == 0 {
-		return nil, notFound("claim")
-	}
-	return &l[0], nil
-}
-
-func scanClaim(row pgx.CollectableRow) (guichet.Claim, error) {
-	var c guichet.Claim
-	var at, settle pgtype.Timestamptz
-	var state string
-	err := row.Scan(&c.ShopID, &c.Key, &at, &state, &c.Request, &c.TransactionID, &settle)
-	c.At, c.State, c.SettleAfter = fromTime(at), guichet.ClaimState(state), fromTime(settle)
-	return c, err
+	l, err := list(t, "load claim", tables.Claims.Scan, claimByKey, shopID, key)
+	return first(l, err, "claim")
 }

@@ -4,9 +4,7 @@ import (
 	"time"
 
 	"guichet"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
+	"guichet/internal/store/tables"
 )
 
 // takeJobsQuery takes due jobs in one statement. groups lists the groups
@@ -20,7 +18,7 @@ import (
 // (READ COMMITTED re-evaluates them), so a job leased elsewhere is never
 // taken twice. leased writes the lease, and the final SELECT returns the
 // jobs as they were, original due times included.
-const takeJobsQuery = `WITH groups AS (
+var takeJobsQuery = `WITH groups AS (
 		SELECT DISTINCT group_key FROM jobs
 		WHERE shop_id = $1 AND (due_at IS NULL OR due_at <= $2) AND (lease_until IS NULL OR lease_until <= $3)
 			AND (cardinality($4::text[]) = 0 OR kind = ANY($4::text[])) AND NOT (kind = ANY($5::text[]))
@@ -28,7 +26,7 @@ const takeJobsQuery = `WITH groups AS (
 		SELECT t.* FROM groups AS g
 		LEFT JOIN unnest($6::text[], $7::int[]) AS r(grp, n) ON r.grp = g.group_key
 		CROSS JOIN LATERAL (
-			SELECT j.id, j.shop_id, j.kind, j.ref, j.due_at, j.data, j.group_key, j.seq FROM jobs AS j
+			SELECT ` + tables.Jobs.Qualified("j") + `, j.seq FROM jobs AS j
 			WHERE j.shop_id = $1 AND j.group_key = g.group_key
 				AND (j.due_at IS NULL OR j.due_at <= $2) AND (j.lease_until IS NULL OR j.lease_until <= $3)
 				AND (cardinality($4::text[]) = 0 OR j.kind = ANY($4::text[])) AND NOT (j.kind = ANY($5::text[]))
@@ -41,7 +39,7 @@ const takeJobsQuery = `WITH groups AS (
 		UPDATE jobs SET lease_until = $10, due_at = coalesce($11::timestamptz, jobs.due_at)
 		FROM chosen WHERE jobs.id = chosen.id
 	)
-	SELECT id, shop_id, kind, ref, due_at, data, group_key FROM chosen ORDER BY due_at NULLS FIRST, seq`
+	SELECT ` + tables.Jobs.Columns + ` FROM chosen ORDER BY due_at NULLS FIRST, seq`
 
 // TakeJobs takes and leases due jobs; see takeJobsQuery.
 func (t *tx) TakeJobs(c guichet.JobClaim) ([]guichet.Job, error) {
@@ -59,23 +57,18 @@ func (t *tx) TakeJobs(c guichet.JobClaim) ([]guichet.Job, error) {
 	}
 	kinds := append([]string{}, c.Kinds...)
 	except := append([]string{}, c.ExceptKinds...)
-	return list(t, "take jobs", scanJob, takeJobsQuery, c.ShopID, timeArg(c.Due), timeArg(c.Now), kinds, except,
+	return list(t, "take jobs", tables.Jobs.Scan, takeJobsQuery, c.ShopID, timeArg(c.Due), timeArg(c.Now), kinds, except,
 		groups, counts, c.GroupLimit, limit, timeArg(c.LeaseUntil), timeArg(c.RetryAt))
 }
 
-// JobBacklog counts due jobs by kind; a zero due time is NULL, which min
-// leaves out.
+// jobBacklog counts a shop's due jobs by kind.
+const jobBacklog = "SELECT " + tables.JobBacklogColumns + ` FROM jobs
+	WHERE shop_id = $1 AND (due_at IS NULL OR due_at <= $2) GROUP BY kind ORDER BY kind`
+
+// JobBacklog counts due jobs by kind.
 func (t *tx) JobBacklog(shopID string, now time.Time) ([]guichet.JobBacklog, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	return list(t, "count jobs", func(row pgx.CollectableRow) (guichet.JobBacklog, error) {
-		var b guichet.JobBacklog
-		var oldest pgtype.Timestamptz
-		var n int64
-		err := row.Scan(&b.Kind, &n, &oldest)
-		b.Due, b.Oldest = int(n), fromTime(oldest)
-		return b, err
-	}, `SELECT kind, count(*), min(due_at) FROM jobs
-		WHERE shop_id = $1 AND (due_at IS NULL OR due_at <= $2) GROUP BY kind ORDER BY kind`, shopID, timeArg(now))
+	return list(t, "count jobs", tables.ScanJobBacklog, jobBacklog, shopID, timeArg(now))
 }

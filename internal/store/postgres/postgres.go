@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"guichet"
+	"guichet/internal/store/tables"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -260,25 +261,18 @@ func (s *Store) Exchanges(ctx context.Context, f guichet.ExchangeFilter) ([]guic
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns
-		FROM exchanges WHERE ($1 = '' OR shop_id = $1) AND ($3 = '' OR reference = $3)
-		ORDER BY at DESC NULLS LAST, seq DESC LIMIT $2`, storableArgs([]any{f.ShopID, limit, f.Reference})...)
+	rows, err := s.pool.Query(ctx, listExchanges, tables.StorableArgs([]any{f.ShopID, limit, f.Reference})...)
 	if err != nil {
 		return nil, convert(err, "list exchanges")
 	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (guichet.Exchange, error) {
-		var e guichet.Exchange
-		var at pgtype.Timestamptz
-		var d int64
-		err := row.Scan(&e.ID, &e.ShopID, &e.Protocol, &e.Operation, &e.Reference, &e.Code, &e.Request, &e.Response, &at, &d)
-		e.At, e.Duration = fromTime(at), time.Duration(d)
-		return e, err
-	})
-	if err != nil {
-		return nil, convert(err, "list exchanges")
-	}
-	return list, nil
+	return collect(rows, "list exchanges", tables.Exchanges.Scan)
 }
+
+// listExchanges lists exchanges, newest first; an empty filter keeps them
+// all.
+var listExchanges = "SELECT " + tables.Exchanges.Columns + ` FROM exchanges
+	WHERE ($1 = '' OR shop_id = $1) AND ($3 = '' OR reference = $3)
+	ORDER BY at DESC NULLS LAST, seq DESC LIMIT $2`
 
 func (s *Store) flush(ctx context.Context) error {
 	s.mu.RLock()
@@ -376,25 +370,32 @@ func (s *Store) insertExchanges(list []guichet.Exchange) error {
 	references, codes, requests, responses := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	ats, durations, sizes := make([]pgtype.Timestamptz, n), make([]int64, n), make([]int64, n)
 	for i, e := range list {
-		e = storableExchange(e)
+		e = tables.StorableExchange(e)
 		ids[i], shops[i], protocols[i], operations[i] = e.ID, e.ShopID, e.Protocol, e.Operation
 		references[i], codes[i], requests[i], responses[i] = e.Reference, e.Code, e.Request, e.Response
 		ats[i], durations[i], sizes[i] = timeArg(e.At), int64(e.Duration), guichet.ExchangeSize(e)
 	}
-	_, err := s.pool.Exec(ctx, `WITH inserted AS (
-			INSERT INTO exchanges (id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns, size)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-				$9::timestamptz[], $10::bigint[], $11::bigint[])
-			ON CONFLICT DO NOTHING
-			RETURNING size)
-		UPDATE exchange_totals SET count = count + (SELECT count(*) FROM inserted),
-			bytes = bytes + (SELECT coalesce(sum(size), 0) FROM inserted) WHERE id = 1`,
+	_, err := s.pool.Exec(ctx, insertExchanges,
 		ids, shops, protocols, operations, references, codes, requests, responses, ats, durations, sizes)
 	if err != nil {
 		return convert(err, "record exchanges")
 	}
 	return nil
 }
+
+// insertExchanges inserts exchanges from one array per column, the arrays
+// in the order of the columns, and adds those it inserted to the totals.
+// Arrays keep the statement the same whatever the number of exchanges;
+// being typed, they are the one place the columns of exchanges are listed
+// again, by their types.
+var insertExchanges = `WITH inserted AS (
+		INSERT INTO exchanges (` + tables.Exchanges.Columns + `)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+			$9::timestamptz[], $10::bigint[], $11::bigint[])
+		ON CONFLICT DO NOTHING
+		RETURNING size)
+	UPDATE exchange_totals SET count = count + (SELECT count(*) FROM inserted),
+		bytes = bytes + (SELECT coalesce(sum(size), 0) FROM inserted) WHERE id = 1`
 
 // errClosed answers calls made after Close.
 func errClosed() error {

@@ -132,11 +132,3 @@ func (s *Store) exchangeTotals(ctx context.Context, q querier) (guichet.Exchange
 	}
 	return t, nil
 }
-
-// storableExchange is e with its text as the store keeps it.
-func storableExchange(e guichet.Exchange) guichet.Exchange {
-	for _, f := range []*string{&e.ID, &e.ShopID, &e.Protocol, &e.Operation, &e.Reference, &e.Code, &e.Request, &e.Response} {
-		*f = guichet.StorableText(*f)
-	}
-	return e
-}

@@ -2,9 +2,7 @@ package postgres
 
 import (
 	"guichet"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
+	"guichet/internal/store/tables"
 )
 
 // Settings.
@@ -13,7 +11,7 @@ func (t *tx) Setting(name string) ([]byte, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	l, err := list(t, "load setting", pgx.RowTo[[]byte], "SELECT value FROM settings WHERE name = $1", name)
+	l, err := list(t, "load setting", scanSetting, "SELECT value FROM settings WHERE name = $1", name)
 	if err != nil {
 		return nil, err
 	}
@@ -21,6 +19,11 @@ func (t *tx) Setting(name string) ([]byte, error) {
 		return nil, notFound("setting " + name)
 	}
 	return l[0], nil
+}
+
+// scanSetting reads a setting's value.
+func scanSetting(_ tables.Dialect, row tables.Row, v *[]byte) error {
+	return row.Scan(v)
 }
 
 // InitSetting inserts, then reads in a statement of its own. Inside Update
@@ -47,8 +50,13 @@ func (t *tx) InitSetting(name string, value []byte) ([]byte, error) {
 
 // Pending cards.
 
-const pendingCardCols = `order_id, shop_id, card_masked, card_fingerprint, card_brand, card_country,
-	card_exp_month, card_exp_year, card_sealed, created_at, expires_at`
+var (
+	// upsertPendingCard stores an order's pending card in place of the one
+	// it had.
+	upsertPendingCard = tables.PendingCards.Insert(dialect, 1) +
+		" ON CONFLICT (order_id) DO UPDATE SET " + tables.PendingCards.Excluded("order_id")
+	takePendingCard = "DELETE FROM pending_cards WHERE order_id = $1 RETURNING " + tables.PendingCards.Columns
+)
 
 // PutPendingCard is an upsert on the primary key, which nothing else can
 // refuse: it is queued like the writes of orders.go.
@@ -59,18 +67,7 @@ func (t *tx) PutPendingCard(p *guichet.PendingCard) error {
 	if p.OrderID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "pending card's order missing", Param: "order_id"}
 	}
-	c := &p.Card
-	t.queue(statement{
-		sql: `INSERT INTO pending_cards (` + pendingCardCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-			ON CONFLICT (order_id) DO UPDATE SET shop_id = excluded.shop_id, card_masked = excluded.card_masked,
-				card_fingerprint = excluded.card_fingerprint, card_brand = excluded.card_brand,
-				card_country = excluded.card_country, card_exp_month = excluded.card_exp_month,
-				card_exp_year = excluded.card_exp_year, card_sealed = excluded.card_sealed,
-				created_at = excluded.created_at, expires_at = excluded.expires_at`,
-		args: []any{p.OrderID, p.ShopID, c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear,
-			blob(c.Sealed), timeArg(p.CreatedAt), timeArg(p.ExpiresAt)},
-		doing: "save pending card",
-	})
+	t.queue(statement{sql: upsertPendingCard, args: tables.PendingCards.Append(dialect, nil, *p), doing: "save pending card"})
 	return nil
 }
 
@@ -81,22 +78,6 @@ func (t *tx) TakePendingCard(orderID string) (*guichet.PendingCard, error) {
 	if err := t.check(true); err != nil {
 		return nil, err
 	}
-	l, err := list(t, "take pending card", func(row pgx.CollectableRow) (guichet.PendingCard, error) {
-		var p guichet.PendingCard
-		var brand string
-		var created, expires pgtype.Timestamptz
-		c := &p.Card
-		err := row.Scan(&p.OrderID, &p.ShopID, &c.Masked, &c.Fingerprint, &brand, &c.Country, &c.ExpMonth, &c.ExpYear,
-			&c.Sealed, &created, &expires)
-		c.Brand = guichet.Brand(brand)
-		p.CreatedAt, p.ExpiresAt = fromTime(created), fromTime(expires)
-		return p, err
-	}, "DELETE FROM pending_cards WHERE order_id = $1 RETURNING "+pendingCardCols, orderID)
-	if err != nil {
-		return nil, err
-	}
-	if len(l) == 0 {
-		return nil, notFound("pending card")
-	}
-	return &l[0], nil
+	l, err := list(t, "take pending card", tables.PendingCards.Scan, takePendingCard, orderID)
+	return first(l, err, "pending card")
 }

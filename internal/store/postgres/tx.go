@@ -3,16 +3,13 @@ package postgres
 import (
 	"context"
 	"errors"
-	"strconv"
-	"strings"
 	"time"
 
 	"guichet"
-	"guichet/internal/store/columns"
+	"guichet/internal/store/tables"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -160,7 +157,7 @@ func (t *tx) send(ctx context.Context, tail ...statement) error {
 	t.pending = t.pending[:0]
 	b := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, len(stmts))}
 	for _, st := range stmts {
-		b.Queue(st.sql, storableArgs(st.args)...)
+		b.Queue(st.sql, tables.StorableArgs(st.args)...)
 	}
 	results := conn.SendBatch(ctx, b)
 	var failed, checked error
@@ -247,73 +244,41 @@ func (t *tx) savepoint(fn func(*pgx.Conn) error) error {
 
 // Shops.
 
-// shopCols are the columns of a shop, its credentials aggregated in a
-// JSON array (columns.Credentials decodes it).
-const shopCols = `id, name, mode, capture_delay, clock_offset_ns, three_ds, require_cvv, notify_attempts, kwixo,
-	auto_capture_days, brands, created_at,
-	(SELECT json_agg(json_build_object('p', protocol, 'k', key, 'd', data) ORDER BY protocol, key)
-		FROM credentials WHERE shop_id = shops.id)::text`
+var (
+	// selectShops selects shops with their credentials, aggregated as
+	// tables.Shops reads them: json_agg gives NULL for none, hence "[]".
+	selectShops = "SELECT " + tables.Shops.Columns + `,
+		coalesce((SELECT json_agg(json_build_object('p', protocol, 'k', key, 'd', data) ORDER BY protocol, key)
+			FROM credentials WHERE shop_id = shops.id)::text, '[]')
+		FROM shops`
+	shopByID         = selectShops + " WHERE id = $1"
+	shopByCredential = selectShops + " WHERE id = (SELECT shop_id FROM credentials WHERE protocol = $1 AND key = $2)"
+	allShops         = selectShops + " ORDER BY id"
+	upsertShop       = tables.Shops.Insert(dialect, 1) + " ON CONFLICT (id) DO UPDATE SET " + tables.Shops.Excluded("id")
+	insertCredential = tables.Credentials.Insert(dialect, 1)
+)
 
-func scanShop(row pgx.CollectableRow) (guichet.Shop, error) {
-	var s guichet.Shop
-	var mode string
-	var offset int64
-	var kwixo, brands string
-	var credentials pgtype.Text
-	var created pgtype.Timestamptz
-	err := row.Scan(&s.ID, &s.Name, &mode, &s.CaptureDelay, &offset, &s.ThreeDS, &s.RequireCVV, &s.NotifyAttempts,
-		&kwixo, &s.AutoCaptureDays, &brands, &created, &credentials)
-	if err != nil {
-		return s, err
-	}
-	s.Mode, s.ClockOffset, s.CreatedAt = guichet.Mode(mode), time.Duration(offset), fromTime(created)
-	return s, columns.ShopJSON(&s, kwixo, brands, credentials.String)
-}
-
-func (t *tx) shops(query string, args ...any) ([]guichet.Shop, error) {
-	conn, err := t.sync()
-	if err != nil {
-		return nil, err
-	}
-	rows, err := conn.Query(t.ctx, query, storableArgs(args)...)
-	if err != nil {
-		return nil, convert(err, "load shop")
-	}
-	list, err := pgx.CollectRows(rows, scanShop)
-	if err != nil {
-		return nil, convert(err, "load shop")
-	}
-	return list, nil
-}
-
-func (t *tx) shop(query string, args ...any) (*guichet.Shop, error) {
+func (t *tx) Shop(id string) (*guichet.Shop, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	list, err := t.shops(query, args...)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, notFound("shop")
-	}
-	return &list[0], nil
-}
-
-func (t *tx) Shop(id string) (*guichet.Shop, error) {
-	return t.shop("SELECT "+shopCols+" FROM shops WHERE id = $1", id)
+	l, err := list(t, "load shop", tables.Shops.Scan, shopByID, id)
+	return first(l, err, "shop")
 }
 
 func (t *tx) ShopByCredential(protocol, key string) (*guichet.Shop, error) {
-	return t.shop("SELECT "+shopCols+" FROM shops WHERE id = (SELECT shop_id FROM credentials WHERE protocol = $1 AND key = $2)",
-		protocol, key)
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	l, err := list(t, "load shop", tables.Shops.Scan, shopByCredential, protocol, key)
+	return first(l, err, "shop")
 }
 
 func (t *tx) Shops() ([]guichet.Shop, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	return t.shops("SELECT " + shopCols + " FROM shops ORDER BY id")
+	return list(t, "load shop", tables.Shops.Scan, allShops)
 }
 
 func (t *tx) PutShop(s *guichet.Shop) error {
@@ -323,8 +288,7 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	if s.ID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "shop ID missing", Param: "id"}
 	}
-	kwixo, brands := columns.ShopContract(s)
-	datas, err := columns.CredentialsData(s)
+	credentials, err := tables.ShopCredentials(s)
 	if err != nil {
 		return err
 	}
@@ -332,23 +296,14 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	// savepoint undoes the shop's row too when another shop holds one of
 	// its credentials, and the unit of work goes on.
 	err = t.savepoint(func(conn *pgx.Conn) error {
-		_, err := conn.Exec(t.ctx, `INSERT INTO shops (id, name, mode, capture_delay, clock_offset_ns, three_ds, require_cvv,
-				notify_attempts, kwixo, auto_capture_days, brands, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-			ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
-				capture_delay = excluded.capture_delay, clock_offset_ns = excluded.clock_offset_ns,
-				three_ds = excluded.three_ds, require_cvv = excluded.require_cvv, notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
-				auto_capture_days = excluded.auto_capture_days, brands = excluded.brands, created_at = excluded.created_at`,
-			storableArgs([]any{s.ID, s.Name, string(s.Mode), s.CaptureDelay, int64(s.ClockOffset),
-				s.ThreeDS, s.RequireCVV, s.NotifyAttempts, kwixo, s.AutoCaptureDays, brands, timeArg(s.CreatedAt)})...)
-		if err != nil {
+		if _, err := conn.Exec(t.ctx, upsertShop, tables.StorableArgs(tables.Shops.Append(dialect, nil, *s))...); err != nil {
 			return err
 		}
-		if _, err := conn.Exec(t.ctx, "DELETE FROM credentials WHERE shop_id = $1", storableArgs([]any{s.ID})...); err != nil {
+		if _, err := conn.Exec(t.ctx, "DELETE FROM credentials WHERE shop_id = $1", tables.StorableArgs([]any{s.ID})...); err != nil {
 			return err
 		}
-		for i, c := range s.Credentials {
-			if _, err := conn.Exec(t.ctx, "INSERT INTO credentials (protocol, key, shop_id, data) VALUES ($1, $2, $3, $4)",
-				storableArgs([]any{c.Protocol, c.Key, s.ID, datas[i]})...); err != nil {
+		for _, c := range credentials {
+			if _, err := conn.Exec(t.ctx, insertCredential, tables.StorableArgs(tables.Credentials.Append(dialect, nil, c))...); err != nil {
 				return err
 			}
 		}
@@ -359,71 +314,59 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 
 // Transactions.
 
-const transactionCols = `id, shop_id, number, reference, currency, amount, captured, refunded, status,
-	card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, card_sealed,
-	token_id, order_id, method, method_option, review, three_ds, auth_code, response_code, remit_at, capture_by,
-	created_at, updated_at`
+var (
+	selectTransactions = "SELECT " + tables.Transactions.Columns + " FROM transactions"
+	transactionByID    = selectTransactions + " WHERE id = $1"
+	// transactionByNumber, transactionByOperation, transactionByRef and
+	// transactionByAmount each find one transaction, as their getters say.
+	transactionByNumber    = selectTransactions + " WHERE number = $1 AND shop_id = $2"
+	transactionByOperation = selectTransactions + `
+		WHERE id = (SELECT transaction_id FROM operations WHERE number = $1) AND shop_id = $2`
+	transactionByRef = selectTransactions + `
+		WHERE id = (SELECT transaction_id FROM operations WHERE front = $1 AND ref = $2 AND ref <> '')`
+	transactionByAmount = selectTransactions + `
+		WHERE shop_id = $1 AND reference = $2 AND amount = $3
+		ORDER BY created_at DESC NULLS LAST, number DESC LIMIT 1`
+	filteredTransactions = selectTransactions + `
+		WHERE ($1 = '' OR shop_id = $1) AND ($2 = '' OR reference = $2)
+		ORDER BY created_at DESC NULLS LAST, number DESC LIMIT $3`
+	transactionsByCard = selectTransactions + `
+		WHERE shop_id = $1 AND card_fingerprint = $2
+		ORDER BY created_at DESC NULLS LAST, number DESC LIMIT $3`
 
-// insertTransaction inserts the transactionCols of one transaction.
-var insertTransaction = "INSERT INTO transactions (" + transactionCols + ") VALUES " + placeholders(1, 28)
+	insertTransaction = tables.Transactions.Insert(dialect, 1)
+	// updateTransaction saves a transaction loaded before. The shop,
+	// number and creation time never change, so they are not written
+	// again, and the update cannot break a unique constraint.
+	updateTransaction = tables.Transactions.Update(dialect, "id", "shop_id", "number", "created_at")
 
-const operationCols = "id, transaction_id, number, kind, amount, approved, code, front, ref, created_at"
+	operationsOf = "SELECT " + tables.Operations.Columns + " FROM operations WHERE transaction_id = ANY($1) ORDER BY number"
+	// insertOperationOf inserts an operation of a transaction saved
+	// before: the transaction's ID is $1, the operation's columns follow.
+	// The EXISTS test turns a missing transaction into an insert that
+	// writes nothing, where the foreign key would abort the whole database
+	// transaction.
+	insertOperationOf = "INSERT INTO operations (" + tables.Operations.Columns + ")" +
+		" SELECT " + tables.Params(dialect, 2, tables.Operations.Len()) +
+		" WHERE EXISTS (SELECT 1 FROM transactions WHERE id = $1) ON CONFLICT DO NOTHING"
+)
 
-func scanTransaction(row pgx.CollectableRow) (guichet.Transaction, error) {
-	var tr guichet.Transaction
-	var status, brand string
-	var remit, captureBy, created, updated pgtype.Timestamptz
-	c := &tr.Card
-	err := row.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, &status,
-		&c.Masked, &c.Fingerprint, &brand, &c.Country, &c.ExpMonth, &c.ExpYear, &c.Sealed,
-		&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Option, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode,
-		&remit, &captureBy, &created, &updated)
-	tr.Status, c.Brand = guichet.Status(status), guichet.Brand(brand)
-	tr.RemitAt, tr.CaptureBy = fromTime(remit), fromTime(captureBy)
-	tr.CreatedAt, tr.UpdatedAt = fromTime(created), fromTime(updated)
-	return tr, err
-}
-
-func scanOperation(row pgx.CollectableRow) (guichet.Operation, error) {
-	var op guichet.Operation
-	var kind string
-	var created pgtype.Timestamptz
-	err := row.Scan(&op.ID, &op.TransactionID, &op.Number, &kind, &op.Amount, &op.Approved, &op.Code, &op.Front, &op.Ref, &created)
-	op.Kind, op.CreatedAt = guichet.OperationKind(kind), fromTime(created)
-	return op, err
-}
-
-// transactions runs query, which selects transactionCols, and loads the
-// operations of every transaction it returns in one more query.
+// transactions runs query, which selects the columns of transactions, and
+// loads the operations of every transaction it returns in one more query.
 func (t *tx) transactions(query string, args ...any) ([]guichet.Transaction, error) {
-	conn, err := t.sync()
-	if err != nil {
+	l, err := list(t, "load transaction", tables.Transactions.Scan, query, args...)
+	if err != nil || len(l) == 0 {
 		return nil, err
 	}
-	rows, err := conn.Query(t.ctx, query, storableArgs(args)...)
+	ids := make([]string, len(l))
+	index := make(map[string]*guichet.Transaction, len(l))
+	for i := range l {
+		ids[i] = l[i].ID
+		index[l[i].ID] = &l[i]
+	}
+	ops, err := list(t, "load operations", tables.Operations.Scan, operationsOf, ids)
 	if err != nil {
-		return nil, convert(err, "load transaction")
-	}
-	list, err := pgx.CollectRows(rows, scanTransaction)
-	if err != nil {
-		return nil, convert(err, "load transaction")
-	}
-	if len(list) == 0 {
-		return nil, nil
-	}
-	ids := make([]string, len(list))
-	index := make(map[string]*guichet.Transaction, len(list))
-	for i := range list {
-		ids[i] = list[i].ID
-		index[list[i].ID] = &list[i]
-	}
-	rows, err = conn.Query(t.ctx, "SELECT "+operationCols+" FROM operations WHERE transaction_id = ANY($1) ORDER BY number", ids)
-	if err != nil {
-		return nil, convert(err, "load operations")
-	}
-	ops, err := pgx.CollectRows(rows, scanOperation)
-	if err != nil {
-		return nil, convert(err, "load operations")
+		return nil, err
 	}
 	for _, op := range ops {
 		tr := index[op.TransactionID]
@@ -432,10 +375,10 @@ func (t *tx) transactions(query string, args ...any) ([]guichet.Transaction, err
 	if t.loaded == nil {
 		t.loaded = make(map[string]int)
 	}
-	for _, tr := range list {
+	for _, tr := range l {
 		t.loaded[tr.ID] = len(tr.Operations)
 	}
-	return list, nil
+	return l, nil
 }
 
 // transaction loads the one transaction query selects. Inside Update it
@@ -449,38 +392,28 @@ func (t *tx) transaction(query string, args ...any) (*guichet.Transaction, error
 	if t.write {
 		query += " FOR UPDATE"
 	}
-	list, err := t.transactions(query, args...)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, notFound("transaction")
-	}
-	return &list[0], nil
+	l, err := t.transactions(query, args...)
+	return first(l, err, "transaction")
 }
 
 func (t *tx) Transaction(id string) (*guichet.Transaction, error) {
-	return t.transaction("SELECT "+transactionCols+" FROM transactions WHERE id = $1", id)
+	return t.transaction(transactionByID, id)
 }
 
 func (t *tx) TransactionByNumber(shopID string, number int64) (*guichet.Transaction, error) {
-	return t.transaction("SELECT "+transactionCols+" FROM transactions WHERE number = $1 AND shop_id = $2", number, shopID)
+	return t.transaction(transactionByNumber, number, shopID)
 }
 
 func (t *tx) TransactionByOperation(shopID string, number int64) (*guichet.Transaction, error) {
-	return t.transaction(`SELECT `+transactionCols+` FROM transactions
-		WHERE id = (SELECT transaction_id FROM operations WHERE number = $1) AND shop_id = $2`, number, shopID)
+	return t.transaction(transactionByOperation, number, shopID)
 }
 
 func (t *tx) TransactionByRef(front, ref string) (*guichet.Transaction, error) {
-	return t.transaction(`SELECT `+transactionCols+` FROM transactions
-		WHERE id = (SELECT transaction_id FROM operations WHERE front = $1 AND ref = $2 AND ref <> '')`, front, ref)
+	return t.transaction(transactionByRef, front, ref)
 }
 
 func (t *tx) FindTransaction(shopID, reference string, amount int64) (*guichet.Transaction, error) {
-	return t.transaction(`SELECT `+transactionCols+` FROM transactions
-		WHERE shop_id = $1 AND reference = $2 AND amount = $3
-		ORDER BY created_at DESC NULLS LAST, number DESC LIMIT 1`, shopID, reference, amount)
+	return t.transaction(transactionByAmount, shopID, reference, amount)
 }
 
 // Transactions lists transactions without locking them: it serves listings,
@@ -493,9 +426,10 @@ func (t *tx) Transactions(f guichet.TransactionFilter) ([]guichet.Transaction, e
 	if limit <= 0 {
 		limit = 100
 	}
-	return t.transactions(`SELECT `+transactionCols+` FROM transactions
-		WHERE ($1 = '' OR shop_id = $1) AND ($2 = '' OR reference = $2)
-		ORDER BY created_at DESC NULLS LAST, number DESC LIMIT $3`, f.ShopID, f.Reference, limit)
+	if f.Fingerprint != "" {
+		return t.transactions(transactionsByCard, f.ShopID, f.Fingerprint, limit)
+	}
+	return t.transactions(filteredTransactions, f.ShopID, f.Reference, limit)
 }
 
 func (t *tx) PutTransaction(tr *guichet.Transaction) error {
@@ -514,16 +448,12 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			return &guichet.Error{Code: guichet.CodeInvalid, Message: "operation ID missing", Param: "id"}
 		}
 	}
-	c := &tr.Card
 	if !loaded {
 		// A new transaction and its operations are queued: a conflict
 		// will fail the whole Update when they are sent.
 		t.queue(statement{
-			sql: insertTransaction,
-			args: []any{tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
-				c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-				tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
-				timeArg(tr.RemitAt), timeArg(tr.CaptureBy), timeArg(tr.CreatedAt), timeArg(tr.UpdatedAt)},
+			sql:   insertTransaction,
+			args:  tables.Transactions.Append(dialect, nil, *tr),
 			doing: "insert transaction",
 			conflict: func() *guichet.Error {
 				return &guichet.Error{Code: guichet.CodeConflict, Message: "transaction already exists"}
@@ -532,13 +462,13 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		if len(tr.Operations) > 0 {
 			// One statement for all the operations: each statement costs
 			// the server more than each row.
-			args := make([]any, 0, 10*len(tr.Operations))
+			args := make([]any, 0, tables.Operations.Len()*len(tr.Operations))
 			for _, op := range tr.Operations {
-				args = append(args, op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, op.Front, op.Ref,
-					timeArg(op.CreatedAt))
+				op.TransactionID = tr.ID
+				args = tables.Operations.Append(dialect, args, op)
 			}
 			t.queue(statement{
-				sql:   `INSERT INTO operations (` + operationCols + `) VALUES ` + placeholders(len(tr.Operations), 10),
+				sql:   tables.Operations.Insert(dialect, len(tr.Operations)),
 				args:  args,
 				doing: "save transaction",
 				conflict: func() *guichet.Error {
@@ -549,19 +479,10 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 	} else {
 		// A loaded transaction is saved at once, with the queued inserts
 		// in front, because an update that finds no row must be reported
-		// to the caller without aborting the database transaction. The
-		// shop, number and creation time never change, so they are not
-		// written again, and the update cannot break a unique constraint.
+		// to the caller without aborting the database transaction.
 		stmts := []statement{{
-			sql: `UPDATE transactions SET reference = $1, currency = $2, amount = $3, captured = $4,
-			refunded = $5, status = $6, card_masked = $7, card_fingerprint = $8, card_brand = $9, card_country = $10,
-			card_exp_month = $11, card_exp_year = $12, card_sealed = $13, token_id = $14, order_id = $15,
-			method = $16, method_option = $17, review = $18, three_ds = $19, auth_code = $20, response_code = $21,
-			remit_at = $22, capture_by = $23, updated_at = $24 WHERE id = $25`,
-			args: []any{tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
-				c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-				tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
-				timeArg(tr.RemitAt), timeArg(tr.CaptureBy), timeArg(tr.UpdatedAt), tr.ID},
+			sql:   updateTransaction.SQL,
+			args:  updateTransaction.Args(tables.Transactions.Append(dialect, nil, *tr)),
 			doing: "save transaction",
 			check: func(tag pgconn.CommandTag) error {
 				if tag.RowsAffected() == 0 {
@@ -571,14 +492,11 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			},
 		}}
 		for _, op := range tr.Operations[stored:] {
-			// The EXISTS test turns a missing transaction into an insert
-			// that writes nothing, where the foreign key would abort the
-			// whole database transaction.
+			op.TransactionID = tr.ID
+			args := append(make([]any, 0, 1+tables.Operations.Len()), tr.ID)
 			stmts = append(stmts, statement{
-				sql: `INSERT INTO operations (` + operationCols + `)
-					SELECT $1, $2::text, $3, $4, $5, $6, $7, $8, $9, $10 WHERE EXISTS (SELECT 1 FROM transactions WHERE id = $2::text)
-					ON CONFLICT DO NOTHING`,
-				args:  []any{op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, op.Front, op.Ref, timeArg(op.CreatedAt)},
+				sql:   insertOperationOf,
+				args:  tables.Operations.Append(dialect, args, op),
 				doing: "save transaction",
 				check: func(tag pgconn.CommandTag) error {
 					if tag.RowsAffected() == 0 {
@@ -601,33 +519,32 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 
 // Tokens.
 
-const tokenCols = `id, shop_id, reference, handle, card_masked, card_fingerprint, card_brand, card_country,
-	card_exp_month, card_exp_year, card_sealed, order_id, cancelled_at, created_at, updated_at`
+var (
+	tokenByID        = "SELECT " + tables.Tokens.Columns + " FROM tokens WHERE id = $1"
+	tokenByReference = "SELECT " + tables.Tokens.Columns + " FROM tokens WHERE shop_id = $1 AND reference = $2"
+	// upsertToken inserts a token, or gives the token the shop registered
+	// under that reference the new handle and card; that token keeps its
+	// ID and creation time, which the statement returns.
+	upsertToken = tables.Tokens.Insert(dialect, 1) + `
+		ON CONFLICT (shop_id, reference) DO UPDATE SET ` + tables.Tokens.Excluded("id", "shop_id", "reference", "created_at") + `
+		RETURNING id, created_at`
+)
 
 func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	var tok guichet.Token
-	var brand string
-	var cancelled, created, updated pgtype.Timestamptz
-	c := &tok.Card
-	conn, err := t.sync()
-	if err != nil {
+	l, err := list(t, "load token", tables.Tokens.Scan, tokenByReference, shopID, reference)
+	return first(l, err, "token")
+}
+
+// TokenByID finds a token by its ID, whatever its shop.
+func (t *tx) TokenByID(id string) (*guichet.Token, error) {
+	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	err = conn.QueryRow(t.ctx, "SELECT "+tokenCols+" FROM tokens WHERE shop_id = $1 AND reference = $2", storableArgs([]any{shopID, reference})...).Scan(
-		&tok.ID, &tok.ShopID, &tok.Reference, &tok.Handle, &c.Masked, &c.Fingerprint, &brand, &c.Country,
-		&c.ExpMonth, &c.ExpYear, &c.Sealed, &tok.OrderID, &cancelled, &created, &updated)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, notFound("token")
-	}
-	if err != nil {
-		return nil, convert(err, "load token")
-	}
-	c.Brand = guichet.Brand(brand)
-	tok.CancelledAt, tok.CreatedAt, tok.UpdatedAt = fromTime(cancelled), fromTime(created), fromTime(updated)
-	return &tok, nil
+	l, err := list(t, "load token", tables.Tokens.Scan, tokenByID, id)
+	return first(l, err, "token")
 }
 
 // PutToken inserts the token, or replaces the handle and card of the token
@@ -640,26 +557,17 @@ func (t *tx) PutToken(tok *guichet.Token) error {
 	if tok.ID == "" {
 		tok.ID = guichet.NewID("", time.Now())
 	}
-	c := &tok.Card
 	var id string
-	var created pgtype.Timestamptz
+	var created time.Time
 	// The savepoint catches an ID taken by another reference's token.
 	err := t.savepoint(func(conn *pgx.Conn) error {
-		return conn.QueryRow(t.ctx, `INSERT INTO tokens (`+tokenCols+`) VALUES `+placeholders(1, 15)+`
-			ON CONFLICT (shop_id, reference) DO UPDATE SET handle = excluded.handle,
-				card_masked = excluded.card_masked, card_fingerprint = excluded.card_fingerprint,
-				card_brand = excluded.card_brand, card_country = excluded.card_country,
-				card_exp_month = excluded.card_exp_month, card_exp_year = excluded.card_exp_year,
-				card_sealed = excluded.card_sealed, order_id = excluded.order_id, cancelled_at = excluded.cancelled_at,
-				updated_at = excluded.updated_at
-			RETURNING id, created_at`,
-			storableArgs([]any{tok.ID, tok.ShopID, tok.Reference, tok.Handle, c.Masked, c.Fingerprint, string(c.Brand), c.Country,
-				c.ExpMonth, c.ExpYear, blob(c.Sealed), tok.OrderID, timeArg(tok.CancelledAt), timeArg(tok.CreatedAt), timeArg(tok.UpdatedAt)})...).Scan(&id, &created)
+		return conn.QueryRow(t.ctx, upsertToken, tables.StorableArgs(tables.Tokens.Append(dialect, nil, *tok))...).
+			Scan(&id, dialect.ScanTime(&created))
 	})
 	if err != nil {
 		return convert(err, "save token")
 	}
-	tok.ID, tok.CreatedAt = id, fromTime(created)
+	tok.ID, tok.CreatedAt = id, created
 	return nil
 }
 
@@ -671,7 +579,7 @@ func (t *tx) DeleteToken(shopID, reference string) error {
 	if err != nil {
 		return err
 	}
-	tag, err := conn.Exec(t.ctx, "DELETE FROM tokens WHERE shop_id = $1 AND reference = $2", storableArgs([]any{shopID, reference})...)
+	tag, err := conn.Exec(t.ctx, "DELETE FROM tokens WHERE shop_id = $1 AND reference = $2", tables.StorableArgs([]any{shopID, reference})...)
 	if err != nil {
 		return convert(err, "delete token")
 	}
@@ -683,14 +591,25 @@ func (t *tx) DeleteToken(shopID, reference string) error {
 
 // Claims, events, numbers.
 
-// Claim queues the insert of the claim. A key this tx claimed already is
-// reported at once; a key claimed by an earlier Update is reported when the
-// insert is sent, and then fails the whole Update.
+var (
+	insertClaim = tables.Claims.Insert(dialect, 1)
+	eventsOf    = "SELECT " + tables.Events.Columns + " FROM events WHERE transaction_id = $1 ORDER BY at NULLS FIRST, seq"
+)
+
+// Claim queues the insert of the claim, in its final state, done. A key
+// this tx claimed already is reported at once; a key claimed by an earlier
+// Update is reported when the insert is sent, and then fails the whole
+// Update.
 func (t *tx) Claim(shopID, key string, at time.Time) error {
 	if err := t.check(true); err != nil {
 		return err
 	}
-	k := [2]string{shopID, key}
+	return t.queueClaim(guichet.Claim{ShopID: shopID, Key: key, At: at, State: guichet.ClaimDone})
+}
+
+// queueClaim queues the insert of c, as Claim says.
+func (t *tx) queueClaim(c guichet.Claim) error {
+	k := [2]string{c.ShopID, c.Key}
 	if t.claimed[k] {
 		return duplicate()
 	}
@@ -699,8 +618,8 @@ func (t *tx) Claim(shopID, key string, at time.Time) error {
 	}
 	t.claimed[k] = true
 	t.queue(statement{
-		sql:      "INSERT INTO claims (shop_id, key, at) VALUES ($1, $2, $3)",
-		args:     []any{shopID, key, timeArg(at)},
+		sql:      insertClaim,
+		args:     tables.Claims.Append(dialect, nil, c),
 		doing:    "claim",
 		conflict: duplicate,
 	})
@@ -722,16 +641,15 @@ func (t *tx) Emit(events ...guichet.Event) error {
 	}
 	// One statement for all the events; the rows of a VALUES list are
 	// inserted in order, so seq keeps the order of events.
-	args := make([]any, 0, 7*len(events))
+	args := make([]any, 0, tables.Events.Len()*len(events))
 	for _, e := range events {
 		if e.ID == "" {
 			e.ID = guichet.NewID("", time.Now())
 		}
-		args = append(args, e.ID, e.ShopID, e.TransactionID, e.Type, timeArg(e.At), blob(e.Data), timeArg(e.At))
+		args = tables.Events.Append(dialect, args, e)
 	}
 	t.queue(statement{
-		sql: `INSERT INTO events (id, shop_id, transaction_id, type, at, data, next_attempt_at)
-			VALUES ` + placeholders(len(events), 7),
+		sql:   tables.Events.Insert(dialect, len(events)),
 		args:  args,
 		doing: "emit event",
 		conflict: func() *guichet.Error {
@@ -745,26 +663,7 @@ func (t *tx) Events(transactionID string) ([]guichet.Event, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	conn, err := t.sync()
-	if err != nil {
-		return nil, err
-	}
-	rows, err := conn.Query(t.ctx, `SELECT id, shop_id, transaction_id, type, at, data FROM events
-		WHERE transaction_id = $1 ORDER BY at NULLS FIRST, seq`, storableArgs([]any{transactionID})...)
-	if err != nil {
-		return nil, convert(err, "list events")
-	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (guichet.Event, error) {
-		var e guichet.Event
-		var at pgtype.Timestamptz
-		err := row.Scan(&e.ID, &e.ShopID, &e.TransactionID, &e.Type, &at, &e.Data)
-		e.At = fromTime(at)
-		return e, err
-	})
-	if err != nil {
-		return nil, convert(err, "list events")
-	}
-	return list, nil
+	return list(t, "list events", tables.Events.Scan, eventsOf, transactionID)
 }
 
 // NextNumber hands out the next number of the block this store instance
@@ -785,50 +684,3 @@ func (t *tx) NextNumber() (int64, error) {
 	}
 	return t.s.numbers.refill(t.ctx, conn)
 }
-
-// placeholders returns the VALUES list of rows rows of cols parameters:
-// ($1, $2), ($3, $4) for 2 and 2.
-func placeholders(rows, cols int) string {
-	var b strings.Builder
-	for r := range rows {
-		if r > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for c := range cols {
-			if c > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(r*cols + c + 1))
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
-}
-
-// timeArg stores the zero time as NULL, so that it comes back as the zero
-// time rather than as year 1 in some time zone.
-func timeArg(t time.Time) pgtype.Timestamptz {
-	if t.IsZero() {
-		return pgtype.Timestamptz{}
-	}
-	return pgtype.Timestamptz{Time: t, Valid: true}
-}
-
-func fromTime(t pgtype.Timestamptz) time.Time {
-	if !t.Valid {
-		return time.Time{}
-	}
-	return t.Time.UTC()
-}
-
-// blob stores an empty byte slice as NULL, so that it reads back as nil.
-func blob(b []byte) []byte {
-	if len(b) == 0 {
-		return nil
-	}
-	return b
-}
-
-// newID returns a random identifier for the rows a caller did not name.

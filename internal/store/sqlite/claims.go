@@ -1,31 +1,28 @@
 package sqlite
 
 import (
-	"database/sql"
 	"time"
 
 	"guichet"
+	"guichet/internal/store/tables"
+)
+
+var (
+	// dueClaims lists the pending claims due for settling, oldest first.
+	dueClaims = "SELECT " + tables.Claims.Columns + ` FROM claims
+		WHERE state = 'pending' AND settle_after <= ? ORDER BY settle_after, at LIMIT ?`
+	claimByKey = "SELECT " + tables.Claims.Columns + " FROM claims WHERE shop_id = ? AND key = ?"
 )
 
 // BeginClaim inserts a pending claim; a key claimed before is a duplicate,
-// whatever became of it.
+// whatever became of it. A pending claim names no transaction yet.
 func (t *tx) BeginClaim(c *guichet.Claim) error {
 	if err := t.check(true); err != nil {
 		return err
 	}
-	res, err := t.run.exec(`INSERT INTO claims (shop_id, key, at, state, request, settle_after)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		c.ShopID, c.Key, nanos(c.At), string(guichet.ClaimPending), blob(c.Request), nanos(c.SettleAfter))
-	if err != nil {
-		return convert(err, "claim")
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		if err != nil {
-			return convert(err, "claim")
-		}
-		return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonDuplicate, Message: "request already processed"}
-	}
-	return nil
+	pending := *c
+	pending.State, pending.TransactionID = guichet.ClaimPending, ""
+	return t.insertClaim(pending)
 }
 
 // EndClaim moves a pending claim to its final state. The request
@@ -68,23 +65,18 @@ func (t *tx) LeaseClaims(now, until time.Time, limit int) ([]guichet.Claim, erro
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := t.run.query(`SELECT shop_id, key, at, state, request, transaction_id, settle_after FROM claims
-		WHERE state = 'pending' AND settle_after <= ? ORDER BY settle_after, at LIMIT ?`, nanos(now), limit)
-	if err != nil {
-		return nil, convert(err, "list claims")
-	}
-	list, err := collect(rows, "list claims", scanClaim)
+	l, err := list(t, "list claims", tables.Claims.Scan, dueClaims, nanos(now), limit)
 	if err != nil {
 		return nil, err
 	}
-	for i := range list {
+	for i := range l {
 		if _, err := t.run.exec("UPDATE claims SET settle_after = ? WHERE shop_id = ? AND key = ?",
-			nanos(until), list[i].ShopID, list[i].Key); err != nil {
+			nanos(until), l[i].ShopID, l[i].Key); err != nil {
 			return nil, convert(err, "lease claim")
 		}
-		list[i].SettleAfter = until
+		l[i].SettleAfter = until
 	}
-	return list, nil
+	return l, nil
 }
 
 // ClaimOf returns the claim of a key.
@@ -92,26 +84,6 @@ func (t *tx) ClaimOf(shopID, key string) (*guichet.Claim, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	rows, err := t.run.query(`SELECT shop_id, key, at, state, request, transaction_id, settle_after FROM claims
-		WHERE shop_id = ? AND key = ?`, shopID, key)
-	if err != nil {
-		return nil, convert(err, "load claim")
-	}
-	list, err := collect(rows, "load claim", scanClaim)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, notFound("claim")
-	}
-	return &list[0], nil
-}
-
-func scanClaim(rows *sql.Rows) (guichet.Claim, error) {
-	var c guichet.Claim
-	var at, settle sql.NullInt64
-	var state string
-	err := rows.Scan(&c.ShopID, &c.Key, &at, &state, &c.Request, &c.TransactionID, &settle)
-	c.At, c.State, c.SettleAfter = fromNanos(at), guichet.ClaimState(state), fromNanos(settle)
-	return c, err
+	l, err := list(t, "load claim", tables.Claims.Scan, claimByKey, shopID, key)
+	return first(l, err, "claim")
 }

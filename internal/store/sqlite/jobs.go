@@ -1,11 +1,11 @@
 package sqlite
 
 import (
-	"database/sql"
 	"encoding/json"
 	"time"
 
 	"guichet"
+	"guichet/internal/store/tables"
 )
 
 // takeJobsQuery lists the jobs a claim takes. The window counts the jobs of
@@ -13,8 +13,8 @@ import (
 // than its share; json_each keeps the query text constant whatever the
 // lists, and with it the writer's statement cache small. NULL due times
 // (the zero time) sort first, as in DueJobs.
-const takeJobsQuery = `SELECT c.id, c.shop_id, c.kind, c.ref, c.due_at, c.data, c.group_key FROM (
-		SELECT ` + jobCols + `, seq,
+var takeJobsQuery = `SELECT ` + tables.Jobs.Qualified("c") + ` FROM (
+		SELECT ` + tables.Jobs.Columns + `, seq,
 			row_number() OVER (PARTITION BY group_key ORDER BY due_at, seq) AS rn
 		FROM jobs
 		WHERE shop_id = ?1 AND (due_at IS NULL OR due_at <= ?2) AND (lease_until IS NULL OR lease_until <= ?3)
@@ -39,11 +39,8 @@ func (t *tx) TakeJobs(c guichet.JobClaim) ([]guichet.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.run.query(takeJobsQuery, c.ShopID, nanos(c.Due), nanos(c.Now), kinds, except, running, c.GroupLimit, limit)
-	if err != nil {
-		return nil, convert(err, "take jobs")
-	}
-	jobs, err := collect(rows, "take jobs", scanJob)
+	jobs, err := list(t, "take jobs", tables.Jobs.Scan, takeJobsQuery, c.ShopID, nanos(c.Due), nanos(c.Now), kinds, except, running,
+		c.GroupLimit, limit)
 	if err != nil || len(jobs) == 0 {
 		return jobs, err
 	}
@@ -89,22 +86,14 @@ func orEmpty(m map[string]int) map[string]int {
 	return m
 }
 
-// JobBacklog counts due jobs by kind; a zero due time is NULL, which min
-// leaves out.
+// jobBacklog counts a shop's due jobs by kind.
+const jobBacklog = "SELECT " + tables.JobBacklogColumns + ` FROM jobs
+	WHERE shop_id = ? AND (due_at IS NULL OR due_at <= ?) GROUP BY kind ORDER BY kind`
+
+// JobBacklog counts due jobs by kind.
 func (t *tx) JobBacklog(shopID string, now time.Time) ([]guichet.JobBacklog, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	rows, err := t.run.query(`SELECT kind, count(*), min(due_at) FROM jobs
-		WHERE shop_id = ? AND (due_at IS NULL OR due_at <= ?) GROUP BY kind ORDER BY kind`, shopID, nanos(now))
-	if err != nil {
-		return nil, convert(err, "count jobs")
-	}
-	return collect(rows, "count jobs", func(rows *sql.Rows) (guichet.JobBacklog, error) {
-		var b guichet.JobBacklog
-		var oldest sql.NullInt64
-		err := rows.Scan(&b.Kind, &b.Due, &oldest)
-		b.Oldest = fromNanos(oldest)
-		return b, err
-	})
+	return list(t, "count jobs", tables.ScanJobBacklog, jobBacklog, shopID, nanos(now))
 }

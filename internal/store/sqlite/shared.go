@@ -1,10 +1,10 @@
 package sqlite
 
 import (
-	"database/sql"
 	"time"
 
 	"guichet"
+	"guichet/internal/store/tables"
 )
 
 // Settings.
@@ -13,21 +13,19 @@ func (t *tx) Setting(name string) ([]byte, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	rows, err := t.run.query("SELECT value FROM settings WHERE name = ?", name)
-	if err != nil {
-		return nil, convert(err, "load setting")
-	}
-	list, err := collect(rows, "load setting", func(rows *sql.Rows) (v []byte, err error) {
-		err = rows.Scan(&v)
-		return v, err
-	})
+	l, err := list(t, "load setting", scanSetting, "SELECT value FROM settings WHERE name = ?", name)
 	if err != nil {
 		return nil, err
 	}
-	if len(list) == 0 {
+	if len(l) == 0 {
 		return nil, notFound("setting " + name)
 	}
-	return list[0], nil
+	return l[0], nil
+}
+
+// scanSetting reads a setting's value.
+func scanSetting(_ tables.Dialect, row tables.Row, v *[]byte) error {
+	return row.Scan(v)
 }
 
 // InitSetting needs no care for concurrency here: the file has one writer,
@@ -49,8 +47,13 @@ func (t *tx) InitSetting(name string, value []byte) ([]byte, error) {
 
 // Pending cards.
 
-const pendingCardCols = `order_id, shop_id, card_masked, card_fingerprint, card_brand, card_country,
-	card_exp_month, card_exp_year, card_sealed, created_at, expires_at`
+var (
+	// upsertPendingCard stores an order's pending card in place of the one
+	// it had.
+	upsertPendingCard = tables.PendingCards.Insert(dialect, 1) +
+		" ON CONFLICT (order_id) DO UPDATE SET " + tables.PendingCards.Excluded("order_id")
+	takePendingCard = "DELETE FROM pending_cards WHERE order_id = ? RETURNING " + tables.PendingCards.Columns
+)
 
 func (t *tx) PutPendingCard(p *guichet.PendingCard) error {
 	if err := t.check(true); err != nil {
@@ -59,10 +62,7 @@ func (t *tx) PutPendingCard(p *guichet.PendingCard) error {
 	if p.OrderID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "pending card's order missing", Param: "order_id"}
 	}
-	c := &p.Card
-	_, err := t.run.exec(`INSERT OR REPLACE INTO pending_cards (`+pendingCardCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.OrderID, p.ShopID, c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-		nanos(p.CreatedAt), nanos(p.ExpiresAt))
+	_, err := t.run.exec(upsertPendingCard, tables.PendingCards.Append(dialect, nil, *p)...)
 	return convert(err, "save pending card")
 }
 
@@ -70,24 +70,6 @@ func (t *tx) TakePendingCard(orderID string) (*guichet.PendingCard, error) {
 	if err := t.check(true); err != nil {
 		return nil, err
 	}
-	rows, err := t.run.query("DELETE FROM pending_cards WHERE order_id = ? RETURNING "+pendingCardCols, orderID)
-	if err != nil {
-		return nil, convert(err, "take pending card")
-	}
-	list, err := collect(rows, "take pending card", func(rows *sql.Rows) (guichet.PendingCard, error) {
-		var p guichet.PendingCard
-		var created, expires sql.NullInt64
-		c := &p.Card
-		err := rows.Scan(&p.OrderID, &p.ShopID, &c.Masked, &c.Fingerprint, &c.Brand, &c.Country, &c.ExpMonth, &c.ExpYear,
-			&c.Sealed, &created, &expires)
-		p.CreatedAt, p.ExpiresAt = fromNanos(created), fromNanos(expires)
-		return p, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, notFound("pending card")
-	}
-	return &list[0], nil
+	l, err := list(t, "take pending card", tables.PendingCards.Scan, takePendingCard, orderID)
+	return first(l, err, "pending card")
 }

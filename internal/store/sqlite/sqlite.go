@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"guichet"
+	"guichet/internal/store/tables"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
@@ -358,7 +359,7 @@ func (s *Store) Exchanges(ctx context.Context, f guichet.ExchangeFilter) ([]guic
 	}
 	// Only the conditions asked for are written, so that SQLite picks the
 	// index that fits: by shop, by reference, or by time alone.
-	query := "SELECT id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns FROM exchanges"
+	query := "SELECT " + tables.Exchanges.Columns + " FROM exchanges"
 	var where []string
 	var args []any
 	if f.ShopID != "" {
@@ -370,27 +371,11 @@ func (s *Store) Exchanges(ctx context.Context, f guichet.ExchangeFilter) ([]guic
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := s.readDB.QueryContext(ctx, query+" ORDER BY at DESC, rowid DESC LIMIT ?", storableArgs(append(args, limit))...)
+	rows, err := s.readDB.QueryContext(ctx, query+" ORDER BY at DESC, rowid DESC LIMIT ?", tables.StorableArgs(append(args, limit))...)
 	if err != nil {
 		return nil, convert(err, "list exchanges")
 	}
-	defer rows.Close()
-	var list []guichet.Exchange
-	for rows.Next() {
-		var e guichet.Exchange
-		var at sql.NullInt64
-		var d int64
-		if err := rows.Scan(&e.ID, &e.ShopID, &e.Protocol, &e.Operation, &e.Reference, &e.Code, &e.Request, &e.Response, &at, &d); err != nil {
-			return nil, convert(err, "list exchanges")
-		}
-		e.At = fromNanos(at)
-		e.Duration = time.Duration(d)
-		list = append(list, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, convert(err, "list exchanges")
-	}
-	return list, nil
+	return collect(rows, "list exchanges", tables.Exchanges.Scan)
 }
 
 // Close waits for the Updates already let in, writes the queued exchanges,
@@ -608,11 +593,9 @@ func (s *Store) insertExchanges(list []guichet.Exchange) (broken bool, err error
 	}
 	var added guichet.ExchangeTotals
 	for _, e := range list {
-		e = storableExchange(e)
+		e = tables.StorableExchange(e)
 		size := guichet.ExchangeSize(e)
-		res, err := w.exec(`INSERT INTO exchanges (id, shop_id, protocol, operation, reference, code, request, response, at, duration_ns, size)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			e.ID, e.ShopID, e.Protocol, e.Operation, e.Reference, e.Code, e.Request, e.Response, nanos(e.At), int64(e.Duration), size)
+		res, err := w.exec(insertExchange, tables.Exchanges.Append(dialect, nil, e)...)
 		var n int64
 		if err == nil {
 			n, err = res.RowsAffected()
@@ -645,6 +628,9 @@ func (s *Store) insertExchanges(list []guichet.Exchange) (broken bool, err error
 	}
 	return false, nil
 }
+
+// insertExchange inserts an exchange unless one has its ID already.
+var insertExchange = tables.Exchanges.Insert(dialect, 1) + " ON CONFLICT DO NOTHING"
 
 func (s *Store) takeExchanges() []guichet.Exchange {
 	s.mu.Lock()
@@ -698,7 +684,7 @@ func (w *writer) exec(query string, args ...any) (sql.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.Exec(storableArgs(args)...)
+	return st.Exec(tables.StorableArgs(args)...)
 }
 
 func (w *writer) query(query string, args ...any) (*sql.Rows, error) {
@@ -706,7 +692,7 @@ func (w *writer) query(query string, args ...any) (*sql.Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.Query(storableArgs(args)...)
+	return st.Query(tables.StorableArgs(args)...)
 }
 
 func (w *writer) close() error {
@@ -725,9 +711,9 @@ type reader struct {
 }
 
 func (r *reader) exec(query string, args ...any) (sql.Result, error) {
-	return r.tx.ExecContext(r.ctx, query, storableArgs(args)...)
+	return r.tx.ExecContext(r.ctx, query, tables.StorableArgs(args)...)
 }
 
 func (r *reader) query(query string, args ...any) (*sql.Rows, error) {
-	return r.tx.QueryContext(r.ctx, query, storableArgs(args)...)
+	return r.tx.QueryContext(r.ctx, query, tables.StorableArgs(args)...)
 }

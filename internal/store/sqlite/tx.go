@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"guichet"
-	"guichet/internal/store/columns"
+	"guichet/internal/store/tables"
 )
 
 // runner is where a tx sends its statements: the writer connection inside
@@ -50,75 +50,41 @@ func notFound(what string) error {
 
 // Shops.
 
-// shopCols are the columns of a shop, its credentials aggregated in a
-// JSON array (columns.Credentials decodes it).
-const shopCols = `id, name, mode, capture_delay, clock_offset_ns, three_ds, require_cvv, notify_attempts, kwixo,
-	auto_capture_days, brands, created_at,
-	(SELECT json_group_array(json_object('p', protocol, 'k', key, 'd', data))
-		FROM (SELECT protocol, key, data FROM credentials WHERE shop_id = shops.id ORDER BY protocol, key))`
+var (
+	// selectShops selects shops with their credentials, aggregated as
+	// tables.Shops reads them.
+	selectShops = "SELECT " + tables.Shops.Columns + `,
+		(SELECT json_group_array(json_object('p', protocol, 'k', key, 'd', data))
+			FROM (SELECT protocol, key, data FROM credentials WHERE shop_id = shops.id ORDER BY protocol, key))
+		FROM shops`
+	shopByID         = selectShops + " WHERE id = ?"
+	shopByCredential = selectShops + " WHERE id = (SELECT shop_id FROM credentials WHERE protocol = ? AND key = ?)"
+	allShops         = selectShops + " ORDER BY id"
+	upsertShop       = tables.Shops.Insert(dialect, 1) + " ON CONFLICT (id) DO UPDATE SET " + tables.Shops.Excluded("id")
+	insertCredential = tables.Credentials.Insert(dialect, 1)
+)
 
-func scanShop(rows *sql.Rows) (guichet.Shop, error) {
-	var s guichet.Shop
-	var offset int64
-	var kwixo, brands, credentials string
-	var created sql.NullInt64
-	err := rows.Scan(&s.ID, &s.Name, &s.Mode, &s.CaptureDelay, &offset, &s.ThreeDS, &s.RequireCVV, &s.NotifyAttempts,
-		&kwixo, &s.AutoCaptureDays, &brands, &created, &credentials)
-	if err != nil {
-		return s, err
-	}
-	s.ClockOffset, s.CreatedAt = time.Duration(offset), fromNanos(created)
-	return s, columns.ShopJSON(&s, kwixo, brands, credentials)
-}
-
-func (t *tx) shops(what, query string, args ...any) ([]guichet.Shop, error) {
-	rows, err := t.run.query(query, args...)
-	if err != nil {
-		return nil, convert(err, "load "+what)
-	}
-	defer rows.Close()
-	var list []guichet.Shop
-	for rows.Next() {
-		s, err := scanShop(rows)
-		if err != nil {
-			return nil, convert(err, "load "+what)
-		}
-		list = append(list, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, convert(err, "load "+what)
-	}
-	return list, nil
-}
-
-func (t *tx) shop(query string, args ...any) (*guichet.Shop, error) {
+func (t *tx) Shop(id string) (*guichet.Shop, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	list, err := t.shops("shop", query, args...)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, notFound("shop")
-	}
-	return &list[0], nil
-}
-
-func (t *tx) Shop(id string) (*guichet.Shop, error) {
-	return t.shop("SELECT "+shopCols+" FROM shops WHERE id = ?", id)
+	l, err := list(t, "load shop", tables.Shops.Scan, shopByID, id)
+	return first(l, err, "shop")
 }
 
 func (t *tx) ShopByCredential(protocol, key string) (*guichet.Shop, error) {
-	return t.shop("SELECT "+shopCols+" FROM shops WHERE id = (SELECT shop_id FROM credentials WHERE protocol = ? AND key = ?)",
-		protocol, key)
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	l, err := list(t, "load shop", tables.Shops.Scan, shopByCredential, protocol, key)
+	return first(l, err, "shop")
 }
 
 func (t *tx) Shops() ([]guichet.Shop, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	return t.shops("shops", "SELECT "+shopCols+" FROM shops ORDER BY id")
+	return list(t, "load shops", tables.Shops.Scan, allShops)
 }
 
 func (t *tx) PutShop(s *guichet.Shop) error {
@@ -128,7 +94,7 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	if s.ID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "shop ID missing", Param: "id"}
 	}
-	datas, err := columns.CredentialsData(s)
+	credentials, err := tables.ShopCredentials(s)
 	if err != nil {
 		return err
 	}
@@ -138,7 +104,7 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	if _, err := t.run.exec("SAVEPOINT put_shop"); err != nil {
 		return convert(err, "save shop")
 	}
-	if err := t.putShop(s, datas); err != nil {
+	if err := t.putShop(s, credentials); err != nil {
 		if _, rerr := t.run.exec("ROLLBACK TO put_shop"); rerr != nil {
 			return convert(rerr, "save shop")
 		}
@@ -149,18 +115,9 @@ func (t *tx) PutShop(s *guichet.Shop) error {
 	return convert(err, "save shop")
 }
 
-// putShop writes a shop and the column values of its credentials' data.
-func (t *tx) putShop(s *guichet.Shop, datas []string) error {
-	kwixo, brands := columns.ShopContract(s)
-	_, err := t.run.exec(`INSERT INTO shops (id, name, mode, capture_delay, clock_offset_ns, three_ds, require_cvv,
-			notify_attempts, kwixo, auto_capture_days, brands, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name, mode = excluded.mode,
-			capture_delay = excluded.capture_delay, clock_offset_ns = excluded.clock_offset_ns,
-			three_ds = excluded.three_ds, require_cvv = excluded.require_cvv, notify_attempts = excluded.notify_attempts, kwixo = excluded.kwixo,
-			auto_capture_days = excluded.auto_capture_days, brands = excluded.brands, created_at = excluded.created_at`,
-		s.ID, s.Name, string(s.Mode), s.CaptureDelay, int64(s.ClockOffset),
-		s.ThreeDS, s.RequireCVV, s.NotifyAttempts, kwixo, s.AutoCaptureDays, brands, nanos(s.CreatedAt))
-	if err != nil {
+// putShop writes a shop and its credentials.
+func (t *tx) putShop(s *guichet.Shop, credentials []tables.Credential) error {
+	if _, err := t.run.exec(upsertShop, tables.Shops.Append(dialect, nil, *s)...); err != nil {
 		return convert(err, "save shop")
 	}
 	// The shop's credentials are replaced by those it holds now; a key
@@ -168,9 +125,8 @@ func (t *tx) putShop(s *guichet.Shop, datas []string) error {
 	if _, err := t.run.exec("DELETE FROM credentials WHERE shop_id = ?", s.ID); err != nil {
 		return convert(err, "save shop")
 	}
-	for i, c := range s.Credentials {
-		if _, err := t.run.exec("INSERT INTO credentials (protocol, key, shop_id, data) VALUES (?, ?, ?, ?)",
-			c.Protocol, c.Key, s.ID, datas[i]); err != nil {
+	for _, c := range credentials {
+		if _, err := t.run.exec(insertCredential, tables.Credentials.Append(dialect, nil, c)...); err != nil {
 			return convert(err, "save shop")
 		}
 	}
@@ -179,64 +135,60 @@ func (t *tx) putShop(s *guichet.Shop, datas []string) error {
 
 // Transactions.
 
-const transactionCols = `id, shop_id, number, reference, currency, amount, captured, refunded, status,
-	card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, card_sealed,
-	token_id, order_id, method, method_option, review, three_ds, auth_code, response_code, remit_at, capture_by, created_at, updated_at`
+var (
+	selectTransactions = "SELECT " + tables.Transactions.Columns + " FROM transactions"
+	transactionByID    = selectTransactions + " WHERE id = ?"
+	// transactionByNumber, transactionByOperation, transactionByRef and
+	// transactionByAmount each find one transaction, as their getters say.
+	transactionByNumber    = selectTransactions + " WHERE number = ? AND shop_id = ?"
+	transactionByOperation = selectTransactions + `
+		WHERE id = (SELECT transaction_id FROM operations WHERE number = ?) AND shop_id = ?`
+	transactionByRef = selectTransactions + `
+		WHERE id = (SELECT transaction_id FROM operations WHERE front = ? AND ref = ? AND ref <> '')`
+	transactionByAmount = selectTransactions + `
+		WHERE shop_id = ? AND reference = ? AND amount = ?
+		ORDER BY created_at DESC, number DESC LIMIT 1`
+	// One constant query per combination of the filters of Transactions
+	// keeps the writer's statement cache bounded.
+	transactionsByShopAndReference = selectTransactions + " WHERE shop_id = ? AND reference = ?" + newestTransactions
+	transactionsByShop             = selectTransactions + " WHERE shop_id = ?" + newestTransactions
+	transactionsByCard             = selectTransactions + " WHERE shop_id = ? AND card_fingerprint = ?" + newestTransactions
+	transactionsByReference        = selectTransactions + " WHERE reference = ?" + newestTransactions
+	allTransactions                = selectTransactions + newestTransactions
 
-const operationCols = "id, transaction_id, number, kind, amount, approved, code, front, ref, created_at"
+	insertTransaction = tables.Transactions.Insert(dialect, 1)
+	// updateTransaction saves a transaction loaded before. The shop,
+	// number and creation time never change, so they are not written
+	// again.
+	updateTransaction = tables.Transactions.Update(dialect, "id", "shop_id", "number", "created_at")
+
+	operationsOf    = "SELECT " + tables.Operations.Columns + " FROM operations WHERE transaction_id = ? ORDER BY number"
+	insertOperation = tables.Operations.Insert(dialect, 1)
+)
+
+const newestTransactions = " ORDER BY created_at DESC, number DESC LIMIT ?"
 
 func (t *tx) transactions(query string, args ...any) ([]guichet.Transaction, error) {
-	rows, err := t.run.query(query, args...)
+	l, err := list(t, "load transaction", tables.Transactions.Scan, query, args...)
 	if err != nil {
-		return nil, convert(err, "load transaction")
-	}
-	defer rows.Close()
-	var list []guichet.Transaction
-	for rows.Next() {
-		var tr guichet.Transaction
-		var remit, captureBy, created, updated sql.NullInt64
-		c := &tr.Card
-		err := rows.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, &tr.Status,
-			&c.Masked, &c.Fingerprint, &c.Brand, &c.Country, &c.ExpMonth, &c.ExpYear, &c.Sealed,
-			&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Option, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode, &remit, &captureBy, &created, &updated)
-		if err != nil {
-			return nil, convert(err, "load transaction")
-		}
-		tr.RemitAt, tr.CaptureBy = fromNanos(remit), fromNanos(captureBy)
-		tr.CreatedAt, tr.UpdatedAt = fromNanos(created), fromNanos(updated)
-		list = append(list, tr)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, convert(err, "load transaction")
+		return nil, err
 	}
 	// The operations are read once the transaction rows are closed, so
 	// that the writer connection never has two statements interleaved.
-	for i := range list {
-		if err := t.loadOperations(&list[i]); err != nil {
+	for i := range l {
+		if err := t.loadOperations(&l[i]); err != nil {
 			return nil, err
 		}
 	}
-	return list, nil
+	return l, nil
 }
 
 func (t *tx) loadOperations(tr *guichet.Transaction) error {
-	rows, err := t.run.query("SELECT "+operationCols+" FROM operations WHERE transaction_id = ? ORDER BY number", tr.ID)
+	ops, err := list(t, "load operations", tables.Operations.Scan, operationsOf, tr.ID)
 	if err != nil {
-		return convert(err, "load operations")
+		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var op guichet.Operation
-		var created sql.NullInt64
-		if err := rows.Scan(&op.ID, &op.TransactionID, &op.Number, &op.Kind, &op.Amount, &op.Approved, &op.Code, &op.Front, &op.Ref, &created); err != nil {
-			return convert(err, "load operations")
-		}
-		op.CreatedAt = fromNanos(created)
-		tr.Operations = append(tr.Operations, op)
-	}
-	if err := rows.Err(); err != nil {
-		return convert(err, "load operations")
-	}
+	tr.Operations = ops
 	if t.loaded == nil {
 		t.loaded = make(map[string]int)
 	}
@@ -248,14 +200,8 @@ func (t *tx) transaction(query string, args ...any) (*guichet.Transaction, error
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	list, err := t.transactions(query, args...)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, notFound("transaction")
-	}
-	return &list[0], nil
+	l, err := t.transactions(query, args...)
+	return first(l, err, "transaction")
 }
 
 // Inside Update, the writer runs one function at a time within a write
@@ -263,27 +209,23 @@ func (t *tx) transaction(query string, args ...any) (*guichet.Transaction, error
 // transaction without interference.
 
 func (t *tx) Transaction(id string) (*guichet.Transaction, error) {
-	return t.transaction("SELECT "+transactionCols+" FROM transactions WHERE id = ?", id)
+	return t.transaction(transactionByID, id)
 }
 
 func (t *tx) TransactionByNumber(shopID string, number int64) (*guichet.Transaction, error) {
-	return t.transaction("SELECT "+transactionCols+" FROM transactions WHERE number = ? AND shop_id = ?", number, shopID)
+	return t.transaction(transactionByNumber, number, shopID)
 }
 
 func (t *tx) TransactionByOperation(shopID string, number int64) (*guichet.Transaction, error) {
-	return t.transaction(`SELECT `+transactionCols+` FROM transactions
-		WHERE id = (SELECT transaction_id FROM operations WHERE number = ?) AND shop_id = ?`, number, shopID)
+	return t.transaction(transactionByOperation, number, shopID)
 }
 
 func (t *tx) TransactionByRef(front, ref string) (*guichet.Transaction, error) {
-	return t.transaction(`SELECT `+transactionCols+` FROM transactions
-		WHERE id = (SELECT transaction_id FROM operations WHERE front = ? AND ref = ? AND ref <> '')`, front, ref)
+	return t.transaction(transactionByRef, front, ref)
 }
 
 func (t *tx) FindTransaction(shopID, reference string, amount int64) (*guichet.Transaction, error) {
-	return t.transaction(`SELECT `+transactionCols+` FROM transactions
-		WHERE shop_id = ? AND reference = ? AND amount = ?
-		ORDER BY created_at DESC, number DESC LIMIT 1`, shopID, reference, amount)
+	return t.transaction(transactionByAmount, shopID, reference, amount)
 }
 
 func (t *tx) Transactions(f guichet.TransactionFilter) ([]guichet.Transaction, error) {
@@ -294,18 +236,19 @@ func (t *tx) Transactions(f guichet.TransactionFilter) ([]guichet.Transaction, e
 	if limit <= 0 {
 		limit = 100
 	}
-	// One constant query per combination of filters keeps the writer's
-	// statement cache bounded.
-	const order = " ORDER BY created_at DESC, number DESC LIMIT ?"
 	switch {
+	case f.Fingerprint != "":
+		// A card's transactions are always one shop's: the fingerprint
+		// is keyed per vault, not per shop.
+		return t.transactions(transactionsByCard, f.ShopID, f.Fingerprint, limit)
 	case f.ShopID != "" && f.Reference != "":
-		return t.transactions("SELECT "+transactionCols+" FROM transactions WHERE shop_id = ? AND reference = ?"+order, f.ShopID, f.Reference, limit)
+		return t.transactions(transactionsByShopAndReference, f.ShopID, f.Reference, limit)
 	case f.ShopID != "":
-		return t.transactions("SELECT "+transactionCols+" FROM transactions WHERE shop_id = ?"+order, f.ShopID, limit)
+		return t.transactions(transactionsByShop, f.ShopID, limit)
 	case f.Reference != "":
-		return t.transactions("SELECT "+transactionCols+" FROM transactions WHERE reference = ?"+order, f.Reference, limit)
+		return t.transactions(transactionsByReference, f.Reference, limit)
 	default:
-		return t.transactions("SELECT "+transactionCols+" FROM transactions"+order, limit)
+		return t.transactions(allTransactions, limit)
 	}
 }
 
@@ -316,33 +259,16 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 	if tr.ID == "" {
 		return &guichet.Error{Code: guichet.CodeInvalid, Message: "transaction ID missing", Param: "id"}
 	}
-	c := &tr.Card
 	stored, loaded := t.loaded[tr.ID]
 	if !loaded {
-		_, err := t.run.exec(`INSERT INTO transactions (`+transactionCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
-			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-			tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
-			nanos(tr.RemitAt), nanos(tr.CaptureBy), nanos(tr.CreatedAt), nanos(tr.UpdatedAt))
-		if err != nil {
+		if _, err := t.run.exec(insertTransaction, tables.Transactions.Append(dialect, nil, *tr)...); err != nil {
 			return convert(err, "insert transaction")
 		}
 	} else {
 		if len(tr.Operations) < stored {
 			return &guichet.Error{Code: guichet.CodeInternal, Message: "internal error", Err: errors.New("operations are append-only")}
 		}
-		// The shop, number and creation time never change, so they are
-		// not written again.
-		res, err := t.run.exec(`UPDATE transactions SET reference = ?, currency = ?, amount = ?, captured = ?,
-			refunded = ?, status = ?, card_masked = ?, card_fingerprint = ?, card_brand = ?, card_country = ?,
-			card_exp_month = ?, card_exp_year = ?, card_sealed = ?, token_id = ?, order_id = ?, method = ?,
-			method_option = ?, review = ?, three_ds = ?, auth_code = ?, response_code = ?, remit_at = ?, capture_by = ?,
-			updated_at = ? WHERE id = ?`,
-			tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
-			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, blob(c.Sealed),
-			tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
-			nanos(tr.RemitAt), nanos(tr.CaptureBy), nanos(tr.UpdatedAt), tr.ID)
+		res, err := t.run.exec(updateTransaction.SQL, updateTransaction.Args(tables.Transactions.Append(dialect, nil, *tr))...)
 		if err != nil {
 			return convert(err, "update transaction")
 		}
@@ -354,9 +280,8 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		if op.ID == "" {
 			return &guichet.Error{Code: guichet.CodeInvalid, Message: "operation ID missing", Param: "id"}
 		}
-		_, err := t.run.exec(`INSERT INTO operations (`+operationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			op.ID, tr.ID, op.Number, string(op.Kind), op.Amount, op.Approved, op.Code, op.Front, op.Ref, nanos(op.CreatedAt))
-		if err != nil {
+		op.TransactionID = tr.ID
+		if _, err := t.run.exec(insertOperation, tables.Operations.Append(dialect, nil, op)...); err != nil {
 			return convert(err, "insert operation")
 		}
 	}
@@ -369,34 +294,32 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 
 // Tokens.
 
-const tokenCols = `id, shop_id, reference, handle, card_masked, card_fingerprint, card_brand, card_country,
-	card_exp_month, card_exp_year, card_sealed, order_id, cancelled_at, created_at, updated_at`
+var (
+	tokenByID        = "SELECT " + tables.Tokens.Columns + " FROM tokens WHERE id = ?"
+	tokenByReference = "SELECT " + tables.Tokens.Columns + " FROM tokens WHERE shop_id = ? AND reference = ?"
+	// upsertToken inserts a token, or gives the token the shop registered
+	// under that reference the new handle and card; that token keeps its
+	// ID and creation time, which the statement returns.
+	upsertToken = tables.Tokens.Insert(dialect, 1) + `
+		ON CONFLICT (shop_id, reference) DO UPDATE SET ` + tables.Tokens.Excluded("id", "shop_id", "reference", "created_at") + `
+		RETURNING id, created_at`
+)
 
 func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	rows, err := t.run.query("SELECT "+tokenCols+" FROM tokens WHERE shop_id = ? AND reference = ?", shopID, reference)
-	if err != nil {
-		return nil, convert(err, "load token")
+	l, err := list(t, "load token", tables.Tokens.Scan, tokenByReference, shopID, reference)
+	return first(l, err, "token")
+}
+
+// TokenByID finds a token by its ID, whatever its shop.
+func (t *tx) TokenByID(id string) (*guichet.Token, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, convert(err, "load token")
-		}
-		return nil, notFound("token")
-	}
-	var tok guichet.Token
-	var cancelled, created, updated sql.NullInt64
-	c := &tok.Card
-	err = rows.Scan(&tok.ID, &tok.ShopID, &tok.Reference, &tok.Handle, &c.Masked, &c.Fingerprint, &c.Brand, &c.Country,
-		&c.ExpMonth, &c.ExpYear, &c.Sealed, &tok.OrderID, &cancelled, &created, &updated)
-	if err != nil {
-		return nil, convert(err, "load token")
-	}
-	tok.CancelledAt, tok.CreatedAt, tok.UpdatedAt = fromNanos(cancelled), fromNanos(created), fromNanos(updated)
-	return &tok, nil
+	l, err := list(t, "load token", tables.Tokens.Scan, tokenByID, id)
+	return first(l, err, "token")
 }
 
 // PutToken inserts the token, or replaces the handle and card of the token
@@ -409,27 +332,15 @@ func (t *tx) PutToken(tok *guichet.Token) error {
 	if tok.ID == "" {
 		tok.ID = guichet.NewID("", time.Now())
 	}
-	c := &tok.Card
-	rows, err := t.run.query(`INSERT INTO tokens (`+tokenCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (shop_id, reference) DO UPDATE SET handle = excluded.handle,
-			card_masked = excluded.card_masked, card_fingerprint = excluded.card_fingerprint,
-			card_brand = excluded.card_brand, card_country = excluded.card_country,
-			card_exp_month = excluded.card_exp_month, card_exp_year = excluded.card_exp_year,
-			card_sealed = excluded.card_sealed, order_id = excluded.order_id, cancelled_at = excluded.cancelled_at,
-			updated_at = excluded.updated_at
-		RETURNING id, created_at`,
-		tok.ID, tok.ShopID, tok.Reference, tok.Handle, c.Masked, c.Fingerprint, string(c.Brand), c.Country,
-		c.ExpMonth, c.ExpYear, blob(c.Sealed), tok.OrderID, nanos(tok.CancelledAt), nanos(tok.CreatedAt), nanos(tok.UpdatedAt))
+	rows, err := t.run.query(upsertToken, tables.Tokens.Append(dialect, nil, *tok)...)
 	if err != nil {
 		return convert(err, "save token")
 	}
 	defer rows.Close()
 	if rows.Next() {
-		var created sql.NullInt64
-		if err := rows.Scan(&tok.ID, &created); err != nil {
+		if err := rows.Scan(&tok.ID, dialect.ScanTime(&tok.CreatedAt)); err != nil {
 			return convert(err, "save token")
 		}
-		tok.CreatedAt = fromNanos(created)
 	}
 	// A RETURNING statement reports its constraint errors only as the
 	// rows are read.
@@ -458,11 +369,26 @@ func (t *tx) DeleteToken(shopID, reference string) error {
 
 // Claims, events, numbers.
 
+var (
+	// insertClaim inserts a claim unless its key was claimed before,
+	// whatever became of that claim.
+	insertClaim = tables.Claims.Insert(dialect, 1) + " ON CONFLICT DO NOTHING"
+
+	insertEvent = tables.Events.Insert(dialect, 1)
+	eventsOf    = "SELECT " + tables.Events.Columns + " FROM events WHERE transaction_id = ? ORDER BY at, rowid"
+)
+
+// Claim inserts a claim in its final state, done.
 func (t *tx) Claim(shopID, key string, at time.Time) error {
 	if err := t.check(true); err != nil {
 		return err
 	}
-	res, err := t.run.exec("INSERT INTO claims (shop_id, key, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", shopID, key, nanos(at))
+	return t.insertClaim(guichet.Claim{ShopID: shopID, Key: key, At: at, State: guichet.ClaimDone})
+}
+
+// insertClaim inserts c, reporting a key claimed before as a duplicate.
+func (t *tx) insertClaim(c guichet.Claim) error {
+	res, err := t.run.exec(insertClaim, tables.Claims.Append(dialect, nil, c)...)
 	if err != nil {
 		return convert(err, "claim")
 	}
@@ -486,10 +412,7 @@ func (t *tx) Emit(events ...guichet.Event) error {
 		if e.ID == "" {
 			e.ID = guichet.NewID("", time.Now())
 		}
-		_, err := t.run.exec(`INSERT INTO events (id, shop_id, transaction_id, type, at, data, next_attempt_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			e.ID, e.ShopID, e.TransactionID, e.Type, nanos(e.At), blob(e.Data), nanos(e.At))
-		if err != nil {
+		if _, err := t.run.exec(insertEvent, tables.Events.Append(dialect, nil, e)...); err != nil {
 			return convert(err, "emit event")
 		}
 	}
@@ -500,26 +423,7 @@ func (t *tx) Events(transactionID string) ([]guichet.Event, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
-	rows, err := t.run.query(`SELECT id, shop_id, transaction_id, type, at, data FROM events
-		WHERE transaction_id = ? ORDER BY at, rowid`, transactionID)
-	if err != nil {
-		return nil, convert(err, "list events")
-	}
-	defer rows.Close()
-	var list []guichet.Event
-	for rows.Next() {
-		var e guichet.Event
-		var at sql.NullInt64
-		if err := rows.Scan(&e.ID, &e.ShopID, &e.TransactionID, &e.Type, &at, &e.Data); err != nil {
-			return nil, convert(err, "list events")
-		}
-		e.At = fromNanos(at)
-		list = append(list, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, convert(err, "list events")
-	}
-	return list, nil
+	return list(t, "list events", tables.Events.Scan, eventsOf, transactionID)
 }
 
 // NextNumber hands out a number from the store's counter. It is refused in
@@ -531,29 +435,3 @@ func (t *tx) NextNumber() (int64, error) {
 	}
 	return t.store.nextNumber()
 }
-
-// nanos stores a time as Unix nanoseconds, and the zero time as NULL so that
-// it comes back as the zero time.
-func nanos(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UnixNano()
-}
-
-func fromNanos(n sql.NullInt64) time.Time {
-	if !n.Valid {
-		return time.Time{}
-	}
-	return time.Unix(0, n.Int64).UTC()
-}
-
-// blob stores an empty byte slice as NULL, so that it reads back as nil.
-func blob(b []byte) any {
-	if len(b) == 0 {
-		return nil
-	}
-	return b
-}
-
-// newID returns a random identifier for the rows a caller did not name.

@@ -446,6 +446,15 @@ func testTransactionRoundTrip(t *testing.T, h *harness) {
 		wantCode(t, err, guichet.CodeNotFound, "TransactionByNumber of another shop")
 		_, err = tx.TransactionByOperation("other", want.Operations[0].Number)
 		wantCode(t, err, guichet.CodeNotFound, "TransactionByOperation of another shop")
+		// The card's transactions, by its fingerprint.
+		list, err := tx.Transactions(guichet.TransactionFilter{ShopID: shop, Fingerprint: want.Card.Fingerprint})
+		if err != nil || len(list) != 1 || list[0].ID != want.ID {
+			t.Errorf("Transactions of the card: %d, %v", len(list), err)
+		}
+		list, err = tx.Transactions(guichet.TransactionFilter{ShopID: shop, Fingerprint: "another card"})
+		if err != nil || len(list) != 0 {
+			t.Errorf("Transactions of another card: %d, %v", len(list), err)
+		}
 		// A reference belongs to its front.
 		_, err = tx.TransactionByRef("payline", want.Operations[0].Ref)
 		wantCode(t, err, guichet.CodeNotFound, "TransactionByRef of another front")
@@ -1055,6 +1064,12 @@ func testTokens(t *testing.T, h *harness) {
 		}
 		_, err = tx.Token(randomID("shop"), "subscriber-1")
 		wantCode(t, err, guichet.CodeNotFound, "Token of another shop")
+		byID, err := tx.TokenByID(tok.ID)
+		if err != nil || byID.Reference != "subscriber-1" || byID.ShopID != shop {
+			t.Errorf("TokenByID: %+v, %v", byID, err)
+		}
+		_, err = tx.TokenByID(randomID("tok"))
+		wantCode(t, err, guichet.CodeNotFound, "TokenByID of an unknown token")
 		return nil
 	})
 

@@ -1,0 +1,95 @@
+package tables
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"guichet"
+)
+
+// Orders maps the orders merchants send to the payment page. An order's
+// content is kept as JSON, or "" for an order without any.
+var Orders = Table[guichet.Order]{
+	Name: "orders",
+	Columns: `id, shop_id, protocol, reference, amount, currency, status, request, transaction_id,
+		content, attempts, max_attempts, expires_at, created_at, updated_at`,
+	Append: func(d Dialect, args []any, o guichet.Order) []any {
+		return append(args, o.ID, o.ShopID, o.Protocol, o.Reference, o.Amount.Amount, o.Amount.Currency, string(o.Status),
+			Blob(o.Request), o.TransactionID, orderContent(o), o.Attempts, o.MaxAttempts,
+			d.Time(o.ExpiresAt), d.Time(o.CreatedAt), d.Time(o.UpdatedAt))
+	},
+	Scan: func(d Dialect, row Row, o *guichet.Order) error {
+		var content string
+		err := row.Scan(&o.ID, &o.ShopID, &o.Protocol, &o.Reference, &o.Amount.Amount, &o.Amount.Currency, (*string)(&o.Status),
+			&o.Request, &o.TransactionID, &content, &o.Attempts, &o.MaxAttempts,
+			d.ScanTime(&o.ExpiresAt), d.ScanTime(&o.CreatedAt), d.ScanTime(&o.UpdatedAt))
+		if err != nil || content == "" {
+			return err
+		}
+		if err := json.Unmarshal([]byte(content), &o.Content); err != nil {
+			return fmt.Errorf("order %s: content: %w", o.ID, err)
+		}
+		return nil
+	},
+}
+
+// orderContent is the column value of an order's content.
+func orderContent(o guichet.Order) string {
+	c := o.Content
+	if c.Customer == nil && c.Cart == nil && c.SubMerchant == nil && len(c.Metadata) == 0 && len(c.Extras) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+// Jobs maps the jobs due on a shop's clock. The columns that order and
+// lease them, seq and lease_until, belong to the stores' queries.
+var Jobs = Table[guichet.Job]{
+	Name:    "jobs",
+	Columns: "id, shop_id, kind, ref, due_at, data, group_key",
+	Append: func(d Dialect, args []any, j guichet.Job) []any {
+		return append(args, j.ID, j.ShopID, j.Kind, j.Ref, d.Time(j.DueAt), Blob(j.Data), j.Group)
+	},
+	Scan: func(d Dialect, row Row, j *guichet.Job) error {
+		return row.Scan(&j.ID, &j.ShopID, &j.Kind, &j.Ref, d.ScanTime(&j.DueAt), &j.Data, &j.Group)
+	},
+}
+
+// JobBacklogColumns are what a query selects from jobs, grouped by kind,
+// for ScanJobBacklog to read: a zero due time is NULL, which min leaves out.
+const JobBacklogColumns = "kind, count(*), min(due_at)"
+
+// ScanJobBacklog reads a row of JobBacklogColumns into *b, as a Table's
+// Scan does.
+func ScanJobBacklog(d Dialect, row Row, b *guichet.JobBacklog) error {
+	return row.Scan(&b.Kind, &b.Due, d.ScanTime(&b.Oldest))
+}
+
+// Deliveries maps the notifications sent back to merchants.
+var Deliveries = Table[guichet.Delivery]{
+	Name: "deliveries",
+	Columns: `id, shop_id, event_id, transaction_id, order_ref, method, url, content_type, body,
+		status, attempts, created_at, updated_at`,
+	Append: func(d Dialect, args []any, v guichet.Delivery) []any {
+		return append(args, v.ID, v.ShopID, v.EventID, v.TransactionID, v.OrderRef, v.Method, v.URL, v.ContentType, Blob(v.Body),
+			string(v.Status), v.Attempts, d.Time(v.CreatedAt), d.Time(v.UpdatedAt))
+	},
+	Scan: func(d Dialect, row Row, v *guichet.Delivery) error {
+		return row.Scan(&v.ID, &v.ShopID, &v.EventID, &v.TransactionID, &v.OrderRef, &v.Method, &v.URL, &v.ContentType, &v.Body,
+			(*string)(&v.Status), &v.Attempts, d.ScanTime(&v.CreatedAt), d.ScanTime(&v.UpdatedAt))
+	},
+}
+
+// Attempts maps the attempts at sending deliveries. The column that orders
+// the attempts made at the same time, seq, belongs to the stores' queries.
+var Attempts = Table[guichet.Attempt]{
+	Name:    "attempts",
+	Columns: "delivery_id, at, status_code, error, duration_ns",
+	Append: func(d Dialect, args []any, a guichet.Attempt) []any {
+		return append(args, a.DeliveryID, d.Time(a.At), a.StatusCode, a.Error, int64(a.Duration))
+	},
+	Scan: func(d Dialect, row Row, a *guichet.Attempt) error {
+		return row.Scan(&a.DeliveryID, d.ScanTime(&a.At), &a.StatusCode, &a.Error, (*int64)(&a.Duration))
+	},
+}
