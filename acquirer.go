@@ -32,6 +32,13 @@ type AcquirerRequest struct {
 	// so that a request sent twice is processed once, and an Inquirer
 	// finds the request again by it.
 	Key string
+	// Front is the protocol the merchant's request came in by. A
+	// simulator answers as that provider's test platform does (their
+	// authorization numbers differ); a real acquirer ignores it.
+	Front string
+	// Stored is set when the card is one the gateway kept (a token, an
+	// instalment, a renewal), charged without the buyer typing it.
+	Stored bool
 }
 
 // Inquirer is implemented by acquirers that can tell what became of an

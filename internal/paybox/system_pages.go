@@ -10,6 +10,7 @@ import (
 	"guichet"
 	"guichet/internal/checkout"
 	"guichet/internal/core"
+	"guichet/internal/sim"
 )
 
 // cardMethods are the card brands of the choice page, in the platform's
@@ -111,8 +112,7 @@ func (s *System) choose(w http.ResponseWriter, r *http.Request) {
 }
 
 // card takes the card form: it checks what the buyer typed, sends the
-// buyer through 3-D Secure when the shop requires it and the card is
-// enrolled, and pays otherwise.
+// buyer through 3-D Secure when the shop requires it, and pays.
 func (s *System) card(w http.ResponseWriter, r *http.Request) {
 	ss, ok := s.load(w, r)
 	if !ok {
@@ -137,23 +137,43 @@ func (s *System) card(w http.ResponseWriter, r *http.Request) {
 		s.showCard(w, ss, cardType, r, errs)
 		return
 	}
-	if ss.shop.ThreeDS && !ss.req.No3DS && enrolled(c.PAN) {
-		// The challenge may be answered on another instance: the card
-		// waits in the store, sealed, without its CVV.
-		if err := s.svc.HoldCard(r.Context(), ss.shop, ss.order.ID, c); err != nil {
-			s.payFailed(w, r, ss, err)
-			return
-		}
-		noteOrder(w, ss, "3ds-challenge")
-		s.pages.Challenge(w, checkout.ChallengeData{Common: s.common(ss), Action: s.action(ss, "3ds")})
+	if !ss.shop.ThreeDS || ss.req.No3DS {
+		s.pay(w, r, ss, c, "", "")
 		return
 	}
-	s.pay(w, r, ss, c, "", "")
+	// The simulated directory decides: Paybox's test cards are all
+	// challenged but the one documented as not enrolled, and other
+	// providers' test cards behave as on their platforms.
+	flow := sim.ThreeDS(c.PAN)
+	if flow != sim.Challenge {
+		s.payAuthenticated(w, r, ss, c, flow.Result(""))
+		return
+	}
+	// The challenge may be answered on another instance: the card waits
+	// in the store, sealed, without its CVV.
+	if err := s.svc.HoldCard(r.Context(), ss.shop, ss.order.ID, c); err != nil {
+		s.payFailed(w, r, ss, err)
+		return
+	}
+	noteOrder(w, ss, "3ds-challenge")
+	s.pages.Challenge(w, checkout.ChallengeData{Common: s.common(ss), Action: s.action(ss, "3ds")})
 }
 
-// enrolled tells which cards the simulated directory knows for 3-D
-// Secure: all but the Paybox test card documented as not enrolled.
-func enrolled(pan string) bool { return pan != "4012001038443335" }
+// declineAuthentication is the issuer answer the platform gives a payment
+// whose 3-D Secure authentication failed (E=00189), without asking for an
+// authorization.
+const declineAuthentication = "89"
+
+// payAuthenticated settles the order after 3-D Secure: a failed
+// authentication is refused without asking the issuer, any other outcome
+// is paid and recorded on the transaction.
+func (s *System) payAuthenticated(w http.ResponseWriter, r *http.Request, ss *session, c guichet.Card, a sim.Authentication) {
+	decline := ""
+	if a.Status == sim.StatusFailed {
+		decline = declineAuthentication
+	}
+	s.pay(w, r, ss, c, a.Status, decline)
+}
 
 // challenge takes the simulated bank's answer.
 func (s *System) challenge(w http.ResponseWriter, r *http.Request) {
@@ -175,12 +195,16 @@ func (s *System) challenge(w http.ResponseWriter, r *http.Request) {
 			"La session d'authentification a expiré : saisissez à nouveau votre carte.", "The authentication session expired: enter your card again.")})
 		return
 	}
-	if r.PostForm.Get("outcome") == "fail" || (r.PostForm.Get("outcome") != "ok" && r.PostForm.Get("otp") != "1234") {
-		// Authentication failed: the issuer's answer 89.
-		s.pay(w, r, ss, c, "N", "89")
-		return
+	// The page's buttons stand for a buyer who typed the code right and
+	// one who gave up; a form posted without them is judged on its code.
+	code := r.PostForm.Get("otp")
+	switch r.PostForm.Get("outcome") {
+	case "ok":
+		code = sim.ChallengeCode
+	case "fail":
+		code = ""
 	}
-	s.pay(w, r, ss, c, "Y", "")
+	s.payAuthenticated(w, r, ss, c, sim.Challenge.Result(code))
 }
 
 // pay settles the order with the card and sends the buyer back.

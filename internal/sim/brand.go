@@ -2,61 +2,19 @@ package sim
 
 import "guichet"
 
-// TestCard is a card number of the Paybox pre-production platform, with what
-// the simulator answers about it.
-type TestCard struct {
-	PAN     string
-	Brand   guichet.Brand
-	Country string // ISO 3166 alpha-3 of the issuer
-	Note    string
-}
-
-// TestCards returns the Paybox test cards the simulator knows. It builds a
-// new slice on every call so that no caller can change what another sees.
-func TestCards() []TestCard {
-	return []TestCard{
-		{"1111222233334444", guichet.BrandCB, "FRA", "generic CB test card, authorized"},
-		// The platform answers PAYS=USA for the cards of the 401200
-		// range (nexylan/paybox-direct's live suite, 4012001037141112).
-		{"4012001037141112", guichet.BrandVisa, "USA", "3-D Secure enrolled"},
-		{"4012001038443335", guichet.BrandVisa, "USA", "3-D Secure not enrolled"},
-		{"4236861588423130", guichet.BrandVisa, "BEL", "Belgian Visa"},
-		{"5476852056843079", guichet.BrandMastercard, "BEL", "Belgian Mastercard"},
-		{"6703111122223334", guichet.BrandMaestro, "BEL", "Belgian Maestro"},
-		{"4150550000000004", guichet.BrandVisa, "FRA", "Visa test card"},
-		{"4972640000000009", guichet.BrandVisa, "FRA", "Visa test card"},
-		{"374907403001005", guichet.BrandAmex, "FRA", "American Express"},
-		{"3569990012000112", guichet.BrandJCB, "FRA", "JCB"},
-		{"36133990076017", guichet.BrandDiners, "FRA", "Diners Club"},
-		{"4726860200500314", guichet.BrandVisa, "FRA", "Visa Aurore"},
-	}
-}
-
-// Country returns the issuer country of a known test card, or "" for any
-// other number: the simulator does not pretend to know real BIN tables.
-func Country(pan string) string {
-	for _, c := range TestCards() {
-		if c.PAN == pan {
-			return c.Country
-		}
-	}
-	return ""
-}
-
-// genericCB is the Paybox generic test card. Its 1111 prefix belongs to no
-// network, and Paybox presents it as a CB card.
-const genericCB = "1111222233334444"
-
-// Brand guesses a card's network from the leading digits of its number (the
-// IIN ranges the networks publish). It returns guichet.BrandUnknown for
-// anything that is not all digits or falls in no range. Ranges are tested
-// from the most specific to the broadest where they overlap.
+// Brand gives the network of a published test card, and otherwise guesses
+// a card's network from the leading digits of its number (the IIN ranges
+// the networks publish). The test cards come first because some belong to
+// no range: Paybox's generic CB card starts with 1111, Lyra's test
+// Mastercards with 5970. It returns guichet.BrandUnknown for anything that
+// is not all digits or falls in no range. Ranges are tested from the most
+// specific to the broadest where they overlap.
 func Brand(pan string) guichet.Brand {
+	if c, ok := published[pan]; ok {
+		return c.Brand
+	}
 	if pan == "" || !digits(pan) {
 		return guichet.BrandUnknown
-	}
-	if pan == genericCB {
-		return guichet.BrandCB
 	}
 	p2, p3, p4 := prefix(pan, 2), prefix(pan, 3), prefix(pan, 4)
 	switch {

@@ -1,21 +1,26 @@
-// Package sim is a simulated acquirer modelled on the Paybox pre-production
-// platform. It answers every operation at once and deterministically, so
-// that a merchant's integration tests and guichet's own get the same answer
-// for the same request every time.
+// Package sim is the simulated world behind the fronts: an acquirer and a
+// 3-D Secure directory and ACS modelled on the test platforms of the
+// providers guichet imitates (Paybox pre-production, Lyra's TEST mode),
+// which know each provider's published test cards. It answers every
+// operation at once and deterministically, so that a merchant's
+// integration tests and guichet's own get the same answer for the same
+// request every time.
 package sim
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"sync"
 	"time"
 
 	"guichet"
 )
 
-// The issuer answer codes the simulator gives on its own. Any other code
-// comes from a request's ForceCode.
+// The issuer answer codes the simulator gives to any card. Other codes
+// come from a published test card (LyraTestCards) or a request's
+// ForceCode.
 const (
 	CodeApproved          = "00"
 	CodeInvalidCardNumber = "14"
@@ -25,6 +30,10 @@ const (
 // TestAuthCode is the authorization number Paybox pre-production gives to
 // every approved operation of a TEST shop.
 const TestAuthCode = "XXXXXX"
+
+// frontLyra is the Front of the requests internal/lyra makes, whose TEST
+// authorizations get numbers like Lyra's test platform gives.
+const frontLyra = "lyra"
 
 // Acquirer implements guichet.Acquirer and guichet.Inquirer. Its answers
 // depend on the request alone; it remembers the latest of them by request
@@ -101,7 +110,15 @@ func New(now func() time.Time) *Acquirer {
 // again because a real issuer would, and because a front or a connector that
 // skipped the core's checks must not see such a card approved. These checks
 // come before ForceCode, since no issuer answer can approve a card the
-// network rejects.
+// network rejects. An authorization of a provider's published test card then
+// gets the answer its test platform gives (TestCards, LyraTestCards); any
+// other card, and any credit, is approved.
+//
+// An approved operation of a TEST shop gets the authorization number of
+// the provider's test platform: six lower-case hexadecimal digits for a
+// request that came in by Lyra's front, TestAuthCode for any other. A
+// PRODUCTION shop gets a number derived from the request, as a real
+// issuer gives a different one to every payment.
 //
 // Captures, cancellations, refunds and amount updates need the transaction
 // they apply to, and are approved.
@@ -135,7 +152,7 @@ func (a *Acquirer) answer(ctx context.Context, r guichet.AcquirerRequest) (guich
 	}
 
 	switch r.Kind {
-	case guichet.OpAuthorize, guichet.OpCredit:
+	case guichet.OpAuthorize, guichet.OpCredit, guichet.OpVerify:
 		if r.Card == nil {
 			return guichet.AcquirerResult{}, &guichet.Error{Code: guichet.CodeInvalid, Param: "card",
 				Message: "an " + string(r.Kind) + " needs a card"}
@@ -155,13 +172,19 @@ func (a *Acquirer) answer(ctx context.Context, r guichet.AcquirerRequest) (guich
 			res.Code = CodeExpiredCard
 		case force != "":
 			res.Code = force
+		case r.Kind == guichet.OpAuthorize:
+			res.Code = issuerCode(r.Card.PAN, r.Stored)
 		default:
 			res.Code = CodeApproved
 		}
 		if res.Approved = res.Code == CodeApproved; res.Approved {
-			res.AuthCode = TestAuthCode
-			if !test {
+			switch {
+			case !test:
 				res.AuthCode = authCode(r)
+			case r.Front == frontLyra:
+				res.AuthCode = lyraAuthCode(r)
+			default:
+				res.AuthCode = TestAuthCode
 			}
 		}
 		return res, nil
@@ -211,18 +234,37 @@ const authAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 // characters keep about 31 bits of the hash, far too few to recover the PAN
 // from.
 func authCode(r guichet.AcquirerRequest) string {
-	h := sha256.New()
-	// Each field is length-prefixed so that different field splits cannot
-	// hash alike.
-	for _, f := range []string{"guichet-sim-auth", string(r.Kind), r.Card.PAN, r.Amount.Currency} {
-		_ = binary.Write(h, binary.BigEndian, uint32(len(f)))
-		h.Write([]byte(f))
-	}
-	_ = binary.Write(h, binary.BigEndian, r.Amount.Amount)
-	sum := h.Sum(nil)
+	sum := digest(r.Amount.Amount, "guichet-sim-auth", string(r.Kind), r.Card.PAN, r.Amount.Currency)
 	code := make([]byte, 6)
 	for i := range code {
 		code[i] = authAlphabet[int(sum[i])%len(authAlphabet)]
 	}
 	return string(code)
+}
+
+// lyraAuthCode derives an authorization number like those of Lyra's test
+// platform, six lower-case hexadecimal digits (recorded: "3fe171",
+// "3fd70b"), from the request's shop, key and amount, so that the same
+// request always gets the same number and different payments different
+// ones. The card number stays out of the hash: with the masked number a
+// merchant sees, 24 bits of it would be enough to find the hidden digits.
+func lyraAuthCode(r guichet.AcquirerRequest) string {
+	shop := ""
+	if r.Shop != nil {
+		shop = r.Shop.ID
+	}
+	sum := digest(r.Amount.Amount, "guichet-sim-lyra-auth", string(r.Kind), shop, r.Key, r.Amount.Currency)
+	return hex.EncodeToString(sum[:3])
+}
+
+// digest hashes fields and an amount. Each field is length-prefixed so
+// that different field splits cannot hash alike.
+func digest(amount int64, fields ...string) []byte {
+	h := sha256.New()
+	for _, f := range fields {
+		_ = binary.Write(h, binary.BigEndian, uint32(len(f)))
+		h.Write([]byte(f))
+	}
+	_ = binary.Write(h, binary.BigEndian, amount)
+	return h.Sum(nil)
 }

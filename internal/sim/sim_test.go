@@ -22,27 +22,54 @@ func card(pan string) *guichet.Card {
 
 func eur(n int64) guichet.Money { return guichet.Money{Amount: n, Currency: "EUR"} }
 
+// luhnInvalid are the Lyra test cards whose numbers fail the Luhn check,
+// which Lyra's platform takes and guichet refuses.
+var luhnInvalid = map[string]bool{"4970100000000003": true, "378283000000003": true, "378283000000002": true}
+
 func TestTestCards(t *testing.T) {
-	cards := sim.TestCards()
-	if len(cards) != 12 {
-		t.Errorf("%d test cards, want 12", len(cards))
+	if n := len(sim.TestCards()); n != 12 {
+		t.Errorf("%d Paybox test cards, want 12", n)
 	}
-	for _, c := range cards {
-		if !guichet.LuhnValid(c.PAN) {
-			t.Errorf("test card %s (%s) fails the Luhn check", c.PAN, c.Note)
-		}
-		if got := sim.Brand(c.PAN); got != c.Brand {
-			t.Errorf("Brand(%s) = %q, want %q", c.PAN, got, c.Brand)
-		}
-		if got := sim.Country(c.PAN); got != c.Country {
-			t.Errorf("Country(%s) = %q, want %q", c.PAN, got, c.Country)
+	if n := len(sim.LyraTestCards()); n < 28 {
+		t.Errorf("%d Lyra test cards, want at least 28", n)
+	}
+	seen := map[string]bool{}
+	for _, tables := range [][]sim.TestCard{sim.TestCards(), sim.LyraTestCards()} {
+		for _, c := range tables {
+			if seen[c.PAN] {
+				t.Errorf("test card %s listed twice", c.PAN)
+			}
+			seen[c.PAN] = true
+			if guichet.LuhnValid(c.PAN) == luhnInvalid[c.PAN] {
+				t.Errorf("test card %s (%s): Luhn valid %v", c.PAN, c.Note, !luhnInvalid[c.PAN])
+			}
+			if got := sim.Brand(c.PAN); got != c.Brand || got == guichet.BrandUnknown {
+				t.Errorf("Brand(%s) = %q, want %q", c.PAN, got, c.Brand)
+			}
+			if got := sim.Country(c.PAN); got != c.Country || len(got) != 3 {
+				t.Errorf("Country(%s) = %q, want %q", c.PAN, got, c.Country)
+			}
+			if got := sim.ThreeDS(c.PAN); got != c.ThreeDS {
+				t.Errorf("ThreeDS(%s) = %v, want %v", c.PAN, got, c.ThreeDS)
+			}
+			if !twoDigits(c.Code) || (c.StoredCode != "" && !twoDigits(c.StoredCode)) || c.Note == "" {
+				t.Errorf("test card %s: code %q, stored code %q, note %q", c.PAN, c.Code, c.StoredCode, c.Note)
+			}
 		}
 	}
+	cards := sim.LyraTestCards()
+	cards[0].PAN = "0"
+	if sim.LyraTestCards()[0].PAN == "0" || sim.ThreeDS(sim.LyraTestCards()[0].PAN) != sim.LyraTestCards()[0].ThreeDS {
+		t.Error("LyraTestCards shares its slice between callers")
+	}
+	cards = sim.TestCards()
 	cards[0].PAN = "0"
 	if sim.TestCards()[0].PAN == "0" {
 		t.Error("TestCards shares its slice between callers")
 	}
 }
+
+func twoDigits(s string) bool { return len(s) == 2 && strings.Trim(s, "0123456789") == "" }
 
 func TestCountry(t *testing.T) {
 	for pan, want := range map[string]string{
@@ -51,6 +78,8 @@ func TestCountry(t *testing.T) {
 		"6703111122223334": "BEL",
 		"1111222233334444": "FRA",
 		"4012001037141112": "USA",
+		"4970100000000055": "FRA",
+		"5970100300000018": "FRA",
 		"4111111111111111": "",
 		"":                 "",
 	} {
@@ -63,7 +92,11 @@ func TestCountry(t *testing.T) {
 func TestBrand(t *testing.T) {
 	for pan, want := range map[string]guichet.Brand{
 		"1111222233334444":    guichet.BrandCB,
-		"1111222233335555":    guichet.BrandUnknown, // only the Paybox card is CB
+		"1111222233335555":    guichet.BrandUnknown,    // only the Paybox card is CB
+		"5970100300000018":    guichet.BrandMastercard, // Lyra's test Mastercards
+		"5970100300000000":    guichet.BrandUnknown,
+		"4970100000000055":    guichet.BrandVisa,
+		"36000000000008":      guichet.BrandDiners,
 		"4111111111111111":    guichet.BrandVisa,
 		"4":                   guichet.BrandVisa,
 		"5105105105105100":    guichet.BrandMastercard,
@@ -278,4 +311,89 @@ func FuzzBrand(f *testing.F) {
 		}
 		_ = sim.Country(pan)
 	})
+}
+
+// TestLyraCards checks the issuer answers of Lyra's test cards: the
+// simulator refuses those Lyra's platform refuses, with the same code.
+func TestLyraCards(t *testing.T) {
+	tests := []struct {
+		name   string
+		pan    string
+		stored bool
+		force  string
+		kind   guichet.OperationKind
+		code   string
+	}{
+		{"accepted, not enrolled", "4970100000000055", false, "", guichet.OpAuthorize, "00"},
+		{"insufficient funds", "4970100000000113", false, "", guichet.OpAuthorize, "51"},
+		{"credit limit", "4970100000000071", false, "", guichet.OpAuthorize, "51"},
+		{"wrong CVV", "4970100000000089", false, "", guichet.OpAuthorize, "82"},
+		{"refused after challenge", "4970110000000039", false, "", guichet.OpAuthorize, "05"},
+		{"timeout", "4970110000000054", false, "", guichet.OpAuthorize, "91"},
+		{"authentication failure leaves the issuer's answer", "4970100000000014", false, "", guichet.OpAuthorize, "00"},
+		{"Mastercard", "5970100300000018", false, "", guichet.OpAuthorize, "00"},
+		{"Mastercard not enrolled", "5970100300000042", false, "", guichet.OpAuthorize, "00"},
+		{"AMEX frictionless", "375900000010007", false, "", guichet.OpAuthorize, "00"},
+		{"Diners", "36000000000008", false, "", guichet.OpAuthorize, "00"},
+		{"buyer pays", "4970101000001002", false, "", guichet.OpAuthorize, "00"},
+		{"stored card charged later", "4970101000001002", true, "", guichet.OpAuthorize, "51"},
+		{"stored card without a stored answer", "4970100000000055", true, "", guichet.OpAuthorize, "00"},
+		{"force overrides a refusal", "4970100000000113", false, "00", guichet.OpAuthorize, "00"},
+		{"force overrides an approval", "4970100000000055", false, "05", guichet.OpAuthorize, "05"},
+		{"credit ignores the refusal", "4970100000000113", false, "", guichet.OpCredit, "00"},
+		{"Luhn invalid though published", "4970100000000003", false, "", guichet.OpAuthorize, "14"},
+		{"AMEX Luhn invalid though published", "378283000000003", false, "00", guichet.OpAuthorize, "14"},
+	}
+	a := sim.New(clock)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := guichet.AcquirerRequest{Shop: testShop(), Kind: tt.kind, Amount: eur(1250), Card: card(tt.pan),
+				ForceCode: tt.force, Stored: tt.stored, Front: "lyra", Key: "claim-1"}
+			res, err := a.Process(context.Background(), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Code != tt.code || res.Approved != (tt.code == "00") || res.Brand != sim.Brand(tt.pan) || res.Country != "FRA" {
+				t.Errorf("result = %+v, want code %s", res, tt.code)
+			}
+			if approved := res.Approved; approved != (res.AuthCode != "") {
+				t.Errorf("approved %v with authorization number %q", approved, res.AuthCode)
+			}
+		})
+	}
+}
+
+// TestLyraAuthCode checks that requests from Lyra's front get numbers like
+// Lyra's test platform gives, derived from the request.
+func TestLyraAuthCode(t *testing.T) {
+	code := func(shop *guichet.Shop, front, key string, amount int64) string {
+		t.Helper()
+		res, err := sim.New(clock).Process(context.Background(), guichet.AcquirerRequest{Shop: shop, Kind: guichet.OpAuthorize,
+			Amount: eur(amount), Card: card("4970100000000055"), Key: key, Front: front})
+		if err != nil || !res.Approved {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		return res.AuthCode
+	}
+	first := code(testShop(), "lyra", "claim-1", 1250)
+	if len(first) != 6 || strings.Trim(first, "0123456789abcdef") != "" {
+		t.Errorf("Lyra authorization number %q, want 6 lower-case hexadecimal digits", first)
+	}
+	if again := code(testShop(), "lyra", "claim-1", 1250); again != first {
+		t.Errorf("same request got %q, then %q", first, again)
+	}
+	for _, other := range []string{code(testShop(), "lyra", "claim-2", 1250), code(testShop(), "lyra", "claim-1", 1251),
+		code(&guichet.Shop{ID: "s3", Mode: guichet.ModeTest}, "lyra", "claim-1", 1250)} {
+		if other == first {
+			t.Errorf("different requests got the same number %q", first)
+		}
+	}
+	for _, front := range []string{"", "paybox-direct", "paybox-system"} {
+		if got := code(testShop(), front, "claim-1", 1250); got != sim.TestAuthCode {
+			t.Errorf("front %q: authorization number %q, want %s", front, got, sim.TestAuthCode)
+		}
+	}
+	if got := code(prodShop(), "lyra", "claim-1", 1250); len(got) != 6 || strings.Trim(got, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		t.Errorf("production authorization number %q, want 6 capitals or digits", got)
+	}
 }
