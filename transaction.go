@@ -70,8 +70,11 @@ type Transaction struct {
 	// Review is the state code of an asynchronous review (KWIXO's 200…803),
 	// empty when there is none.
 	Review string
-	// ThreeDS is the 3-D Secure outcome: "Y" authenticated, "A" attempted,
-	// "U" unavailable, "N" failed; empty when none was tried.
+	// ThreeDS is the 3-D Secure outcome, the EMV transaction status: "Y"
+	// authenticated (after a challenge), "A" attempted, "U" unavailable,
+	// "N" failed, "R" rejected by the issuer; guichet adds "F" for
+	// authenticated without a challenge (frictionless) and "E" for a card
+	// not enrolled. Empty when none was tried.
 	ThreeDS string
 	// AuthCode is the issuer's authorization number.
 	AuthCode string

@@ -43,7 +43,7 @@ func TestDemoAccounts(t *testing.T) {
 	// Rang 100 with the frame signed by the demo HMAC key.
 	body := "VERSION=00104&TYPE=00003&SITE=1999888&RANG=100&NUMQUESTION=900&DATEQ=01012026&MONTANT=100&DEVISE=978" +
 		"&REFERENCE=signed&PORTEUR=1111222233334444&DATEVAL=1230&HASH=SHA512"
-	sig, ok := paybox.Sign(demoHMACKey, "SHA512", body)
+	sig, ok := paybox.Sign(paybox.DemoHMACKey, "SHA512", body)
 	if !ok {
 		t.Fatal("cannot sign")
 	}

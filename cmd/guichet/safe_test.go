@@ -53,7 +53,7 @@ func signedSystem(fields [][2]string) string {
 		signed = append(signed, f[0]+"="+f[1])
 		sent = append(sent, f[0]+"="+url.QueryEscape(f[1]))
 	}
-	sig, _ := paybox.Sign(demoHMACKey, "SHA512", strings.Join(signed, "&"))
+	sig, _ := paybox.Sign(paybox.DemoHMACKey, "SHA512", strings.Join(signed, "&"))
 	return strings.Join(sent, "&") + "&PBX_HMAC=" + sig
 }
 

@@ -20,8 +20,8 @@ import (
 	"guichet/internal/backoffice"
 	"guichet/internal/checkout"
 	"guichet/internal/core"
+	"guichet/internal/front"
 	"guichet/internal/notify"
-	"guichet/internal/paybox"
 	"guichet/internal/sim"
 	"guichet/internal/store/postgres"
 	"guichet/internal/store/sqlite"
@@ -140,10 +140,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := svc.CheckMasterKey(ctx); err != nil {
 		return err
 	}
-	signer, err := paybox.SharedSigner(ctx, svc, cfg.data)
-	if err != nil {
-		return err
-	}
 	token, err := backoffice.SharedToken(ctx, svc, log, getenv, cfg.data)
 	if err != nil {
 		return err
@@ -160,9 +156,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	svc.SetSender(sender)
 	svc.SetReviewer(sim.FIANET{})
 	svc.SetExchangeRetention(cfg.retention)
-	var demo []guichet.Shop
+	var serving []front.Front
+	for _, build := range fronts {
+		f, err := build(ctx, front.Deps{Service: svc, Log: log, Pages: pages, Data: cfg.data})
+		if err != nil {
+			return err
+		}
+		for protocol, n := range f.Notifiers() {
+			svc.RegisterNotifier(protocol, n)
+		}
+		serving = append(serving, f)
+	}
+	var demo map[string][]guichet.Shop
 	if !cfg.noDemo {
-		if demo, err = seedDemo(ctx, store, clock.Now()); err != nil {
+		if demo, err = seedDemo(ctx, store, serving, clock.Now()); err != nil {
 			return fmt.Errorf("demo shops: %w", err)
 		}
 	}
@@ -174,7 +181,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	metrics.Registry().MustRegister(obs.collectors()...)
 	svc.SetObserver(obs)
 	mux := http.NewServeMux()
-	paybox.Register(mux, svc, log, paybox.NewSystem(svc, log, pages, signer))
+	for _, f := range serving {
+		f.Register(mux)
+	}
 	backoffice.Register(mux, svc, log, token)
 	storeUp := func(r *http.Request) bool {
 		return store.View(r.Context(), func(tx guichet.Tx) error { _, err := tx.Shops(); return err }) == nil
@@ -218,7 +227,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	banner(stdout, "http://"+ln.Addr().String(), cfg.data, dbName, token, demo, time.Since(start))
+	banner(stdout, "http://"+ln.Addr().String(), cfg.data, dbName, token, serving, demo, time.Since(start))
 	log.Info("listening", "addr", ln.Addr().String(), "db", dbName)
 	if ready != nil {
 		ready <- ln.Addr().String()
@@ -277,27 +286,17 @@ type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
 
-func banner(w io.Writer, url, data, db, token string, demo []guichet.Shop, took time.Duration) {
+func banner(w io.Writer, url, data, db, token string, fronts []front.Front, demo map[string][]guichet.Shop, took time.Duration) {
 	fmt.Fprintf(w, "guichet %s — payment gateway sandbox, ready in %s\n\n", version, took.Round(time.Millisecond))
-	fmt.Fprintf(w, "  Paybox System         %s/cgi/MYchoix_pagepaiement.cgi  (also /php/, RWD, mobile)\n", url)
-	fmt.Fprintf(w, "  return-signature key  %s/pubkey.pem  (replace the pubkey.pem of your module)\n", url)
-	fmt.Fprintf(w, "  Paybox Direct (PPPS)  %s/PPPS.php\n", url)
-	fmt.Fprintf(w, "  availability probe    %s/load.html\n", url)
-	fmt.Fprintf(w, "  health, metrics       %s/healthz  %s/readyz  %s/metrics\n", url, url, url)
-	fmt.Fprintf(w, "  sandbox API           %s/_guichet/v1/  (Authorization: Bearer %s)\n", url, token)
-	fmt.Fprintf(w, "  data directory        %s\n", data)
-	fmt.Fprintf(w, "  database              %s\n", db)
-	if len(demo) > 0 {
-		fmt.Fprintf(w, "\n  Demo shops (TEST mode; HMAC key %s…, test card 1111222233334444):\n", demoHMACKey[:16])
-		for _, s := range demo {
-			acct, ok, _ := paybox.AccountOf(&s)
-			if !ok {
-				continue
-			}
-			line := fmt.Sprintf("    SITE %s RANG %-3s  CLE %s  IDENTIFIANT %-9s  %s", acct.Site, acct.Rang, acct.Key,
-				acct.Identifiant(), demoNote(&s, acct))
-			fmt.Fprintln(w, strings.TrimRight(line, " "))
+	for _, f := range fronts {
+		for _, line := range f.Banner(url, demo[f.Name()]) {
+			fmt.Fprintln(w, "  "+line)
 		}
+		fmt.Fprintln(w)
 	}
+	fmt.Fprintf(w, "  health, metrics        %s/healthz  %s/readyz  %s/metrics\n", url, url, url)
+	fmt.Fprintf(w, "  sandbox API            %s/_guichet/v1/  (Authorization: Bearer %s)\n", url, token)
+	fmt.Fprintf(w, "  data directory         %s\n", data)
+	fmt.Fprintf(w, "  database               %s\n", db)
 	fmt.Fprintln(w)
 }

@@ -231,7 +231,7 @@ func TestTwoInstances(t *testing.T) {
 		signed = append(signed, f[0]+"="+f[1])
 		posted = append(posted, f[0]+"="+url.QueryEscape(f[1]))
 	}
-	mac, _ := paybox.Sign(demoHMACKey, "SHA512", strings.Join(signed, "&"))
+	mac, _ := paybox.Sign(paybox.DemoHMACKey, "SHA512", strings.Join(signed, "&"))
 	post := func(p *instanceProc, path, body string) string {
 		t.Helper()
 		resp, err := http.Post(p.base+path, "application/x-www-form-urlencoded", strings.NewReader(body))

@@ -383,6 +383,8 @@ func (s *Service) buildTransaction(shop *guichet.Shop, p *pendingRequest, res gu
 		t.Status, t.AuthCode, typ = guichet.StatusRefused, "", "transaction.refused"
 	case p.Kind == guichet.OpCredit:
 		t.Status, typ = guichet.StatusCredited, "transaction.credited"
+	case p.Kind == guichet.OpVerify:
+		t.Status, typ = guichet.StatusVerified, "transaction.verified"
 	default:
 		t.Status = guichet.StatusAuthorized
 	}
@@ -442,7 +444,13 @@ func (s *Service) writeOperation(tx guichet.Tx, shop *guichet.Shop, p *pendingRe
 		return nil, nil, err
 	}
 	if res.Approved {
-		apply(t, p.Kind, p.Amount.Amount, remittance(now, s.paris, shop.CaptureDelay))
+		// A capture made before the date the payment was expected to be
+		// captured by waits for that date's remittance.
+		remitAt := remittance(now, s.paris, shop.CaptureDelay)
+		if !t.CaptureBy.IsZero() && t.CaptureBy.After(now) {
+			remitAt = remittance(t.CaptureBy, s.paris, 0)
+		}
+		apply(t, p.Kind, p.Amount.Amount, remitAt)
 	}
 	t.UpdatedAt = now
 	t.Operations = append(t.Operations, o)

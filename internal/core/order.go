@@ -91,6 +91,13 @@ type PayRequest struct {
 	Subscription *Subscription
 	// Limits bound the Instalments; zero means PayboxLimits.
 	Limits ScheduleLimits
+	// Amount, when not zero, is what this payment charges, in the order's
+	// currency: the first payment of an order whose total (Order.Amount)
+	// is paid in several times. Zero charges the order's amount.
+	Amount int64
+	// Token and Handle, when set, pay with a stored card instead of Card
+	// (see CardRequest); Card.CVV, when typed, goes with it.
+	Token, Handle string
 	// Ref, when set, is the front's identifier for the payment (see
 	// CardRequest.Ref); CaptureBy is its expected capture date.
 	Ref       string
@@ -121,6 +128,13 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 	if err := orderClosed(o, s.Now(r.Shop)); err != nil {
 		return o, nil, nil, err
 	}
+	amount := o.Amount
+	if r.Amount != 0 {
+		if r.Amount < 0 || r.Amount > o.Amount.Amount {
+			return o, nil, nil, amountError("the payment of %d exceeds the order's %d", r.Amount, o.Amount.Amount)
+		}
+		amount.Amount = r.Amount
+	}
 	if len(r.Instalments) > 0 {
 		if r.Limits == (ScheduleLimits{}) {
 			r.Limits = PayboxLimits
@@ -144,9 +158,9 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 		}
 	}
 	var tok *guichet.Token
-	t, err := s.authorize(ctx, CardRequest{Shop: r.Shop, Reference: o.Reference, Amount: o.Amount, OrderID: o.ID, Front: o.Protocol,
+	t, err := s.authorize(ctx, CardRequest{Shop: r.Shop, Reference: o.Reference, Amount: amount, OrderID: o.ID, Front: o.Protocol,
 		Card: r.Card, Capture: !r.AuthOnly, CaptureDelay: r.CaptureDelay, ForceCode: r.ForceCode, Decline: r.Decline,
-		Ref: r.Ref, CaptureBy: r.CaptureBy},
+		Ref: r.Ref, CaptureBy: r.CaptureBy, Token: r.Token, Handle: r.Handle, Verify: amount.Amount == 0},
 		func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
 			cur, err := tx.Order(o.ID)
 			if err != nil {

@@ -57,6 +57,10 @@ type CardRequest struct {
 	// ran itself ("Y", "A"), recorded on the transaction; empty when there
 	// was none.
 	ThreeDS string
+	// Verify checks the card without moving money: a zero-amount
+	// verification, as when a card is registered for later payments.
+	// Amount must then be zero, in the currency of the verification.
+	Verify bool
 }
 
 // card returns the card to charge and the token it came from, if any.
@@ -94,7 +98,11 @@ func (s *Service) Authorize(ctx context.Context, r CardRequest) (*guichet.Transa
 // observer is told of.
 func (s *Service) authorize(ctx context.Context, r CardRequest,
 	also func(guichet.Tx, *guichet.Transaction) ([]guichet.Event, error)) (*guichet.Transaction, error) {
-	t, err := s.newTransactionWith(ctx, r, guichet.OpAuthorize, also)
+	kind := guichet.OpAuthorize
+	if r.Verify {
+		kind, r.Capture = guichet.OpVerify, false
+	}
+	t, err := s.newTransactionWith(ctx, r, kind, also)
 	s.authorized(r.Front, t, err)
 	return t, err
 }
@@ -122,7 +130,11 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 	if err := checkCurrency(r.Amount); err != nil {
 		return nil, err
 	}
-	if err := checkMoney(nil, r.Amount); err != nil {
+	if kind == guichet.OpVerify {
+		if r.Amount.Amount != 0 {
+			return nil, amountError("a verification moves no money: its amount must be 0")
+		}
+	} else if err := checkMoney(nil, r.Amount); err != nil {
 		return nil, err
 	}
 	card, tok, err := s.card(ctx, &r)
@@ -174,6 +186,7 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 			break
 		}
 		res, err = s.callAcquirer(ctx, guichet.AcquirerRequest{Shop: r.Shop, Kind: kind, Amount: r.Amount, Card: &card,
+			Front: r.Front, Stored: tok != nil,
 			ForceCode: p.Force, Key: key})
 		if err != nil {
 			// The outcome is unknown (the acquirer may have approved
@@ -268,7 +281,7 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 	if err := s.beginClaim(ctx, r.Shop, key, now, p); err != nil {
 		return nil, nil, err
 	}
-	res, err := s.callAcquirer(ctx, guichet.AcquirerRequest{Shop: r.Shop, Kind: r.Kind, Amount: r.Amount, Transaction: t,
+	res, err := s.callAcquirer(ctx, guichet.AcquirerRequest{Shop: r.Shop, Kind: r.Kind, Amount: r.Amount, Transaction: t, Front: r.Front,
 		ForceCode: p.Force, Key: key})
 	if err != nil {
 		// As for a payment: the claim waits for the janitor.

@@ -143,3 +143,96 @@ func (s *Service) Delivery(ctx context.Context, id string) (*guichet.Delivery, e
 	})
 	return d, err
 }
+
+// Related is a transaction with the order it paid and the token it was
+// paid with or registered, each nil when there is none: what a front shows
+// of a payment.
+type Related struct {
+	Transaction *guichet.Transaction
+	Order       *guichet.Order
+	Token       *guichet.Token
+}
+
+// related loads the order and token of a transaction.
+func related(tx guichet.Tx, t *guichet.Transaction) (Related, error) {
+	r := Related{Transaction: t}
+	var err error
+	if t.OrderID != "" {
+		if r.Order, err = tx.Order(t.OrderID); err != nil && guichet.ErrorCode(err) != guichet.CodeNotFound {
+			return r, err
+		}
+	}
+	if t.TokenID != "" {
+		if r.Token, err = tx.TokenByID(t.TokenID); err != nil && guichet.ErrorCode(err) != guichet.CodeNotFound {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// TransactionByRef returns the shop's transaction holding the operation a
+// front named ref, with its order and token.
+func (s *Service) TransactionByRef(ctx context.Context, shop *guichet.Shop, front, ref string) (*guichet.Transaction, *guichet.Order, *guichet.Token, error) {
+	var r Related
+	err := s.store.View(ctx, func(tx guichet.Tx) error {
+		t, err := tx.TransactionByRef(front, ref)
+		if err != nil {
+			return err
+		}
+		if t.ShopID != shop.ID {
+			return guichet.Errorf(guichet.CodeNotFound, "no transaction %s", ref)
+		}
+		r, err = related(tx, t)
+		return err
+	})
+	return r.Transaction, r.Order, r.Token, err
+}
+
+// OrderTransactions lists the shop's transactions of a merchant's order
+// reference, newest first, with their orders and tokens: at most 31, for
+// fronts that refuse to list more than 30.
+func (s *Service) OrderTransactions(ctx context.Context, shop *guichet.Shop, reference string) ([]Related, error) {
+	var out []Related
+	err := s.store.View(ctx, func(tx guichet.Tx) error {
+		list, err := tx.Transactions(guichet.TransactionFilter{ShopID: shop.ID, Reference: reference, Limit: 31})
+		if err != nil {
+			return err
+		}
+		for i := range list {
+			r, err := related(tx, &list[i])
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ExemptedSince counts the shop's approved payments on a card since the
+// card's last strong authentication whose 3-D Secure outcome is marker
+// (the front's mark of a payment exempted from authentication), and sums
+// their amounts: what the low-value exemption is bounded by. It looks at
+// the card's latest 100 payments.
+func (s *Service) ExemptedSince(ctx context.Context, shop *guichet.Shop, card guichet.Card, marker string) (count int, total int64, err error) {
+	fp := s.vault.Fingerprint(card.PAN)
+	err = s.store.View(ctx, func(tx guichet.Tx) error {
+		list, err := tx.Transactions(guichet.TransactionFilter{ShopID: shop.ID, Fingerprint: fp, Limit: 100})
+		if err != nil {
+			return err
+		}
+		for _, t := range list {
+			switch {
+			case t.ThreeDS == "Y" || t.ThreeDS == "F" || t.ThreeDS == "A":
+				// Authenticated: the count starts again.
+				return nil
+			case t.ThreeDS == marker && t.Status != guichet.StatusRefused:
+				count++
+				total += t.First().Amount
+			}
+		}
+		return nil
+	})
+	return count, total, err
+}

@@ -107,7 +107,9 @@ func canRefund(t *guichet.Transaction, m guichet.Money) error {
 }
 
 // canUpdateAmount allows lowering or restating the amount of an
-// authorization that nothing was captured from.
+// authorization that nothing was captured from, or of a payment captured
+// in full whose funds the bank has not received yet: the capture follows
+// the new amount.
 func canUpdateAmount(t *guichet.Transaction, m guichet.Money, now time.Time) error {
 	if err := checkMoney(t, m); err != nil {
 		return err
@@ -115,7 +117,8 @@ func canUpdateAmount(t *guichet.Transaction, m guichet.Money, now time.Time) err
 	if t.Expired(now) {
 		return expiredError(t)
 	}
-	if t.Status != guichet.StatusAuthorized {
+	capturedInFull := t.Status == guichet.StatusCaptured && t.Captured == t.Amount && t.Refunded == 0 && !t.Remitted(now)
+	if t.Status != guichet.StatusAuthorized && !capturedInFull {
 		return stateError(t, "change the amount of")
 	}
 	if m.Amount > t.Amount {
@@ -157,6 +160,9 @@ func apply(t *guichet.Transaction, kind guichet.OperationKind, amount int64, rem
 			t.Status = guichet.StatusRefunded
 		}
 	case guichet.OpUpdateAmount:
+		if t.Captured == t.Amount && t.Captured > 0 {
+			t.Captured = amount
+		}
 		t.Amount = amount
 	}
 }

@@ -44,7 +44,12 @@ func TestRules(t *testing.T) {
 		{"refund refunded", tx(guichet.StatusRefunded, 1000, 1000, 1000, earlier), guichet.OpRefund, eur(1), guichet.ReasonAmount, false},
 		{"update down", tx(guichet.StatusAuthorized, 1000, 0, 0, time.Time{}), guichet.OpUpdateAmount, eur(800), "", true},
 		{"update up", tx(guichet.StatusAuthorized, 1000, 0, 0, time.Time{}), guichet.OpUpdateAmount, eur(1200), guichet.ReasonAmount, false},
-		{"update captured", tx(guichet.StatusCaptured, 1000, 1000, 0, later), guichet.OpUpdateAmount, eur(800), guichet.ReasonState, false},
+		// Captured in full but not remitted yet, a payment may still be
+		// lowered; once the bank has the funds, or when captured in part,
+		// it may not.
+		{"update captured before remittance", tx(guichet.StatusCaptured, 1000, 1000, 0, later), guichet.OpUpdateAmount, eur(800), "", true},
+		{"update remitted", tx(guichet.StatusCaptured, 1000, 1000, 0, earlier), guichet.OpUpdateAmount, eur(800), guichet.ReasonState, false},
+		{"update captured in part", tx(guichet.StatusCaptured, 1000, 500, 0, later), guichet.OpUpdateAmount, eur(800), guichet.ReasonState, false},
 		{"credit is not a follow-up", tx(guichet.StatusAuthorized, 1000, 0, 0, time.Time{}), guichet.OpCredit, eur(1), "", false},
 	}
 	for _, tt := range tests {

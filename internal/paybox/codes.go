@@ -209,29 +209,30 @@ var missingNumbers = map[string]int{
 // in its "Mandatory values missing" answers.
 const numbersKeyword = 13
 
+// reasonCodes map the core's refusals to Paybox Direct's CODEREPONSE, where
+// the reason decides it; codeOf falls back on the error's code. KWIXO's
+// reasons have their own table (kwixoCodes).
+var reasonCodes = map[guichet.Reason]string{
+	guichet.ReasonDuplicate:      codeQuestion,
+	guichet.ReasonAmount:         codeAmount,
+	guichet.ReasonCurrency:       codeCoherence,
+	guichet.ReasonCard:           codeCard,
+	guichet.ReasonExpiry:         codeExpiry,
+	guichet.ReasonTokenExists:    codeSubscriberDup,
+	guichet.ReasonTokenMissing:   codeNoSubscriber,
+	guichet.ReasonTokenCancelled: codeNoSubscriber,
+	guichet.ReasonWrongReference: codeReference,
+	guichet.ReasonState:          codeReferenced,
+	guichet.ReasonExpired:        codeReferenced,
+	guichet.ReasonTokenActive:    codeReferenced,
+}
+
 // codeOf maps an error of the core to a CODEREPONSE. notFound is the code
 // for a missing transaction, which depends on the operation (00015 for an
 // operation on an earlier transaction, 00018 for a search).
 func codeOf(err error, notFound string) string {
-	switch guichet.ErrorReason(err) {
-	case guichet.ReasonDuplicate:
-		return codeQuestion
-	case guichet.ReasonAmount:
-		return codeAmount
-	case guichet.ReasonCurrency:
-		return codeCoherence
-	case guichet.ReasonCard:
-		return codeCard
-	case guichet.ReasonExpiry:
-		return codeExpiry
-	case guichet.ReasonTokenExists:
-		return codeSubscriberDup
-	case guichet.ReasonTokenMissing:
-		return codeNoSubscriber
-	case guichet.ReasonWrongReference:
-		return codeReference
-	case guichet.ReasonState:
-		return codeReferenced
+	if code, ok := reasonCodes[guichet.ErrorReason(err)]; ok {
+		return code
 	}
 	switch guichet.ErrorCode(err) {
 	case guichet.CodeNotFound:

@@ -35,12 +35,10 @@ type System struct {
 	signer *Signer
 }
 
-// NewSystem returns the Paybox System front and registers its notifier
-// with the core.
+// NewSystem returns the Paybox System front. Its notifier is among the
+// front's Notifiers, which the wiring registers with the core.
 func NewSystem(svc *core.Service, log *slog.Logger, pages *checkout.Pages, signer *Signer) *System {
-	s := &System{svc: svc, log: log, pages: pages, signer: signer}
-	svc.RegisterNotifier(protocolSystem, s.notifier)
-	return s
+	return &System{svc: svc, log: log, pages: pages, signer: signer}
 }
 
 // entryPaths are the addresses of the hosted page, by generation of the

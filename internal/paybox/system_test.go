@@ -22,6 +22,7 @@ import (
 	"guichet/internal/backoffice"
 	"guichet/internal/checkout"
 	"guichet/internal/core"
+	"guichet/internal/front"
 	"guichet/internal/notify"
 	"guichet/internal/paybox"
 	"guichet/internal/sim"
@@ -127,7 +128,14 @@ func newHostedLog(t *testing.T, log *slog.Logger) *hosted {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	paybox.Register(mux, svc, log, paybox.NewSystem(svc, log, pages, signer))
+	f, err := paybox.New(ctx, front.Deps{Service: svc, Log: log, Pages: pages, Data: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for protocol, n := range f.Notifiers() {
+		svc.RegisterNotifier(protocol, n)
+	}
+	f.Register(mux)
 	backoffice.Register(mux, svc, log, adminToken)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

@@ -1,0 +1,107 @@
+package core
+
+import (
+	"fmt"
+	"time"
+
+	"guichet"
+)
+
+// Freq is the unit of a recurrence's period.
+type Freq string
+
+// The units of a period.
+const (
+	Daily   Freq = "DAILY"
+	Weekly  Freq = "WEEKLY"
+	Monthly Freq = "MONTHLY"
+	Yearly  Freq = "YEARLY"
+)
+
+// Recurrence is when and how much recurring payments of a stored card
+// charge: occurrences from First, every Interval units of Freq, until
+// Count occurrences ran or the date passes Until. Dates are civil dates
+// (only their year, month and day count); an occurrence falls due at
+// 00:00, Paris time, on the shop's clock.
+type Recurrence struct {
+	First    time.Time `json:"first"`
+	Freq     Freq      `json:"freq"`
+	Interval int       `json:"interval"`
+	// MonthDay is the day of the month of monthly and yearly occurrences,
+	// the month's last day when it is shorter; 0 keeps First's day.
+	MonthDay int       `json:"month_day,omitempty"`
+	Count    int       `json:"count,omitempty"`
+	Until    time.Time `json:"until,omitzero"`
+	Amount   int64     `json:"amount"`
+	// Initial, when not zero, is the amount of the first InitialCount
+	// occurrences.
+	Initial      int64 `json:"initial,omitempty"`
+	InitialCount int   `json:"initial_count,omitempty"`
+}
+
+// Check refuses a recurrence that cannot run.
+func (r *Recurrence) Check() error {
+	switch {
+	case r.Freq != Daily && r.Freq != Weekly && r.Freq != Monthly && r.Freq != Yearly:
+		return recurrenceError("freq", fmt.Sprintf("unknown frequency %q", r.Freq))
+	case r.Interval < 1:
+		return recurrenceError("interval", "the interval must be 1 or more")
+	case r.MonthDay < 0 || r.MonthDay > 31:
+		return recurrenceError("month_day", "the day of the month must be from 1 to 31")
+	case r.Count < 0:
+		return recurrenceError("count", "the count may not be negative")
+	case r.Amount <= 0:
+		return recurrenceError("amount", "the amount must be positive")
+	case r.Initial < 0 || r.InitialCount < 0 || (r.Initial > 0) != (r.InitialCount > 0):
+		return recurrenceError("initial", "an initial amount goes with its number of occurrences")
+	case r.First.IsZero():
+		return recurrenceError("first", "the first date is required")
+	}
+	return nil
+}
+
+func recurrenceError(field, message string) error {
+	return &guichet.Error{Code: guichet.CodeInvalid, Reason: guichet.ReasonSchedule, Param: "recurrence." + field, Message: message}
+}
+
+// Occurrence returns the civil date and amount of occurrence k, from 1,
+// and false when the recurrence has ended before it.
+func (r *Recurrence) Occurrence(k int) (time.Time, int64, bool) {
+	if k < 1 || (r.Count > 0 && k > r.Count) {
+		return time.Time{}, 0, false
+	}
+	y, m, d := r.First.Date()
+	n := (k - 1) * r.Interval
+	var date time.Time
+	switch r.Freq {
+	case Daily:
+		date = time.Date(y, m, d+n, 0, 0, 0, 0, time.UTC)
+	case Weekly:
+		date = time.Date(y, m, d+7*n, 0, 0, 0, 0, time.UTC)
+	default:
+		months := n
+		if r.Freq == Yearly {
+			months = 12 * n
+		}
+		day := r.MonthDay
+		if day == 0 {
+			day = d
+		}
+		// A day of the month already past in First's month starts the
+		// occurrences the month after: none falls before First.
+		if day < d {
+			months++
+		}
+		start := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC)
+		last := time.Date(start.Year(), start.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		date = time.Date(start.Year(), start.Month(), min(day, last), 0, 0, 0, 0, time.UTC)
+	}
+	if !r.Until.IsZero() && date.After(r.Until) {
+		return time.Time{}, 0, false
+	}
+	amount := r.Amount
+	if k <= r.InitialCount {
+		amount = r.Initial
+	}
+	return date, amount, true
+}

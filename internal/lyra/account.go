@@ -1,0 +1,131 @@
+package lyra
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"guichet"
+)
+
+// protocol names Lyra's credentials (guichet.Credential.Protocol) and the
+// orders and operations the front records.
+const protocol = "lyra"
+
+// The prefixes of the keys of each mode: a key's prefix alone tells the
+// platform whether a call is a test or a real payment.
+const (
+	testPasswordPrefix  = "testpassword_"
+	prodPasswordPrefix  = "prodpassword_"
+	testPublicKeyPrefix = "testpublickey_"
+	prodPublicKeyPrefix = "publickey_"
+)
+
+// Account is a shop's REST API keys, as the merchant back office shows
+// them: what a shop's Lyra credential holds. A TEST shop has the test
+// keys; a PRODUCTION shop has both families, the test ones making test
+// calls refused as the shop's mode is one.
+type Account struct {
+	// ShopID is the eight-digit shop identifier, the Basic user.
+	ShopID string `json:"shop_id"`
+	// TestPassword and ProdPassword are the Basic passwords, which also
+	// sign the IPNs of their mode.
+	TestPassword string `json:"test_password,omitempty"`
+	ProdPassword string `json:"prod_password,omitempty"`
+	// TestPublicKey and ProdPublicKey are the JavaScript client's keys,
+	// "shopId:testpublickey_…".
+	TestPublicKey string `json:"test_public_key,omitempty"`
+	ProdPublicKey string `json:"prod_public_key,omitempty"`
+	// TestHMACKey and ProdHMACKey sign the browser returns of their mode.
+	TestHMACKey string `json:"test_hmac_key,omitempty"`
+	ProdHMACKey string `json:"prod_hmac_key,omitempty"`
+	// Name is the shop's name as the payment form shows it.
+	Name string `json:"name,omitempty"`
+	// IPNURL is where the IPN of every payment goes, unless the payment
+	// names its own (ipnTargetUrl): the back office's "Instant Payment
+	// Notification URL at the end of the payment".
+	IPNURL string `json:"ipn_url,omitempty"`
+	// SafeR is set for a shop of the Safe'R by CB programme, whose
+	// payments under 100 EUR are exempted from authentication when it
+	// asks.
+	SafeR bool `json:"safer,omitempty"`
+	// Currencies are those the shop's contract takes; none means every
+	// currency guichet knows.
+	Currencies []string `json:"currencies,omitempty"`
+}
+
+// Credential returns the shop credential of the account, for a shop to
+// hold.
+func (a Account) Credential() guichet.Credential {
+	data, _ := json.Marshal(a)
+	return guichet.Credential{Protocol: protocol, Key: a.ShopID, Data: data}
+}
+
+// AccountOf returns the Lyra account of a shop, and false when the shop
+// speaks no Lyra.
+func AccountOf(shop *guichet.Shop) (*Account, bool, error) {
+	c := shop.Credential(protocol)
+	if c == nil {
+		return nil, false, nil
+	}
+	var a Account
+	if err := json.Unmarshal(c.Data, &a); err != nil {
+		return nil, false, fmt.Errorf("lyra credential of shop %s: %w", shop.ID, err)
+	}
+	return &a, true, nil
+}
+
+// mode returns the mode a key opens, given the account's keys of both
+// modes, or "" when the key is none of them.
+func (a *Account) mode(key string, test, prod string) guichet.Mode {
+	switch {
+	case test != "" && equal(key, test):
+		return guichet.ModeTest
+	case prod != "" && equal(key, prod):
+		return guichet.ModeProduction
+	}
+	return ""
+}
+
+// passwordMode is the mode a Basic password opens, or "".
+func (a *Account) passwordMode(password string) guichet.Mode {
+	return a.mode(password, a.TestPassword, a.ProdPassword)
+}
+
+// publicKeyMode is the mode a public key opens, or "".
+func (a *Account) publicKeyMode(key string) guichet.Mode {
+	return a.mode(key, a.TestPublicKey, a.ProdPublicKey)
+}
+
+// password is the password of a mode, which signs its IPNs.
+func (a *Account) password(mode guichet.Mode) string {
+	if mode == guichet.ModeProduction {
+		return a.ProdPassword
+	}
+	return a.TestPassword
+}
+
+// hmacKey is the HMAC-SHA-256 key of a mode, which signs its browser
+// returns.
+func (a *Account) hmacKey(mode guichet.Mode) string {
+	if mode == guichet.ModeProduction {
+		return a.ProdHMACKey
+	}
+	return a.TestHMACKey
+}
+
+// keyMode tells the mode a key claims by its prefix, whether or not it is
+// right: a production key sent to a shop that is not in production yet
+// gets its own error.
+func keyMode(key string) guichet.Mode {
+	_, secret, _ := strings.Cut(key, ":")
+	for _, k := range []string{key, secret} {
+		if strings.HasPrefix(k, prodPasswordPrefix) || strings.HasPrefix(k, prodPublicKeyPrefix) {
+			return guichet.ModeProduction
+		}
+	}
+	return guichet.ModeTest
+}
+
+func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }

@@ -1,0 +1,551 @@
+package lyra_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"guichet"
+	"guichet/internal/core"
+	"guichet/internal/front"
+	"guichet/internal/lyra"
+	v4 "guichet/internal/lyra/v4"
+	"guichet/internal/notify"
+	"guichet/internal/sim"
+	"guichet/internal/store/sqlite"
+	"guichet/internal/vault"
+)
+
+// The public demo shop's keys (Lyra's documentation).
+const (
+	shopID     = "69876357"
+	password   = "testpassword_DEMOPRIVATEKEY23G4475zXZQ2UA5x7M"
+	publicKey  = "69876357:testpublickey_DEMOPUBLICKEY95me92597fd28tGD4r5"
+	hmacKey    = "38453613e7f44dc58732bad3dca2bca3"
+	demoShopID = "lyra-69876357"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// merchant is a shop's web server receiving IPNs.
+type merchant struct {
+	*httptest.Server
+	mu    sync.Mutex
+	forms []url.Values
+}
+
+func newMerchant(t *testing.T) *merchant {
+	m := &merchant{}
+	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		m.mu.Lock()
+		m.forms = append(m.forms, r.PostForm)
+		m.mu.Unlock()
+	}))
+	t.Cleanup(m.Close)
+	return m
+}
+
+func (m *merchant) received() []url.Values {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]url.Values(nil), m.forms...)
+}
+
+// gateway is the Lyra front over a real SQLite store, with the demo shop
+// whose IPN URL is a merchant's server.
+type gateway struct {
+	t        *testing.T
+	url      string
+	svc      *core.Service
+	clock    *clock
+	merchant *merchant
+}
+
+func newGateway(t *testing.T) *gateway {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "guichet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := core.New(store, sim.New(clk.Now), v, clk, log)
+	svc.SetSender(notify.New(5 * time.Second))
+	f, err := lyra.New(ctx, front.Deps{Service: svc, Log: log, Data: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, n := range f.Notifiers() {
+		svc.RegisterNotifier(p, n)
+	}
+	m := newMerchant(t)
+	err = store.Update(ctx, func(tx guichet.Tx) error {
+		for _, s := range f.Demo(clk.Now()) {
+			acct, _, err := lyra.AccountOf(&s)
+			if err != nil {
+				return err
+			}
+			acct.IPNURL = m.URL + "/ipn"
+			s.Credentials = []guichet.Credential{acct.Credential()}
+			if err := tx.PutShop(&s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	f.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &gateway{t: t, url: srv.URL, svc: svc, clock: clk, merchant: m}
+}
+
+// call posts a web service request with the demo shop's keys and returns
+// the envelope's status and answer.
+func (g *gateway) call(service string, body any) (string, map[string]any) {
+	g.t.Helper()
+	raw, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", g.url+"/api-payment/V4/"+service, bytes.NewReader(raw))
+	req.SetBasicAuth(shopID, password)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		g.t.Fatalf("%s: HTTP %d", service, resp.StatusCode)
+	}
+	var env map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+		g.t.Fatal(err)
+	}
+	if env["webService"] != service || env["_type"] != "V4/WebService/Response" {
+		g.t.Fatalf("%s: envelope %v", service, env)
+	}
+	answer, _ := env["answer"].(map[string]any)
+	return env["status"].(string), answer
+}
+
+// pay pays a formToken through the test helper, as the browser would.
+func (g *gateway) pay(formToken string, fields map[string]any) map[string]any {
+	g.t.Helper()
+	fields["publicKey"] = publicKey
+	raw, _ := json.Marshal(fields)
+	resp, err := http.Post(g.url+"/_guichet/v1/lyra/formtokens/"+formToken+"/pay", "application/json", bytes.NewReader(raw))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return out
+}
+
+func (g *gateway) runDue() {
+	g.t.Helper()
+	if _, err := g.svc.RunDue(context.Background(), demoShopID); err != nil {
+		g.t.Fatal(err)
+	}
+}
+
+func card(pan string) map[string]any {
+	return map[string]any{"pan": pan, "expiryMonth": 12, "expiryYear": 2030, "securityCode": "123"}
+}
+
+// TestPaymentCycle: a formToken paid with Lyra's accepted test card gives
+// a browser return signed with the HMAC key and an IPN signed with the
+// password; the transaction is then read, and cancelled.
+func TestPaymentCycle(t *testing.T) {
+	g := newGateway(t)
+	status, answer := g.call("Charge/SDKTest", map[string]any{"value": "test"})
+	if status != "SUCCESS" || answer["value"] != "test" {
+		t.Fatalf("SDKTest: %s %v", status, answer)
+	}
+	status, answer = g.call("Charge/CreatePayment", map[string]any{"amount": 990, "currency": "EUR", "orderId": "myOrderId-1",
+		"customer": map[string]any{"email": "sample@example.net", "billingDetails": map[string]any{"firstName": "Laurent", "country": "FR"}},
+		"metadata": map[string]any{"contract": "1245KL-78/ZE"}})
+	if status != "SUCCESS" || answer["_type"] != "V4/Charge/PaymentForm" {
+		t.Fatalf("CreatePayment: %s %v", status, answer)
+	}
+	formToken := answer["formToken"].(string)
+	done := g.pay(formToken, card("4970100000000055"))
+	if done["status"] != "DONE" {
+		t.Fatalf("pay: %v", done)
+	}
+	s := v4.SignedAnswer{HashKey: v4.HashKey(done["kr-hash-key"].(string)), HashAlgorithm: done["kr-hash-algorithm"].(string),
+		Answer: done["kr-answer"].(string), AnswerType: done["kr-answer-type"].(string), Hash: done["kr-hash"].(string)}
+	if s.HashKey != v4.HashKeyHMAC || s.Verify(hmacKey) != nil {
+		t.Fatalf("browser return not signed with the HMAC key: %+v", s)
+	}
+	var payment map[string]any
+	json.Unmarshal([]byte(s.Answer), &payment)
+	if payment["orderStatus"] != "PAID" || payment["orderCycle"] != "CLOSED" {
+		t.Errorf("payment: %v %v", payment["orderStatus"], payment["orderCycle"])
+	}
+	tr := payment["transactions"].([]any)[0].(map[string]any)
+	uuid := tr["uuid"].(string)
+	if tr["detailedStatus"] != "AUTHORISED" || tr["amount"].(float64) != 990 || len(uuid) != 32 {
+		t.Errorf("transaction: %v", tr)
+	}
+	if md := tr["metadata"].(map[string]any); md["contract"] != "1245KL-78/ZE" {
+		t.Errorf("metadata not echoed: %v", md)
+	}
+
+	g.runDue()
+	ipns := g.merchant.received()
+	if len(ipns) != 1 {
+		t.Fatalf("%d IPNs, want 1", len(ipns))
+	}
+	ipn, err := v4.ParseSignedAnswer(ipns[0])
+	if err != nil || ipn.HashKey != v4.HashKeyPassword || ipn.Verify(password) != nil || ipns[0].Get("kr-src") != "PAY" {
+		t.Fatalf("IPN: %v, %v", ipns[0], err)
+	}
+	if !strings.Contains(ipn.Answer, uuid) || !strings.Contains(ipn.Answer, `"orderId":"myOrderId-1"`) {
+		t.Errorf("IPN answer: %s", ipn.Answer)
+	}
+
+	status, answer = g.call("Transaction/Get", map[string]any{"uuid": uuid})
+	if status != "SUCCESS" || answer["uuid"] != uuid || answer["detailedStatus"] != "AUTHORISED" {
+		t.Fatalf("Transaction/Get: %s %v", status, answer)
+	}
+	status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid, "amount": 990, "currency": "EUR"})
+	if status != "SUCCESS" || answer["uuid"] != uuid || answer["detailedStatus"] != "CANCELLED" || answer["status"] != "UNPAID" {
+		t.Fatalf("CancelOrRefund: %s %v", status, answer)
+	}
+	status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid})
+	if status != "ERROR" || answer["errorCode"] != "PSP_105" {
+		t.Errorf("cancelling twice: %s %v", status, answer)
+	}
+}
+
+// TestRefund: once the evening batch captured a payment, CancelOrRefund
+// refunds it with a new CREDIT transaction pointing at it.
+func TestRefund(t *testing.T) {
+	g := newGateway(t)
+	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 3000, "currency": "EUR", "orderId": "myOrderId-2"})
+	done := g.pay(answer["formToken"].(string), card("4970100000000055"))
+	var payment map[string]any
+	json.Unmarshal([]byte(done["kr-answer"].(string)), &payment)
+	uuid := payment["transactions"].([]any)[0].(map[string]any)["uuid"].(string)
+	g.clock.add(48 * time.Hour)
+	status, answer := g.call("Transaction/Get", map[string]any{"uuid": uuid})
+	if status != "SUCCESS" || answer["detailedStatus"] != "CAPTURED" {
+		t.Fatalf("after the batch: %s %v", status, answer["detailedStatus"])
+	}
+	status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid, "amount": 1000, "currency": "EUR"})
+	if status != "SUCCESS" || answer["operationType"] != "CREDIT" || answer["uuid"] == uuid || answer["amount"].(float64) != 1000 {
+		t.Fatalf("refund: %s %v", status, answer)
+	}
+	details := answer["transactionDetails"].(map[string]any)
+	if details["parentTransactionUuid"] != uuid || details["creationContext"] != "REFUND" {
+		t.Errorf("refund details: %v", details)
+	}
+	status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid, "amount": 2500, "currency": "EUR"})
+	if status != "ERROR" || answer["errorCode"] != "PSP_511" {
+		t.Errorf("refunding more than what is left: %s %v", status, answer)
+	}
+	status, answer = g.call("Order/Get", map[string]any{"orderId": "myOrderId-2"})
+	if list, _ := answer["transactions"].([]any); status != "SUCCESS" || len(list) != 2 {
+		t.Errorf("Order/Get: %s %v", status, answer)
+	}
+}
+
+// paidAnswer decodes the kr-answer of a finished form payment.
+func paidAnswer(t *testing.T, done map[string]any) map[string]any {
+	t.Helper()
+	if done["status"] != "DONE" {
+		t.Fatalf("payment not done: %v", done)
+	}
+	var payment map[string]any
+	if err := json.Unmarshal([]byte(done["kr-answer"].(string)), &payment); err != nil {
+		t.Fatal(err)
+	}
+	return payment
+}
+
+// TestInstallments pays the seed's schedules: the simple one of 100 EUR
+// in 3 with 50 EUR first every 7 days (50 at once, then 25 at D+7 and 25
+// at D+14), each later payment charged on its date on the shop's clock
+// and notified like Lyra's batch authorization (kr-src BATCH_AUTO,
+// sequenceType MULTI_PAYMENT).
+func TestInstallments(t *testing.T) {
+	g := newGateway(t)
+	status, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 10000, "currency": "EUR", "orderId": "myOrderId-1234",
+		"transactionOptions": map[string]any{"installmentOptions": []any{
+			map[string]any{"firstAmount": 5000, "count": 2, "period": 7},
+			map[string]any{"firstAmount": 5000, "count": 3, "period": 7},
+		}}})
+	if status != "SUCCESS" {
+		t.Fatalf("CreatePayment: %v", answer)
+	}
+	fields := card("4970100000000055")
+	fields["installmentOption"] = 1
+	payment := paidAnswer(t, g.pay(answer["formToken"].(string), fields))
+	first := payment["transactions"].([]any)[0].(map[string]any)
+	if first["amount"].(float64) != 5000 || payment["orderDetails"].(map[string]any)["orderTotalAmount"].(float64) != 10000 {
+		t.Fatalf("first payment: %v, order %v", first["amount"], payment["orderDetails"])
+	}
+	g.runDue()
+	// D+7 and D+14 on the shop's clock.
+	var amounts []float64
+	var days []int
+	for day := 1; day <= 15; day++ {
+		g.clock.add(24 * time.Hour)
+		before := len(g.merchant.received())
+		g.runDue()
+		if len(g.merchant.received()) > before {
+			days = append(days, day)
+		}
+	}
+	if fmt.Sprint(days) != "[7 14]" {
+		t.Errorf("later payments on days %v, want D+7 and D+14", days)
+	}
+	ipns := g.merchant.received()
+	var sources []string
+	for _, f := range ipns {
+		sources = append(sources, f.Get("kr-src"))
+		var p map[string]any
+		json.Unmarshal([]byte(f.Get("kr-answer")), &p)
+		tr := p["transactions"].([]any)[0].(map[string]any)
+		amounts = append(amounts, tr["amount"].(float64))
+		cd := tr["transactionDetails"].(map[string]any)["cardDetails"].(map[string]any)
+		if cd["sequenceType"] != "MULTI_PAYMENT" {
+			t.Errorf("sequenceType %v", cd["sequenceType"])
+		}
+		if ok, _ := v4.ParseSignedAnswer(f); ok.Verify(password) != nil {
+			t.Errorf("IPN not signed with the password")
+		}
+	}
+	if strings.Join(sources, ",") != "PAY,BATCH_AUTO,BATCH_AUTO" || len(amounts) != 3 || amounts[1] != 2500 || amounts[2] != 2500 {
+		t.Errorf("IPNs: sources %v, amounts %v; want PAY,BATCH_AUTO,BATCH_AUTO and 5000, 2500, 2500", sources, amounts)
+	}
+	status, answer = g.call("Order/Get", map[string]any{"orderId": "myOrderId-1234"})
+	if list, _ := answer["transactions"].([]any); status != "SUCCESS" || len(list) != 3 {
+		t.Errorf("Order/Get after the schedule: %s, %d transactions", status, len(list))
+	}
+}
+
+// TestCreatePaymentErrors checks every error of the seed's table for
+// payments in several times, and the other refusals of a payment request,
+// each in a normal envelope.
+func TestCreatePaymentErrors(t *testing.T) {
+	g := newGateway(t)
+	opts := func(o ...any) map[string]any { return map[string]any{"installmentOptions": o} }
+	pay := func(extra map[string]any) map[string]any {
+		req := map[string]any{"amount": 10000, "currency": "EUR", "orderId": "err"}
+		for k, v := range extra {
+			req[k] = v
+		}
+		return req
+	}
+	for _, c := range []struct {
+		name string
+		req  map[string]any
+		code string
+	}{
+		{"amount missing", map[string]any{"currency": "EUR"}, "INT_009"},
+		{"amount a string of letters", pay(map[string]any{"amount": "ten"}), "INT_009"},
+		{"amount negative", pay(map[string]any{"amount": -1}), "INT_009"},
+		{"amount with decimals", pay(map[string]any{"amount": 99.5}), "INT_009"},
+		{"amount zero", pay(map[string]any{"amount": 0}), "PSP_1024"},
+		{"currency missing", map[string]any{"amount": 100}, "INT_010"},
+		{"currency malformed", pay(map[string]any{"currency": "euro"}), "INT_010"},
+		{"currency unknown", pay(map[string]any{"currency": "XYZ"}), "PSP_519"},
+		{"firstAmount negative", pay(map[string]any{"transactionOptions": opts(map[string]any{"firstAmount": -5, "count": 2, "period": 7})}), "INT_928"},
+		{"firstAmount the whole amount", pay(map[string]any{"transactionOptions": opts(map[string]any{"firstAmount": 10000, "count": 2, "period": 7})}), "INT_928"},
+		{"count 1", pay(map[string]any{"transactionOptions": opts(map[string]any{"firstAmount": 5000, "count": 1, "period": 7})}), "INT_929"},
+		{"count missing", pay(map[string]any{"transactionOptions": opts(map[string]any{"firstAmount": 5000, "period": 7})}), "INT_929"},
+		{"period 0", pay(map[string]any{"transactionOptions": opts(map[string]any{"firstAmount": 5000, "count": 2, "period": 0})}), "INT_930"},
+		{"schedules empty", pay(map[string]any{"transactionOptions": opts(map[string]any{"schedules": []any{}})}), "INT_931"},
+		{"schedules not adding up", pay(map[string]any{"transactionOptions": opts(map[string]any{"schedules": []any{
+			map[string]any{"date": "2026-12-01T00:00:00+00:00", "amount": 5000},
+			map[string]any{"date": "2027-01-01T00:00:00+00:00", "amount": 4000}}})}), "INT_931"},
+		{"schedule date malformed", pay(map[string]any{"transactionOptions": opts(map[string]any{"schedules": []any{
+			map[string]any{"date": "1st of April", "amount": 5000},
+			map[string]any{"date": "2027-01-01T00:00:00+00:00", "amount": 5000}}})}), "INT_932"},
+		{"schedule dates not increasing", pay(map[string]any{"transactionOptions": opts(map[string]any{"schedules": []any{
+			map[string]any{"date": "2027-01-01T00:00:00+00:00", "amount": 5000},
+			map[string]any{"date": "2026-12-01T00:00:00+00:00", "amount": 5000}}})}), "INT_932"},
+		{"schedule amount missing", pay(map[string]any{"transactionOptions": opts(map[string]any{"schedules": []any{
+			map[string]any{"date": "2026-12-01T00:00:00+00:00"},
+			map[string]any{"date": "2027-01-01T00:00:00+00:00", "amount": 5000}}})}), "INT_933"},
+		{"simple and advanced mixed", pay(map[string]any{"transactionOptions": opts(map[string]any{"count": 2, "period": 7, "schedules": []any{
+			map[string]any{"date": "2026-12-01T00:00:00+00:00", "amount": 5000}}})}), "INT_945"},
+		{"last payment beyond 12 months", pay(map[string]any{"transactionOptions": opts(map[string]any{"schedules": []any{
+			map[string]any{"date": "2026-12-01T00:00:00+00:00", "amount": 5000},
+			map[string]any{"date": "2027-12-01T00:00:00+00:00", "amount": 5000}}})}), "PSP_610"},
+		{"formAction unknown", pay(map[string]any{"formAction": "PAY_TWICE"}), "INT_875"},
+		{"register without e-mail", pay(map[string]any{"formAction": "ASK_REGISTER_PAY"}), "INT_811"},
+		{"silent without token", pay(map[string]any{"formAction": "SILENT"}), "INT_812"},
+		{"token malformed", pay(map[string]any{"paymentMethodToken": "nope"}), "INT_030"},
+		{"token unknown", pay(map[string]any{"paymentMethodToken": strings.Repeat("ab", 16)}), "PSP_030"},
+		{"strongAuthentication unknown", pay(map[string]any{"strongAuthentication": "MAYBE"}), "INT_050"},
+		{"manualValidation unknown", pay(map[string]any{"transactionOptions": map[string]any{"cardOptions": map[string]any{"manualValidation": "SOMETIMES"}}}), "INT_005"},
+		{"captureDelay negative", pay(map[string]any{"transactionOptions": map[string]any{"cardOptions": map[string]any{"captureDelay": -1}}}), "INT_006"},
+		{"metadata not flat", pay(map[string]any{"metadata": map[string]any{"a": map[string]any{"b": "c"}}}), "INT_091"},
+		{"e-mail malformed", pay(map[string]any{"customer": map[string]any{"email": "not an address"}}), "INT_015"},
+		{"billing country malformed", pay(map[string]any{"customer": map[string]any{"billingDetails": map[string]any{"country": "France"}}}), "INT_022"},
+		{"shipping method unknown", pay(map[string]any{"customer": map[string]any{"shippingDetails": map[string]any{"shippingMethod": "PIGEON"}}}), "INT_094"},
+		{"shipping speed unknown", pay(map[string]any{"customer": map[string]any{"shippingDetails": map[string]any{"shippingSpeed": "SLOW"}}}), "INT_095"},
+		{"sub-merchant MCC not 4 digits", pay(map[string]any{"subMerchantDetails": map[string]any{"mcc": "54111"}}), "INT_902"},
+		{"sub-merchant phone too long", pay(map[string]any{"subMerchantDetails": map[string]any{"phoneNumber": strings.Repeat("0", 33)}}), "INT_024"},
+		{"orderId too long", pay(map[string]any{"orderId": strings.Repeat("x", 65)}), "INT_013"},
+	} {
+		status, answer := g.call("Charge/CreatePayment", c.req)
+		if status != "ERROR" || answer["errorCode"] != c.code || answer["_type"] != "V4/WebService/WebServiceError" {
+			t.Errorf("%s: %s %v, want ERROR %s", c.name, status, answer, c.code)
+		}
+	}
+	// A wrong ipnTargetUrl does not reject the form.
+	status, answer := g.call("Charge/CreatePayment", pay(map[string]any{"ipnTargetUrl": "not a url"}))
+	if status != "SUCCESS" {
+		t.Errorf("a wrong ipnTargetUrl: %s %v", status, answer)
+	}
+	// CLIENT_515 comes from the form, when the buyer picks a schedule of
+	// more than four payments.
+	_, answer = g.call("Charge/CreatePayment", pay(map[string]any{"transactionOptions": opts(map[string]any{"count": 5, "period": 7})}))
+	fields := card("4970100000000055")
+	fields["installmentOption"] = 0
+	if done := g.pay(answer["formToken"].(string), fields); done["errorCode"] != "CLIENT_515" {
+		t.Errorf("five payments: %v", done)
+	}
+}
+
+// raw posts a body as it is, with the given credentials, and returns the
+// HTTP status and the envelope.
+func (g *gateway) raw(method, service, user, pass, body string) (int, map[string]any) {
+	g.t.Helper()
+	req, _ := http.NewRequest(method, g.url+"/api-payment/V4/"+service, strings.NewReader(body))
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var env map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+		g.t.Fatalf("%s %s: not an envelope: %v", method, service, err)
+	}
+	return resp.StatusCode, env
+}
+
+// TestBadRequests: what a client may get wrong is answered with the
+// documented error in a normal envelope, with HTTP 200.
+func TestBadRequests(t *testing.T) {
+	g := newGateway(t)
+	for _, c := range []struct {
+		name, method, service, user, pass, body string
+		code, detail                            string
+	}{
+		{"malformed JSON", "POST", "Charge/CreatePayment", shopID, password, "{", "INT_902", "can't decode JSON data : line: 1 column: 1"},
+		{"not an object", "POST", "Charge/CreatePayment", shopID, password, "[1,2]", "INT_902", ""},
+		{"a number", "POST", "Charge/SDKTest", shopID, password, "12", "INT_902", ""},
+		{"trailing data", "POST", "Charge/SDKTest", shopID, password, `{"value":"a"} {}`, "INT_902", ""},
+		{"wrong type", "POST", "Charge/SDKTest", shopID, password, `{"value":12}`, "INT_902", ""},
+		{"unknown service", "POST", "Charge/CreateMiracle", shopID, password, "{}", "INT_901", ""},
+		{"PCI service", "POST", "PCI/Charge/CreatePayment", shopID, password, "{}", "INT_913", ""},
+		{"GET", "GET", "Charge/SDKTest", shopID, password, "", "INT_902", ""},
+		{"no credentials", "POST", "Charge/SDKTest", "", "", "{}", "INT_905", ""},
+		{"wrong password", "POST", "Charge/SDKTest", shopID, "testpassword_WRONG", "{}", "INT_905", ""},
+		{"public key as password", "POST", "Charge/SDKTest", shopID, "testpublickey_DEMOPUBLICKEY95me92597fd28tGD4r5", "{}", "INT_905", ""},
+		{"unknown shop", "POST", "Charge/SDKTest", "12345678", password, "{}", "INT_905", ""},
+		{"production key of a test shop", "POST", "Charge/SDKTest", shopID, "prodpassword_ABC", "{}", "PSP_109", ""},
+		{"oversized body", "POST", "Charge/SDKTest", shopID, password, `{"value":"` + strings.Repeat("x", 300<<10) + `"}`, "INT_914", ""},
+		{"unknown transaction", "POST", "Transaction/Get", shopID, password, `{"uuid":"` + strings.Repeat("0a", 16) + `"}`, "PSP_010", ""},
+		{"unknown order", "POST", "Order/Get", shopID, password, `{"orderId":"nothing"}`, "PSP_010", ""},
+		{"unknown token", "POST", "Token/Get", shopID, password, `{"paymentMethodToken":"` + strings.Repeat("0a", 16) + `"}`, "PSP_030", ""},
+	} {
+		status, env := g.raw(c.method, c.service, c.user, c.pass, c.body)
+		answer, _ := env["answer"].(map[string]any)
+		if status != 200 || env["status"] != "ERROR" || answer["errorCode"] != c.code {
+			t.Errorf("%s: HTTP %d %v, want ERROR %s", c.name, status, env, c.code)
+			continue
+		}
+		if c.detail != "" && answer["detailedErrorMessage"] != c.detail {
+			t.Errorf("%s: detail %q, want %q", c.name, answer["detailedErrorMessage"], c.detail)
+		}
+		if answer["ticket"] != "null" {
+			t.Errorf("%s: answer ticket %v, want the string \"null\"", c.name, answer["ticket"])
+		}
+	}
+}
+
+// TestFrictionlessExemption: a merchant asking to spare the buyer's
+// authentication (strongAuthentication DISABLED) gets it for payments in
+// euros under 30 EUR, five in a row at most and under 100 EUR in all, and
+// in other currencies; the payment then shifts no liability. Above 30 EUR
+// the request is ignored and the issuer (a challenge card here) decides.
+func TestFrictionlessExemption(t *testing.T) {
+	g := newGateway(t)
+	const pan = "4970110000001003" // challenge card
+	try := func(amount int, currency string) map[string]any {
+		_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": amount, "currency": currency, "orderId": "ex",
+			"strongAuthentication": "DISABLED"})
+		return g.pay(answer["formToken"].(string), card(pan))
+	}
+	for i := 1; i <= 5; i++ {
+		done := try(1000, "EUR")
+		tr := paidAnswer(t, done)["transactions"].([]any)[0].(map[string]any)
+		if tr["effectiveStrongAuthentication"] != "DISABLED" || tr["transactionDetails"].(map[string]any)["liabilityShift"] != "NO" {
+			t.Errorf("exempted payment %d: %v", i, tr["effectiveStrongAuthentication"])
+		}
+	}
+	if done := try(1000, "EUR"); done["status"] != "CHALLENGE" {
+		t.Errorf("a sixth payment in a row was exempted: %v", done)
+	}
+	if done := try(4000, "EUR"); done["status"] != "CHALLENGE" {
+		t.Errorf("40 EUR exempted: %v", done)
+	}
+	if done := try(4000, "USD"); done["status"] != "DONE" {
+		t.Errorf("40 USD not exempted: %v", done)
+	}
+	// The challenge, answered with the simulated issuer's code, shifts
+	// the liability.
+	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 4000, "currency": "EUR", "orderId": "ch"})
+	ft := answer["formToken"].(string)
+	ch := g.pay(ft, card(pan))
+	code := ch["challenge"].(map[string]any)["code"].(string)
+	tr := paidAnswer(t, g.pay(ft, map[string]any{"challengeCode": code}))["transactions"].([]any)[0].(map[string]any)
+	if tr["effectiveStrongAuthentication"] != "ENABLED" || tr["transactionDetails"].(map[string]any)["liabilityShift"] != "YES" || tr["detailedStatus"] != "AUTHORISED" {
+		t.Errorf("after the challenge: %v %v", tr["effectiveStrongAuthentication"], tr["detailedStatus"])
+	}
+}

@@ -1,0 +1,81 @@
+package lyra
+
+import (
+	"encoding/json"
+
+	"guichet"
+	"guichet/internal/core"
+	v4 "guichet/internal/lyra/v4"
+)
+
+// ipnSources are the events of a Lyra order that its merchant hears of by
+// IPN, with the kr-src each goes with: the end of every payment attempt
+// (paid, refused, a card registered) and each later payment of an order
+// paid in several times or by subscription. A payment captured by the
+// evening batch is not notified, as on the platform.
+var ipnSources = map[string]v4.Source{
+	"transaction.authorized": v4.SourcePay,
+	"transaction.refused":    v4.SourcePay,
+	"transaction.verified":   v4.SourcePay,
+	"transaction.instalment": v4.SourceBatchAuto,
+	"transaction.renewal":    v4.SourceRec,
+}
+
+// notifier writes the IPN of a change of a Lyra order, in the unit of
+// work that makes it: a form POST of the V4/Payment signed with the
+// shop's password of its mode.
+func (a *API) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error) {
+	src, ok := ipnSources[e.Type]
+	if !ok {
+		return nil, nil
+	}
+	// An instalment or a renewal also records "transaction.authorized":
+	// one IPN per payment, the one that says which it is. The order names
+	// its buyer's attempts; a later payment is not one of them.
+	if src == v4.SourcePay && o.TransactionID != t.ID {
+		return nil, nil
+	}
+	shop, err := tx.Shop(o.ShopID)
+	if err != nil {
+		return nil, err
+	}
+	acct, ok, err := AccountOf(shop)
+	if err != nil || !ok {
+		return nil, err
+	}
+	url := o.Content.Extra("ipnTargetUrl")
+	if url == "" {
+		url = acct.IPNURL
+	}
+	if url == "" {
+		return nil, nil
+	}
+	var tok *guichet.Token
+	if t.TokenID != "" {
+		if tok, err = tx.TokenByID(t.TokenID); err != nil && guichet.ErrorCode(err) != guichet.CodeNotFound {
+			return nil, err
+		}
+	}
+	pr := a.presenter(shop, acct)
+	v := &view{t: t, order: o, token: visibleToken(tok), sequence: 1}
+	if src == v4.SourceBatchAuto {
+		v.sequence = sequenceOf(e)
+	}
+	answer, err := v4.Marshal(pr.payment(o, []*view{v}))
+	if err != nil {
+		return nil, err
+	}
+	signed := v4.Sign(v4.AnswerTypePayment, answer, v4.HashKeyPassword, acct.password(shop.Mode))
+	signed.Source = src
+	return []guichet.Delivery{{Method: "POST", URL: url, ContentType: "application/x-www-form-urlencoded",
+		Body: []byte(signed.Encode())}}, nil
+}
+
+// sequenceOf is the rank of an instalment among its order's payments.
+func sequenceOf(e guichet.Event) int {
+	var ie core.InstalmentEvent
+	if json.Unmarshal(e.Data, &ie) != nil || ie.Payment < 1 {
+		return 1
+	}
+	return ie.Payment
+}
