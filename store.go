@@ -169,5 +169,7 @@ type TransactionFilter struct {
 	// Fingerprint, when set, keeps the transactions of one card
 	// (StoredCard.Fingerprint) of the shop.
 	Fingerprint string
-	Limit       int
+	// OrderID, when set, keeps the transactions of one order of the shop.
+	OrderID string
+	Limit   int
 }

@@ -140,6 +140,8 @@ func (s *Service) runJob(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 		return s.instalment(ctx, shop, j)
 	case jobSubscription:
 		return s.renew(ctx, shop, j)
+	case jobRecurring:
+		return s.recur(ctx, shop, j)
 	case jobForgetCard:
 		return s.forgetCard(ctx, j, s.Now(shop))
 	}

@@ -98,6 +98,9 @@ type PayRequest struct {
 	// Token and Handle, when set, pay with a stored card instead of Card
 	// (see CardRequest); Card.CVV, when typed, goes with it.
 	Token, Handle string
+	// CardOf, when set, pays with the card of a settled transaction of the
+	// shop, as a merchant duplicates a payment (see canPayAgain).
+	CardOf string
 	// Ref, when set, is the front's identifier for the payment (see
 	// CardRequest.Ref); CaptureBy is its expected capture date.
 	Ref       string
@@ -127,6 +130,22 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 	}
 	if err := orderClosed(o, s.Now(r.Shop)); err != nil {
 		return o, nil, nil, err
+	}
+	if r.CardOf != "" {
+		var src *guichet.Transaction
+		err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+			src, err = tx.Transaction(r.CardOf)
+			return err
+		})
+		if err == nil && src.ShopID != r.Shop.ID {
+			err = guichet.Errorf(guichet.CodeNotFound, "no transaction %s", r.CardOf)
+		}
+		if err != nil {
+			return o, nil, nil, err
+		}
+		if err := canPayAgain(src, s.Now(r.Shop)); err != nil {
+			return o, nil, nil, err
+		}
 	}
 	amount := o.Amount
 	if r.Amount != 0 {
@@ -160,7 +179,7 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 	var tok *guichet.Token
 	t, err := s.authorize(ctx, CardRequest{Shop: r.Shop, Reference: o.Reference, Amount: amount, OrderID: o.ID, Front: o.Protocol,
 		Card: r.Card, Capture: !r.AuthOnly, CaptureDelay: r.CaptureDelay, ForceCode: r.ForceCode, Decline: r.Decline,
-		Ref: r.Ref, CaptureBy: r.CaptureBy, Token: r.Token, Handle: r.Handle, Verify: amount.Amount == 0},
+		Ref: r.Ref, CaptureBy: r.CaptureBy, Token: r.Token, Handle: r.Handle, Verify: amount.Amount == 0, CardOf: r.CardOf},
 		func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
 			cur, err := tx.Order(o.ID)
 			if err != nil {

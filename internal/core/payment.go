@@ -61,10 +61,28 @@ type CardRequest struct {
 	// verification, as when a card is registered for later payments.
 	// Amount must then be zero, in the currency of the verification.
 	Verify bool
+	// CardOf, when set, names a transaction of the shop whose card pays
+	// again, as a merchant duplicates a payment.
+	CardOf string
 }
 
 // card returns the card to charge and the token it came from, if any.
 func (s *Service) card(ctx context.Context, r *CardRequest) (guichet.Card, *guichet.Token, error) {
+	if r.CardOf != "" {
+		var t *guichet.Transaction
+		err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+			t, err = tx.Transaction(r.CardOf)
+			return err
+		})
+		if err == nil && (t.ShopID != r.Shop.ID || len(t.Card.Sealed) == 0) {
+			err = guichet.Errorf(guichet.CodeNotFound, "no card for transaction %s", r.CardOf)
+		}
+		if err != nil {
+			return guichet.Card{}, nil, err
+		}
+		c, err := s.vault.Open(t.Card)
+		return c, nil, err
+	}
 	if r.Token == "" {
 		return r.Card, nil, nil
 	}

@@ -127,6 +127,30 @@ func canUpdateAmount(t *guichet.Transaction, m guichet.Money, now time.Time) err
 	return nil
 }
 
+// noPresentingAgain are the issuer answers after which a refused
+// Mastercard may not be presented again: the card is invalid, unknown,
+// lost, stolen or expired.
+var noPresentingAgain = map[string]bool{"04": true, "14": true, "15": true, "41": true, "43": true, "54": true}
+
+// canPayAgain allows paying again with the card of a settled transaction:
+// remitted, expired, cancelled or refused; not one still running, whose
+// own capture is pending, nor a Mastercard the issuer refused for good.
+func canPayAgain(t *guichet.Transaction, now time.Time) error {
+	switch {
+	case t.Status == guichet.StatusRefused && t.Card.Brand == guichet.BrandMastercard && noPresentingAgain[t.ResponseCode]:
+		return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonNotSupported,
+			Message: "the issuer refused this Mastercard for good (" + t.ResponseCode + "): it may not be presented again"}
+	case t.Status == guichet.StatusRefused, t.Status == guichet.StatusCancelled, t.Expired(now):
+	case (t.Status == guichet.StatusCaptured || t.Status == guichet.StatusRefunded) && t.Remitted(now):
+	default:
+		return stateError(t, "pay again with the card of")
+	}
+	if len(t.Card.Sealed) == 0 {
+		return stateError(t, "pay again with the card of")
+	}
+	return nil
+}
+
 // check runs the rule of an operation kind.
 func check(t *guichet.Transaction, kind guichet.OperationKind, m guichet.Money, now time.Time) error {
 	switch kind {

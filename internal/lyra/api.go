@@ -72,9 +72,14 @@ func init() {
 		"Transaction/Refund":         (*API).refund,
 		"Transaction/Validate":       (*API).validate,
 		"Transaction/Update":         (*API).update,
+		"Transaction/Duplicate":      (*API).duplicate,
 		"Token/Get":                  (*API).tokenGet,
 		"Token/Cancel":               (*API).tokenCancel,
 		"Token/Reactivate":           (*API).tokenReactivate,
+		"Charge/CreateSubscription":  (*API).createSubscription,
+		"Subscription/Get":           (*API).subscriptionGet,
+		"Subscription/Update":        (*API).subscriptionUpdate,
+		"Subscription/Cancel":        (*API).subscriptionCancel,
 	}
 }
 

@@ -72,7 +72,7 @@ func (a *API) charge(c *call, register bool) (any, error) {
 	// the answer is the payment itself, and its IPN goes too.
 	res, err := a.pay(c.ctx, c.shop, c.acct, o, buyer{option: -1})
 	if err != nil {
-		return nil, err
+		return nil, asFailure(err, opPay)
 	}
 	return res.payment, nil
 }

@@ -74,6 +74,9 @@ func asError[T error](err error, target *T) bool {
 	return ok
 }
 
+// marshalString is the JSON of a string.
+func marshalString(s string) (json.RawMessage, error) { return json.Marshal(s) }
+
 // raw returns a field's JSON, and false when it is missing or null.
 func (o object) raw(name string) (json.RawMessage, bool) {
 	v, ok := o.fields[name]

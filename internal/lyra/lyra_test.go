@@ -549,3 +549,106 @@ func TestFrictionlessExemption(t *testing.T) {
 		t.Errorf("after the challenge: %v %v", tr["effectiveStrongAuthentication"], tr["detailedStatus"])
 	}
 }
+
+// register registers a card with Charge/CreateToken and returns its
+// paymentMethodToken.
+func (g *gateway) register(pan string) string {
+	g.t.Helper()
+	_, answer := g.call("Charge/CreateToken", map[string]any{"currency": "EUR", "customer": map[string]any{"email": "sample@example.net"}})
+	tr := paidAnswer(g.t, g.pay(answer["formToken"].(string), card(pan)))["transactions"].([]any)[0].(map[string]any)
+	if tr["operationType"] != "VERIFICATION" || tr["detailedStatus"] != "ACCEPTED" {
+		g.t.Fatalf("registration: %v", tr)
+	}
+	return tr["paymentMethodToken"].(string)
+}
+
+// TestSubscription charges a registered card every month, the first time
+// at an initial amount, each occurrence notified with kr-src REC; then
+// cancels another subscription.
+func TestSubscription(t *testing.T) {
+	g := newGateway(t)
+	token := g.register("4970100000000055")
+	g.runDue()
+	before := len(g.merchant.received())
+	status, answer := g.call("Charge/CreateSubscription", map[string]any{"amount": 1000, "currency": "EUR", "orderId": "sub-1",
+		"paymentMethodToken": token, "effectDate": "2026-12-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY;COUNT=3",
+		"initialAmount": 500, "initialAmountNumber": 1, "metadata": map[string]any{"plan": "gold"}})
+	if status != "SUCCESS" || answer["_type"] != "V4/SubscriptionCreated" {
+		t.Fatalf("CreateSubscription: %s %v", status, answer)
+	}
+	id := answer["subscriptionId"].(string)
+	for range 70 {
+		g.clock.add(24 * time.Hour)
+		g.runDue()
+	}
+	ipns := g.merchant.received()[before:]
+	var got []string
+	for _, f := range ipns {
+		var p map[string]any
+		json.Unmarshal([]byte(f.Get("kr-answer")), &p)
+		tr := p["transactions"].([]any)[0].(map[string]any)
+		sub := tr["transactionDetails"].(map[string]any)["subscriptionDetails"].(map[string]any)["subscriptionId"]
+		got = append(got, fmt.Sprintf("%s %v %v %v", f.Get("kr-src"), tr["amount"], tr["creationDate"].(string)[:10], sub == id))
+	}
+	want := "[REC 500 2026-12-01 true REC 1000 2027-01-01 true REC 1000 2027-02-01 true]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("occurrences %v, want %v", got, want)
+	}
+	status, answer = g.call("Subscription/Get", map[string]any{"subscriptionId": id, "paymentMethodToken": token})
+	if status != "SUCCESS" || answer["pastPaymentsNumber"].(float64) != 3 || answer["totalPaymentsNumber"].(float64) != 3 ||
+		answer["rrule"] != "RRULE:FREQ=MONTHLY;COUNT=3" || answer["initialAmount"].(float64) != 500 || answer["cancelDate"] != nil {
+		t.Errorf("Subscription/Get: %s %v", status, answer)
+	}
+
+	_, answer = g.call("Charge/CreateSubscription", map[string]any{"amount": 2000, "currency": "EUR",
+		"paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=WEEKLY;INTERVAL=2"})
+	other := answer["subscriptionId"].(string)
+	status, answer = g.call("Subscription/Cancel", map[string]any{"subscriptionId": other, "paymentMethodToken": token})
+	if status != "SUCCESS" || answer["responseCode"].(float64) != 0 {
+		t.Errorf("Subscription/Cancel: %s %v", status, answer)
+	}
+	_, answer = g.call("Subscription/Get", map[string]any{"subscriptionId": other, "paymentMethodToken": token})
+	if answer["cancelDate"] == nil || answer["totalPaymentsNumber"] != nil {
+		t.Errorf("cancelled subscription: %v", answer)
+	}
+	for _, c := range []struct {
+		name string
+		req  map[string]any
+		code string
+	}{
+		{"hourly", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=HOURLY"}, "INT_064"},
+		{"no RRULE prefix", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "FREQ=MONTHLY"}, "INT_064"},
+		{"initial amount alone", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY", "initialAmount": 10}, "INT_880"},
+		{"no effect date", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "rrule": "RRULE:FREQ=MONTHLY"}, "INT_069"},
+		{"in the past", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2020-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY"}, "INT_069"},
+		{"unknown token", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": strings.Repeat("cd", 16), "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY"}, "PSP_030"},
+	} {
+		if status, answer := g.call("Charge/CreateSubscription", c.req); status != "ERROR" || answer["errorCode"] != c.code {
+			t.Errorf("%s: %s %v, want %s", c.name, status, answer, c.code)
+		}
+	}
+	if status, answer := g.call("Subscription/Get", map[string]any{"subscriptionId": "nope", "paymentMethodToken": token}); answer["errorCode"] != "PSP_032" {
+		t.Errorf("unknown subscription: %s %v", status, answer)
+	}
+}
+
+// TestDuplicate pays again with the card of a cancelled transaction, and
+// refuses to duplicate one still running.
+func TestDuplicate(t *testing.T) {
+	g := newGateway(t)
+	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 2000, "currency": "EUR", "orderId": "dup"})
+	uuid := paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))["transactions"].([]any)[0].(map[string]any)["uuid"].(string)
+	if status, answer := g.call("Transaction/Duplicate", map[string]any{"uuid": uuid, "amount": 1500, "currency": "EUR"}); answer["errorCode"] != "PSP_016" {
+		t.Errorf("duplicating a running transaction: %s %v", status, answer)
+	}
+	g.call("Transaction/Cancel", map[string]any{"uuid": uuid})
+	status, answer := g.call("Transaction/Duplicate", map[string]any{"uuid": uuid, "amount": 1500, "currency": "EUR", "orderId": "dup-2",
+		"metadata": map[string]any{"why": "again"}})
+	if status != "SUCCESS" || answer["uuid"] == uuid || answer["amount"].(float64) != 1500 || answer["detailedStatus"] != "AUTHORISED" ||
+		answer["operationType"] != "DEBIT" || answer["orderDetails"].(map[string]any)["orderId"] != "dup-2" {
+		t.Errorf("Duplicate: %s %v", status, answer)
+	}
+	if md, _ := answer["metadata"].(map[string]any); md["why"] != "again" {
+		t.Errorf("duplicate's metadata: %v", answer["metadata"])
+	}
+}

@@ -19,6 +19,7 @@ var ipnSources = map[string]v4.Source{
 	"transaction.verified":   v4.SourcePay,
 	"transaction.instalment": v4.SourceBatchAuto,
 	"transaction.renewal":    v4.SourceRec,
+	"transaction.recurring":  v4.SourceRec,
 }
 
 // notifier writes the IPN of a change of a Lyra order, in the unit of

@@ -24,6 +24,9 @@ type buyer struct {
 	// none ran; decline, when set, refuses the payment with that issuer
 	// code without asking the acquirer (authentication failed).
 	threeDS, decline string
+	// cardOf, when set, pays with the card of that transaction instead:
+	// a duplicate.
+	cardOf string
 }
 
 // paid is the result of a payment attempt on an order.
@@ -43,7 +46,7 @@ func (a *API) pay(ctx context.Context, shop *guichet.Shop, acct *Account, o *gui
 	}
 	now := a.svc.Now(shop)
 	req := core.PayRequest{Shop: shop, OrderID: o.ID, Card: b.card, ThreeDS: b.threeDS, Decline: b.decline,
-		Ref: a.newUUID(), Limits: limits, AuthOnly: p.manual}
+		Ref: a.newUUID(), Limits: limits, AuthOnly: p.manual, CardOf: b.cardOf}
 	// used is the stored card the payment charges, if any.
 	var used *guichet.Token
 
@@ -61,7 +64,7 @@ func (a *API) pay(ctx context.Context, shop *guichet.Shop, acct *Account, o *gui
 		if p.token != "" && b.card.PAN == "" {
 			tok, err := a.svc.Token(ctx, shop, p.token)
 			if err != nil {
-				return nil, asFailure(err, opPay)
+				return nil, err
 			}
 			req.Token, req.Handle, used = tok.Reference, tok.Handle, tok
 		}
@@ -94,7 +97,7 @@ func (a *API) pay(ctx context.Context, shop *guichet.Shop, acct *Account, o *gui
 
 	o, t, tok, err := a.svc.PayOrder(ctx, req)
 	if err != nil {
-		return nil, asFailure(err, opPay)
+		return nil, err
 	}
 	if tok == nil {
 		tok = used

@@ -375,7 +375,7 @@ func (p *presenter) details(v *view) v4.TransactionDetails {
 	_, liability := strongAuth(t.ThreeDS)
 	d := v4.TransactionDetails{LiabilityShift: &liability, EffectiveAmount: v.amount(), EffectiveCurrency: t.Currency,
 		CreationContext: "CHARGE", CardDetails: cd, PaymentMethodDetails: pm,
-		SubscriptionDetails: &v4.SubscriptionDetails{},
+		SubscriptionDetails: &v4.SubscriptionDetails{SubscriptionID: subscriptionID(v.order)},
 		MID:                 p.acct.mid(), SequenceNumber: max(v.sequence, 1), TID: "001", AcquirerNetwork: "CB",
 		OccurrenceType: "UNITAIRE", ArchivalReferenceID: fmt.Sprintf("L%s%05d", v.createdAt().In(p.paris).Format("060102"), legacyNumber(v)%100000)}
 	switch {
@@ -406,6 +406,14 @@ func (p *presenter) orderDetails(v *view, total, effective int64) v4.OrderDetail
 		od.OrderID = str(v.t.Reference)
 	}
 	return od
+}
+
+// subscriptionID is the id of the subscription an order is, or nil.
+func subscriptionID(o *guichet.Order) *string {
+	if o == nil || o.Content.Extra(extraSubscription) == "" {
+		return nil
+	}
+	return &o.ID
 }
 
 // metadata is the merchant's metadata of an order, null when it sent none.

@@ -334,3 +334,58 @@ func (a *API) orderGet(c *call) (any, error) {
 	}
 	return out, nil
 }
+
+// duplicate pays again with the card of a settled transaction: a new
+// DEBIT of the amount asked, under an order of its own.
+func (a *API) duplicate(c *call) (any, error) {
+	f, err := a.load(c)
+	if err != nil {
+		return nil, err
+	}
+	if f.refund != nil {
+		return nil, fail("PSP_016", "a refund cannot be duplicated")
+	}
+	amount, ok, err := c.req.integer("amount", "INT_009")
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok || amount <= 0:
+		return nil, fail("INT_009", "amount must be positive")
+	}
+	currency, err := parseCurrency(c.req, c.acct)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.req.str("comment", "INT_898", 255); err != nil {
+		return nil, err
+	}
+	p, err := parsePayment(c.req, c.acct, a.svc.Now(c.shop).In(a.svc.Paris()), false)
+	if err != nil {
+		return nil, err
+	}
+	p.amount = guichet.Money{Amount: amount, Currency: currency}
+	p.formAction = actionSilent
+	if p.orderID == "" {
+		p.orderID = f.t.Reference
+	}
+	o := &guichet.Order{ID: newFormToken(), Protocol: protocol, Reference: p.orderID, Amount: p.amount, Request: c.body,
+		MaxAttempts: 1, Content: p.content}
+	o.Content.Extras = append(p.extras(), guichet.Field{Name: "duplicateOf", Value: f.uuid()})
+	if o, err = a.svc.OpenOrder(c.ctx, c.shop, o); err != nil {
+		return nil, err
+	}
+	res, err := a.pay(c.ctx, c.shop, c.acct, o, buyer{option: -1, cardOf: f.t.ID})
+	if err != nil {
+		// The order opened for the duplicate takes no payment any more.
+		a.svc.CloseOrder(c.ctx, c.shop, o.ID, guichet.OrderCancelled)
+		switch guichet.ErrorReason(err) {
+		case guichet.ReasonState:
+			return nil, fail("PSP_016", "the transaction is "+f.detailed)
+		case guichet.ReasonNotSupported:
+			return nil, fail("PSP_613", err.Error())
+		}
+		return nil, asFailure(err, opPay)
+	}
+	v := view{t: res.t, order: res.order, sequence: 1}
+	return a.answer(c, &v), nil
+}

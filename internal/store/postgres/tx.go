@@ -333,6 +333,9 @@ var (
 	transactionsByCard = selectTransactions + `
 		WHERE shop_id = $1 AND card_fingerprint = $2
 		ORDER BY created_at DESC NULLS LAST, number DESC LIMIT $3`
+	transactionsByOrder = selectTransactions + `
+		WHERE shop_id = $1 AND order_id = $2
+		ORDER BY created_at DESC NULLS LAST, number DESC LIMIT $3`
 
 	insertTransaction = tables.Transactions.Insert(dialect, 1)
 	// updateTransaction saves a transaction loaded before. The shop,
@@ -425,6 +428,9 @@ func (t *tx) Transactions(f guichet.TransactionFilter) ([]guichet.Transaction, e
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
+	}
+	if f.OrderID != "" {
+		return t.transactions(transactionsByOrder, f.ShopID, f.OrderID, limit)
 	}
 	if f.Fingerprint != "" {
 		return t.transactions(transactionsByCard, f.ShopID, f.Fingerprint, limit)

@@ -153,6 +153,7 @@ var (
 	transactionsByShopAndReference = selectTransactions + " WHERE shop_id = ? AND reference = ?" + newestTransactions
 	transactionsByShop             = selectTransactions + " WHERE shop_id = ?" + newestTransactions
 	transactionsByCard             = selectTransactions + " WHERE shop_id = ? AND card_fingerprint = ?" + newestTransactions
+	transactionsByOrder            = selectTransactions + " WHERE shop_id = ? AND order_id = ?" + newestTransactions
 	transactionsByReference        = selectTransactions + " WHERE reference = ?" + newestTransactions
 	allTransactions                = selectTransactions + newestTransactions
 
@@ -237,6 +238,8 @@ func (t *tx) Transactions(f guichet.TransactionFilter) ([]guichet.Transaction, e
 		limit = 100
 	}
 	switch {
+	case f.OrderID != "":
+		return t.transactions(transactionsByOrder, f.ShopID, f.OrderID, limit)
 	case f.Fingerprint != "":
 		// A card's transactions are always one shop's: the fingerprint
 		// is keyed per vault, not per shop.

@@ -455,6 +455,10 @@ func testTransactionRoundTrip(t *testing.T, h *harness) {
 		if err != nil || len(list) != 0 {
 			t.Errorf("Transactions of another card: %d, %v", len(list), err)
 		}
+		list, err = tx.Transactions(guichet.TransactionFilter{ShopID: shop, OrderID: want.OrderID})
+		if err != nil || len(list) != 1 || list[0].ID != want.ID {
+			t.Errorf("Transactions of the order: %d, %v", len(list), err)
+		}
 		// A reference belongs to its front.
 		_, err = tx.TransactionByRef("payline", want.Operations[0].Ref)
 		wantCode(t, err, guichet.CodeNotFound, "TransactionByRef of another front")

@@ -1,0 +1,263 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"guichet"
+)
+
+// Recurring payments charge a stored card at the dates of a Recurrence,
+// each occurrence a payment of an order the front opened for them (the
+// subscription), recorded and notified like any payment of the order. The
+// front names the order; the core keeps its next occurrence in a job.
+
+// jobRecurring charges the next occurrence of recurring payments.
+const jobRecurring = "recurring"
+
+// recurringJob is what a recurring payments' job carries. The card stays
+// in the vault: the job names the token only.
+type recurringJob struct {
+	Order      string     `json:"order"`
+	Token      string     `json:"token"`
+	Recurrence Recurrence `json:"recurrence"`
+	// Done counts the occurrences charged so far.
+	Done int `json:"done"`
+}
+
+func recurringJobID(orderID string) string { return "job_rec_" + orderID }
+
+// RecurringEvent is the data of a "transaction.recurring" event, emitted
+// with the events of each occurrence's transaction.
+type RecurringEvent struct {
+	Order       string `json:"order"`
+	Occurrence  int    `json:"occurrence"`
+	Transaction string `json:"transaction"`
+	Status      string `json:"status"`
+	Amount      int64  `json:"amount"`
+	Currency    string `json:"currency"`
+	// Ended says that no occurrence follows this one.
+	Ended bool `json:"ended,omitempty"`
+}
+
+// errNotRecurring refuses to change recurring payments that do not run
+// (any more) under the order named.
+func errNotRecurring(orderID string) error {
+	return &guichet.Error{Code: guichet.CodeNotFound, Reason: guichet.ReasonState,
+		Message: fmt.Sprintf("no recurring payments under order %s", orderID)}
+}
+
+// StartRecurring starts charging the token of reference token at the
+// dates of r, as payments of the shop's open order orderID. The first
+// occurrence may not be before today on the shop's clock.
+func (s *Service) StartRecurring(ctx context.Context, shop *guichet.Shop, orderID, token string, r Recurrence) error {
+	return s.setRecurring(ctx, shop, orderID, token, r, nil, true)
+}
+
+// UpdateRecurring replaces the token and recurrence of running recurring
+// payments, and the content of their order when content is not nil; the
+// occurrences already charged count against the new recurrence's Count.
+// The order's amount becomes the recurrence's.
+func (s *Service) UpdateRecurring(ctx context.Context, shop *guichet.Shop, orderID, token string, r Recurrence, content *guichet.OrderContent) error {
+	return s.setRecurring(ctx, shop, orderID, token, r, content, false)
+}
+
+func (s *Service) setRecurring(ctx context.Context, shop *guichet.Shop, orderID, token string, r Recurrence, content *guichet.OrderContent, start bool) error {
+	if err := r.Check(); err != nil {
+		return err
+	}
+	now := s.Now(shop)
+	today := civil(now.In(s.paris))
+	if start && r.First.Before(today) {
+		return recurrenceError("first", "the first occurrence may not be in the past")
+	}
+	return s.store.Update(ctx, func(tx guichet.Tx) error {
+		o, err := tx.Order(orderID)
+		if err != nil {
+			return err
+		}
+		if o.ShopID != shop.ID {
+			return guichet.Errorf(guichet.CodeNotFound, "no order %s", orderID)
+		}
+		if o.Status != guichet.OrderOpen {
+			return errNotRecurring(orderID)
+		}
+		tok, err := tx.Token(shop.ID, token)
+		if guichet.ErrorCode(err) == guichet.CodeNotFound {
+			return tokenMissing(token)
+		}
+		if err != nil {
+			return err
+		}
+		if !tok.CancelledAt.IsZero() {
+			return tokenCancelled(token)
+		}
+		done := 0
+		if !start {
+			if content != nil {
+				o.Content = *content
+			}
+			o.Amount.Amount, o.UpdatedAt = r.Amount, now
+			if err := tx.PutOrder(o); err != nil {
+				return err
+			}
+			charged, err := tx.Transactions(guichet.TransactionFilter{ShopID: shop.ID, OrderID: orderID, Limit: 10000})
+			if err != nil {
+				return err
+			}
+			done = len(charged)
+		}
+		rj := &recurringJob{Order: orderID, Token: token, Recurrence: r, Done: done}
+		typ := "recurring.started"
+		if !start {
+			typ = "recurring.updated"
+		}
+		if err := tx.Emit(guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: typ, At: now,
+			Data: []byte(fmt.Sprintf(`{"order":%q}`, orderID))}); err != nil {
+			return err
+		}
+		return s.scheduleOccurrence(tx, shop.ID, rj, today)
+	})
+}
+
+// scheduleOccurrence writes the job of the next occurrence not before
+// today, or removes the job when the recurrence has ended.
+func (s *Service) scheduleOccurrence(tx guichet.Tx, shopID string, rj *recurringJob, today time.Time) error {
+	date, _, ok := rj.Recurrence.Occurrence(rj.Done + 1)
+	for ok && date.Before(today) {
+		// An update that moved the dates skips those already past.
+		rj.Done++
+		date, _, ok = rj.Recurrence.Occurrence(rj.Done + 1)
+	}
+	if !ok {
+		return tx.DeleteJob(recurringJobID(rj.Order))
+	}
+	data, err := json.Marshal(rj)
+	if err != nil {
+		return err
+	}
+	return tx.PutJob(&guichet.Job{ID: recurringJobID(rj.Order), ShopID: shopID, Kind: jobRecurring, Ref: rj.Order,
+		DueAt: s.instalmentDue(date), Data: data})
+}
+
+// CancelRecurring stops recurring payments: the order is closed as
+// cancelled and its next occurrence removed, in one unit of work.
+func (s *Service) CancelRecurring(ctx context.Context, shop *guichet.Shop, orderID string) error {
+	now := s.Now(shop)
+	return s.store.Update(ctx, func(tx guichet.Tx) error {
+		o, err := tx.Order(orderID)
+		if err != nil {
+			return err
+		}
+		if o.ShopID != shop.ID {
+			return guichet.Errorf(guichet.CodeNotFound, "no order %s", orderID)
+		}
+		if o.Status != guichet.OrderOpen {
+			return errNotRecurring(orderID)
+		}
+		o.Status, o.UpdatedAt = guichet.OrderCancelled, now
+		if err := tx.PutOrder(o); err != nil {
+			return err
+		}
+		if err := tx.DeleteJob(recurringJobID(orderID)); err != nil {
+			return err
+		}
+		return tx.Emit(guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: "recurring.cancelled", At: now,
+			Data: []byte(fmt.Sprintf(`{"order":%q}`, orderID))})
+	})
+}
+
+// recur runs a recurring payments' job: the card kept as a token is
+// charged the occurrence (authorized and captured) through the same path
+// as any payment, and the next occurrence is scheduled in the same unit of
+// work. A refused occurrence does not stop the next ones; a token the
+// merchant cancelled or deleted does.
+func (s *Service) recur(ctx context.Context, shop *guichet.Shop, j *guichet.Job) error {
+	var rj recurringJob
+	if err := json.Unmarshal(j.Data, &rj); err != nil || rj.Order == "" || rj.Token == "" {
+		s.log.Error("unreadable recurring job; dropped", "job", j.ID, "err", err)
+		return s.dropJob(ctx, j)
+	}
+	var o *guichet.Order
+	var tok *guichet.Token
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		if o, err = tx.Order(rj.Order); err != nil {
+			return err
+		}
+		tok, err = tx.Token(shop.ID, rj.Token)
+		return err
+	})
+	if guichet.ErrorCode(err) == guichet.CodeNotFound || (err == nil && (!tok.CancelledAt.IsZero() || o.Status != guichet.OrderOpen)) {
+		s.log.Info("recurring payments without their card or order; dropped", "job", j.ID, "order", rj.Order)
+		return s.dropJob(ctx, j)
+	}
+	if err != nil {
+		return err
+	}
+	k := rj.Done + 1
+	_, amount, ok := rj.Recurrence.Occurrence(k)
+	if !ok {
+		return s.dropJob(ctx, j)
+	}
+	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Front: o.Protocol,
+		Amount: guichet.Money{Amount: amount, Currency: o.Amount.Currency}, Token: rj.Token, Handle: tok.Handle,
+		Capture: true, Job: true, RequestKey: "recurring:" + o.ID + ":" + strconv.Itoa(k), Ref: newRef()}
+	if (guichet.Card{ExpMonth: tok.Card.ExpMonth, ExpYear: tok.Card.ExpYear}).Expired(s.Now(shop)) {
+		r.Decline = codeExpiredCard
+	}
+	_, err = s.authorize(ctx, r, func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
+		t.OrderID = o.ID
+		rj.Done = k
+		if err := s.scheduleOccurrence(tx, shop.ID, &rj, civil(t.CreatedAt.In(s.paris))); err != nil {
+			return nil, err
+		}
+		_, _, more := rj.Recurrence.Occurrence(k + 1)
+		data, err := json.Marshal(RecurringEvent{Order: o.ID, Occurrence: k, Transaction: t.ID, Status: string(t.Status),
+			Amount: t.Amount, Currency: t.Currency, Ended: !more})
+		if err != nil {
+			return nil, err
+		}
+		return []guichet.Event{{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID,
+			Type: "transaction.recurring", At: t.CreatedAt, Data: data}}, nil
+	})
+	if guichet.ErrorReason(err) == guichet.ReasonDuplicate {
+		// Another run charged this occurrence and scheduled the next one
+		// in the same unit of work.
+		return nil
+	}
+	return err
+}
+
+// civil is the civil date of a time, as recurrences count them.
+func civil(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// newRef makes the identifier of a payment the core makes on its own (an
+// occurrence), for the front of its order to name it: 32 hexadecimal
+// digits, drawn again while they hold a run of twelve digits or more,
+// which the log masker would take for a card number.
+func newRef() string {
+	var b [16]byte
+	for {
+		rand.Read(b[:])
+		s := hex.EncodeToString(b[:])
+		run, longest := 0, 0
+		for _, c := range s {
+			if c >= '0' && c <= '9' {
+				run++
+				longest = max(longest, run)
+			} else {
+				run = 0
+			}
+		}
+		if longest < 12 {
+			return s
+		}
+	}
+}
