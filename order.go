@@ -84,10 +84,31 @@ type Delivery struct {
 	URL           string
 	ContentType   string
 	Body          []byte
-	Status        DeliveryStatus
-	Attempts      int
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// RetryBody, when set, is the body of the automatic retries, and
+	// ResendBody that of an operator's resend: a protocol may say in the
+	// notification why it comes (Lyra's kr-src RETRY and BO).
+	RetryBody  []byte
+	ResendBody []byte
+	// SuccessCodes are the HTTP statuses that acknowledge the
+	// notification; none means any 2xx.
+	SuccessCodes []int
+	Status       DeliveryStatus
+	Attempts     int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Acknowledged reports whether an HTTP status acknowledges the delivery.
+func (d *Delivery) Acknowledged(status int) bool {
+	if len(d.SuccessCodes) == 0 {
+		return status >= 200 && status < 300
+	}
+	for _, c := range d.SuccessCodes {
+		if c == status {
+			return true
+		}
+	}
+	return false
 }
 
 // Attempt is one try at sending a delivery.

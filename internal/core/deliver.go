@@ -81,7 +81,12 @@ func (s *Service) deliver(ctx context.Context, shop *guichet.Shop, j *guichet.Jo
 	}
 	now := s.Now(shop)
 	attempt, cancel := context.WithTimeout(ctx, s.work.AttemptTimeout)
-	a := s.sender.Send(attempt, d, s.publicOnly(shop))
+	sent := *d
+	if d.Attempts > 0 && len(d.RetryBody) > 0 {
+		// A retry says so, where the protocol writes it in the body.
+		sent.Body = d.RetryBody
+	}
+	a := s.sender.Send(attempt, &sent, s.publicOnly(shop))
 	cancel()
 	if a.StatusCode == 0 && ctx.Err() != nil {
 		return giveBack()
@@ -102,7 +107,7 @@ func (s *Service) deliver(ctx context.Context, shop *guichet.Shop, j *guichet.Jo
 		// keeps its status: this attempt only adds to its log.
 		if cur.Status == guichet.DeliveryPending {
 			switch {
-			case a.StatusCode >= 200 && a.StatusCode < 300:
+			case cur.Acknowledged(a.StatusCode):
 				cur.Status = guichet.DeliveryDelivered
 			case !again:
 				cur.Status = guichet.DeliveryFailed
@@ -133,6 +138,11 @@ func (s *Service) Resend(ctx context.Context, shop *guichet.Shop, deliveryID str
 			return guichet.Errorf(guichet.CodeNotFound, "no delivery %s", deliveryID)
 		}
 		d.Status, d.UpdatedAt = guichet.DeliveryPending, now
+		if len(d.ResendBody) > 0 {
+			// The resend, and its retries, say that an operator sent
+			// it, where the protocol writes it in the body.
+			d.Body, d.RetryBody = d.ResendBody, nil
+		}
 		if err := tx.PutDelivery(d); err != nil {
 			return err
 		}

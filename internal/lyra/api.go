@@ -80,6 +80,9 @@ func init() {
 		"Subscription/Get":           (*API).subscriptionGet,
 		"Subscription/Update":        (*API).subscriptionUpdate,
 		"Subscription/Cancel":        (*API).subscriptionCancel,
+		"Charge/CreatePaymentOrder":  (*API).createPaymentOrder,
+		"Charge/PaymentOrder/Get":    (*API).paymentOrderGet,
+		"Charge/PaymentOrder/Cancel": (*API).paymentOrderCancel,
 	}
 }
 

@@ -102,6 +102,7 @@ func (a *API) registerForm(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_guichet/v1/lyra/formtokens/{formToken}", a.formGet)
 	mux.HandleFunc("POST /_guichet/v1/lyra/formtokens/{formToken}/pay", a.formPay)
 	mux.HandleFunc("POST /_guichet/v1/lyra/formtokens/{formToken}/abandon", a.formAbandon)
+	mux.HandleFunc("GET /lyra/paymentorder/{id}", a.servePaymentOrder)
 }
 
 // formOrder finds the order of a formToken and the shop it belongs to,

@@ -58,6 +58,8 @@ type merchant struct {
 	*httptest.Server
 	mu    sync.Mutex
 	forms []url.Values
+	// fail is how many IPNs to answer 500 before answering 200.
+	fail int
 }
 
 func newMerchant(t *testing.T) *merchant {
@@ -66,7 +68,12 @@ func newMerchant(t *testing.T) *merchant {
 		r.ParseForm()
 		m.mu.Lock()
 		m.forms = append(m.forms, r.PostForm)
+		failing := m.fail > 0
+		m.fail--
 		m.mu.Unlock()
+		if failing {
+			w.WriteHeader(http.StatusInternalServerError)
+		}
 	}))
 	t.Cleanup(m.Close)
 	return m
@@ -650,5 +657,77 @@ func TestDuplicate(t *testing.T) {
 	}
 	if md, _ := answer["metadata"].(map[string]any); md["why"] != "again" {
 		t.Errorf("duplicate's metadata: %v", answer["metadata"])
+	}
+}
+
+// TestPaymentOrder makes a payment link, pays it through its form and
+// reads it paid; the IPN says kr-src PAYMENT_ORDER. Expiration dates more
+// than 90 days away are PSP_1007.
+func TestPaymentOrder(t *testing.T) {
+	g := newGateway(t)
+	status, answer := g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 4200, "currency": "EUR", "orderId": "po-1",
+		"expirationDate": "2026-12-20T00:00:00+00:00", "locale": "fr_FR", "channelOptions": map[string]any{"channelType": "URL"}})
+	if status != "SUCCESS" || answer["_type"] != "V4/PaymentOrder" || answer["paymentOrderStatus"] != "RUNNING" {
+		t.Fatalf("CreatePaymentOrder: %s %v", status, answer)
+	}
+	id := answer["paymentOrderId"].(string)
+	resp, err := http.Get(answer["paymentURL"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), `kr-form-token="`+id+`"`) || !strings.Contains(string(page), publicKey) {
+		t.Fatalf("payment page: %d %s", resp.StatusCode, page)
+	}
+	before := len(g.merchant.received())
+	paidAnswer(t, g.pay(id, card("4970100000000055")))
+	g.runDue()
+	if ipns := g.merchant.received()[before:]; len(ipns) != 1 || ipns[0].Get("kr-src") != "PAYMENT_ORDER" {
+		t.Errorf("IPN of the payment order: %v", ipns)
+	}
+	if _, answer = g.call("Charge/PaymentOrder/Get", map[string]any{"paymentOrderId": id}); answer["paymentOrderStatus"] != "PAID" {
+		t.Errorf("paid payment order: %v", answer)
+	}
+	if _, answer = g.call("Charge/PaymentOrder/Cancel", map[string]any{"paymentOrderId": id}); answer["errorCode"] != "PSP_1005" {
+		t.Errorf("cancelling a paid payment order: %v", answer)
+	}
+	for _, date := range []string{"2027-03-01T00:00:00+00:00", "2026-11-01T00:00:00+00:00"} {
+		if _, answer = g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 100, "currency": "EUR", "expirationDate": date}); answer["errorCode"] != "PSP_1007" {
+			t.Errorf("expiration %s: %v", date, answer)
+		}
+	}
+	if _, answer = g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 100, "currency": "EUR", "locale": "french"}); answer["errorCode"] != "PSP_1012" {
+		t.Errorf("locale french: %v", answer)
+	}
+	_, answer = g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 100, "currency": "EUR"})
+	other := answer["paymentOrderId"].(string)
+	if _, answer = g.call("Charge/PaymentOrder/Cancel", map[string]any{"paymentOrderId": other}); answer["paymentOrderStatus"] != "CANCELLED" {
+		t.Errorf("cancelled payment order: %v", answer)
+	}
+}
+
+// TestIPNRetry: an IPN the merchant's server refused is sent again, saying
+// so (kr-src RETRY), and signed as the first.
+func TestIPNRetry(t *testing.T) {
+	g := newGateway(t)
+	g.merchant.mu.Lock()
+	g.merchant.fail = 1
+	g.merchant.mu.Unlock()
+	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 990, "currency": "EUR", "orderId": "retry"})
+	paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))
+	for range 12 {
+		g.runDue()
+		g.clock.add(15 * time.Minute)
+	}
+	ipns := g.merchant.received()
+	if len(ipns) != 2 || ipns[0].Get("kr-src") != "PAY" || ipns[1].Get("kr-src") != "RETRY" {
+		t.Fatalf("IPNs: %v", ipns)
+	}
+	if ipns[0].Get("kr-answer") != ipns[1].Get("kr-answer") {
+		t.Error("the retry's answer differs")
+	}
+	if s, _ := v4.ParseSignedAnswer(ipns[1]); s.Verify(password) != nil {
+		t.Error("the retry is not signed with the password")
 	}
 }

@@ -36,6 +36,9 @@ func (a *API) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, 
 	if src == v4.SourcePay && o.TransactionID != t.ID {
 		return nil, nil
 	}
+	if src == v4.SourcePay && o.Content.Extra(extraPaymentOrder) != "" {
+		src = v4.SourcePaymentOrder
+	}
 	shop, err := tx.Shop(o.ShopID)
 	if err != nil {
 		return nil, err
@@ -67,10 +70,17 @@ func (a *API) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, 
 		return nil, err
 	}
 	signed := v4.Sign(v4.AnswerTypePayment, answer, v4.HashKeyPassword, acct.password(shop.Mode))
-	signed.Source = src
+	body := func(src v4.Source) []byte {
+		signed.Source = src
+		return []byte(signed.Encode())
+	}
 	return []guichet.Delivery{{Method: "POST", URL: url, ContentType: "application/x-www-form-urlencoded",
-		Body: []byte(signed.Encode())}}, nil
+		Body: body(src), RetryBody: body(v4.SourceRetry), ResendBody: body(v4.SourceBO), SuccessCodes: ipnSuccess}}, nil
 }
+
+// ipnSuccess are the answers of a merchant's server that acknowledge an
+// IPN; any other is a failure, retried.
+var ipnSuccess = []int{200, 201, 202, 203, 204, 205, 206, 301, 302}
 
 // sequenceOf is the rank of an instalment among its order's payments.
 func sequenceOf(e guichet.Event) int {

@@ -369,6 +369,12 @@ func normalizeDelivery(d guichet.Delivery) guichet.Delivery {
 	if len(d.Body) == 0 {
 		d.Body = nil
 	}
+	if len(d.RetryBody) == 0 {
+		d.RetryBody = nil
+	}
+	if len(d.ResendBody) == 0 {
+		d.ResendBody = nil
+	}
 	return d
 }
 
@@ -412,6 +418,9 @@ func newDelivery(prefix, shop, ref string, at time.Time) *guichet.Delivery {
 		URL:           "https://merchant.example/ipn?x=1",
 		ContentType:   "application/x-www-form-urlencoded",
 		Body:          []byte("Mt=1990&Ref=cmd-42&Erreur=00000&Sign=abc%2B"),
+		RetryBody:     []byte("kr-src=RETRY"),
+		ResendBody:    []byte("kr-src=BO"),
+		SuccessCodes:  []int{200, 201, 301},
 		Status:        guichet.DeliveryPending,
 		CreatedAt:     at,
 		UpdatedAt:     at,

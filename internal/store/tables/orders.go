@@ -3,6 +3,8 @@ package tables
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"guichet"
 )
@@ -70,14 +72,22 @@ func ScanJobBacklog(d Dialect, row Row, b *guichet.JobBacklog) error {
 var Deliveries = Table[guichet.Delivery]{
 	Name: "deliveries",
 	Columns: `id, shop_id, event_id, transaction_id, order_ref, method, url, content_type, body,
-		status, attempts, created_at, updated_at`,
+		retry_body, resend_body, success_codes, status, attempts, created_at, updated_at`,
 	Append: func(d Dialect, args []any, v guichet.Delivery) []any {
 		return append(args, v.ID, v.ShopID, v.EventID, v.TransactionID, v.OrderRef, v.Method, v.URL, v.ContentType, Blob(v.Body),
+			Blob(v.RetryBody), Blob(v.ResendBody), joinCodes(v.SuccessCodes),
 			string(v.Status), v.Attempts, d.Time(v.CreatedAt), d.Time(v.UpdatedAt))
 	},
 	Scan: func(d Dialect, row Row, v *guichet.Delivery) error {
-		return row.Scan(&v.ID, &v.ShopID, &v.EventID, &v.TransactionID, &v.OrderRef, &v.Method, &v.URL, &v.ContentType, &v.Body,
+		var codes string
+		err := row.Scan(&v.ID, &v.ShopID, &v.EventID, &v.TransactionID, &v.OrderRef, &v.Method, &v.URL, &v.ContentType, &v.Body,
+			&v.RetryBody, &v.ResendBody, &codes,
 			(*string)(&v.Status), &v.Attempts, d.ScanTime(&v.CreatedAt), d.ScanTime(&v.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		v.SuccessCodes, err = splitCodes(codes)
+		return err
 	},
 }
 
@@ -92,4 +102,30 @@ var Attempts = Table[guichet.Attempt]{
 	Scan: func(d Dialect, row Row, a *guichet.Attempt) error {
 		return row.Scan(&a.DeliveryID, d.ScanTime(&a.At), &a.StatusCode, &a.Error, (*int64)(&a.Duration))
 	},
+}
+
+// joinCodes is the column value of a delivery's success codes: "200,301",
+// or "" for any 2xx.
+func joinCodes(codes []int) string {
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = strconv.Itoa(c)
+	}
+	return strings.Join(parts, ",")
+}
+
+// splitCodes reads joinCodes back.
+func splitCodes(s string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var codes []int
+	for _, p := range strings.Split(s, ",") {
+		c, err := strconv.Atoi(p)
+		if err != nil {
+			return nil, fmt.Errorf("delivery success codes %q: %w", s, err)
+		}
+		codes = append(codes, c)
+	}
+	return codes, nil
 }
