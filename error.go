@@ -85,6 +85,17 @@ const (
 	ReasonRefundTooSmall        Reason = "refund_too_small"        // under the smallest refund allowed
 )
 
+// Reasons lists every reason the core reports, for the fronts' tables to
+// be checked against: each front maps every one to its wire code.
+func Reasons() []Reason {
+	return []Reason{ReasonAmount, ReasonCurrency, ReasonState, ReasonDuplicate, ReasonCard, ReasonExpiry,
+		ReasonTokenExists, ReasonTokenMissing, ReasonNotCaptured, ReasonWrongReference, ReasonNotSupported,
+		ReasonSchedule, ReasonExpired, ReasonTokenCancelled, ReasonTokenActive,
+		ReasonUnderReview, ReasonAlreadyCaptured, ReasonPartialAfterCapture, ReasonAlreadyCancelled, ReasonDispute,
+		ReasonRepeatedPartialCancel, ReasonPartialCancelPending, ReasonTotalCancelPending, ReasonRepeatedRefund,
+		ReasonNotRefundable, ReasonRefundTooSmall}
+}
+
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}

@@ -105,6 +105,8 @@ type Tx interface {
 	Order(id string) (*Order, error)
 	// PutOrder inserts or updates an order.
 	PutOrder(o *Order) error
+	// OrderProtocols lists the distinct protocols of the orders stored.
+	OrderProtocols() ([]string, error)
 
 	// PutJob inserts or reschedules a job.
 	PutJob(j *Job) error

@@ -161,7 +161,7 @@ type Event struct {
 	ID            string
 	ShopID        string
 	TransactionID string
-	Type          string // "transaction.authorized", "transaction.captured", …
+	Type          EventType
 	At            time.Time
 	Data          []byte // JSON
 }

@@ -123,7 +123,9 @@ func TestInstancesShareNotifications(t *testing.T) {
 	defer store.Close()
 	v, _ := vault.New(bytes.Repeat([]byte{0xab}, 32)) // the instances' GUICHET_MASTER_KEY
 	svc := core.New(store, sim.New(aheadClock{}.Now), v, aheadClock{}, slog.New(slog.DiscardHandler))
-	svc.RegisterNotifier("bulk", func(_ guichet.Tx, o *guichet.Order, tr *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error) {
+	// The orders are Paybox System's, a protocol the instances serve, so that they
+	// start; their notifications are written here, the instances send them.
+	svc.RegisterNotifier("paybox-system", func(_ guichet.Tx, o *guichet.Order, tr *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error) {
 		return []guichet.Delivery{{Method: "POST", URL: m.URL + "/ipn?ref=" + o.Reference, ContentType: "text/plain",
 			Body: fmt.Appendf(nil, "ref=%s&event=%s&transaction=%d", o.Reference, e.ID, tr.Number)}}, nil
 	})
@@ -137,7 +139,7 @@ func TestInstancesShareNotifications(t *testing.T) {
 		wg.Go(func() {
 			for i := w; i < n; i += 8 {
 				ref := fmt.Sprintf("n%04d", i)
-				o := &guichet.Order{ID: "ord_" + ref, Protocol: "bulk", Reference: ref, Amount: guichet.Money{Amount: 100, Currency: "EUR"}}
+				o := &guichet.Order{ID: "ord_" + ref, Protocol: "paybox-system", Reference: ref, Amount: guichet.Money{Amount: 100, Currency: "EUR"}}
 				if _, err := svc.OpenOrder(ctx, shop, o); err != nil {
 					t.Error(err)
 					return

@@ -167,6 +167,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		serving = append(serving, f)
 	}
+	if err := svc.CheckNotifiers(ctx); err != nil {
+		return err
+	}
 	var demo map[string][]guichet.Shop
 	if !cfg.noDemo {
 		if demo, err = seedDemo(ctx, store, serving, clock.Now()); err != nil {

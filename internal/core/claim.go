@@ -367,7 +367,7 @@ func closeOrder(orderID string) func(guichet.Tx, *guichet.Transaction) ([]guiche
 // buildTransaction makes the transaction an acquirer's answer to a new
 // payment or credit gives, with its first operation, not yet numbered,
 // and the type of the event that announces it.
-func (s *Service) buildTransaction(shop *guichet.Shop, p *pendingRequest, res guichet.AcquirerResult, now time.Time) (*guichet.Transaction, string) {
+func (s *Service) buildTransaction(shop *guichet.Shop, p *pendingRequest, res guichet.AcquirerResult, now time.Time) (*guichet.Transaction, guichet.EventType) {
 	card := *p.Card
 	card.Brand, card.Country = res.Brand, res.Country
 	t := &guichet.Transaction{
@@ -377,14 +377,14 @@ func (s *Service) buildTransaction(shop *guichet.Shop, p *pendingRequest, res gu
 	}
 	t.Operations = []guichet.Operation{{ID: s.NewID("op_"), TransactionID: t.ID, Kind: p.Kind,
 		Amount: p.Amount.Amount, Approved: res.Approved, Code: res.Code, Front: p.Front, Ref: p.Ref, CreatedAt: now}}
-	typ := "transaction.authorized"
+	typ := guichet.EventAuthorized
 	switch {
 	case !res.Approved:
-		t.Status, t.AuthCode, typ = guichet.StatusRefused, "", "transaction.refused"
+		t.Status, t.AuthCode, typ = guichet.StatusRefused, "", guichet.EventRefused
 	case p.Kind == guichet.OpCredit:
-		t.Status, typ = guichet.StatusCredited, "transaction.credited"
+		t.Status, typ = guichet.StatusCredited, guichet.EventCredited
 	case p.Kind == guichet.OpVerify:
-		t.Status, typ = guichet.StatusVerified, "transaction.verified"
+		t.Status, typ = guichet.StatusVerified, guichet.EventVerified
 	default:
 		t.Status = guichet.StatusAuthorized
 	}
@@ -394,7 +394,7 @@ func (s *Service) buildTransaction(shop *guichet.Shop, p *pendingRequest, res gu
 // writeTransaction numbers and writes a new transaction, captures it when
 // its request says so, runs also in the same unit of work, and publishes
 // its events.
-func (s *Service) writeTransaction(tx guichet.Tx, shop *guichet.Shop, p *pendingRequest, t *guichet.Transaction, typ string, now time.Time,
+func (s *Service) writeTransaction(tx guichet.Tx, shop *guichet.Shop, p *pendingRequest, t *guichet.Transaction, typ guichet.EventType, now time.Time,
 	also func(guichet.Tx, *guichet.Transaction) ([]guichet.Event, error)) error {
 	var err error
 	if t.Number, err = tx.NextNumber(); err != nil {
@@ -412,7 +412,7 @@ func (s *Service) writeTransaction(tx guichet.Tx, shop *guichet.Shop, p *pending
 		}
 		apply(t, guichet.OpCapture, t.Amount, remittance(now, s.paris, shop.CaptureDelay+p.CaptureDelay))
 		t.Operations = append(t.Operations, capture)
-		events = append(events, s.event(t, &t.Operations[1], "transaction.captured", now))
+		events = append(events, s.event(t, &t.Operations[1], guichet.EventCaptured, now))
 	}
 	if also != nil {
 		more, err := also(tx, t)
@@ -458,11 +458,7 @@ func (s *Service) writeOperation(tx guichet.Tx, shop *guichet.Shop, p *pendingRe
 	if err := tx.PutTransaction(t); err != nil {
 		return nil, nil, err
 	}
-	typ := "transaction." + eventVerb[p.Kind]
-	if !res.Approved {
-		typ += "_refused"
-	}
-	if err := s.publish(tx, t, s.event(t, op, typ, now)); err != nil {
+	if err := s.publish(tx, t, s.event(t, op, guichet.OperationEvent(p.Kind, res.Approved), now)); err != nil {
 		return nil, nil, err
 	}
 	return t, op, nil

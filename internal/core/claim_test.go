@@ -55,7 +55,7 @@ func (s *faultyStore) Update(ctx context.Context, fn func(guichet.Tx) error) err
 // acquirer, as a restart of the instance would.
 func withAcquirer(store guichet.Store, acq guichet.Acquirer, clk *clock) *core.Service {
 	v, _ := vault.New(bytes.Repeat([]byte{1}, 32))
-	return core.New(store, acq, v, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return silent(core.New(store, acq, v, clk, slog.New(slog.NewTextHandler(io.Discard, nil))))
 }
 
 // TestOneKeyReachesTheAcquirerOnce sends 50 concurrent authorizations with

@@ -261,7 +261,7 @@ func (s *Service) instalment(ctx context.Context, shop *guichet.Shop, j *guichet
 			return nil, err
 		}
 		return []guichet.Event{{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID,
-			Type: "transaction.instalment", At: t.CreatedAt, Data: data}}, nil
+			Type: guichet.EventInstalment, At: t.CreatedAt, Data: data}}, nil
 	})
 	if guichet.ErrorReason(err) == guichet.ReasonDuplicate {
 		// Another run of this job charged the instalment already.

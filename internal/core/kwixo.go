@@ -256,9 +256,9 @@ func (s *Service) askKwixo(tx guichet.Tx, t *guichet.Transaction, kind guichet.O
 	if err := s.putKwixoJob(tx, t, kwixoJob{Action: "settle", Operation: op.Number, Code: outcome.Code}, now.Add(outcome.After)); err != nil {
 		return nil, err
 	}
-	typ := "transaction.kwixo_asked"
+	typ := guichet.EventKwixoAsked
 	if announce {
-		typ = "transaction.kwixo"
+		typ = guichet.EventKwixo
 	}
 	e := s.kwixoEvent(t, &op, code, typ, now)
 	if err := s.publish(tx, t, e); err != nil {
@@ -277,7 +277,7 @@ func (s *Service) putKwixoJob(tx guichet.Tx, t *guichet.Transaction, kj kwixoJob
 
 // kwixoEvent is the event of a KWIXO operation's state: Operation is the
 // number of the operation asked for, which every state of it repeats.
-func (s *Service) kwixoEvent(t *guichet.Transaction, op *guichet.Operation, code, typ string, at time.Time) guichet.Event {
+func (s *Service) kwixoEvent(t *guichet.Transaction, op *guichet.Operation, code string, typ guichet.EventType, at time.Time) guichet.Event {
 	data, _ := json.Marshal(ReviewEvent{Transaction: t.ID, Number: t.Number, Operation: op.Number,
 		Kind: string(op.Kind), Amount: op.Amount, Status: string(t.Status), Reference: t.Reference,
 		Method: t.Method, Option: t.Option, Review: code})
@@ -373,6 +373,6 @@ func (s *Service) settleKwixo(tx guichet.Tx, t *guichet.Transaction, kj kwixoJob
 	if err := tx.PutTransaction(t); err != nil {
 		return err
 	}
-	e := s.kwixoEvent(t, asked, kj.Code, "transaction.kwixo", at)
+	e := s.kwixoEvent(t, asked, kj.Code, guichet.EventKwixo, at)
 	return s.publish(tx, t, e)
 }

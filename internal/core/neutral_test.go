@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,4 +145,31 @@ func wantReason(t *testing.T, err error, want guichet.Reason, doing string) {
 	if got := guichet.ErrorReason(err); got != want {
 		t.Errorf("%s: %v (reason %q), want reason %q", doing, err, got, want)
 	}
+}
+
+// TestNotifierRequired: a payment of an order whose protocol no front
+// notifies fails rather than dropping its notification, and start-up
+// refuses a store holding such orders.
+func TestNotifierRequired(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, _ *clock) {
+		ctx := context.Background()
+		if err := svc.CheckNotifiers(ctx); err != nil {
+			t.Fatalf("no order yet: %v", err)
+		}
+		o, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ordGone", Protocol: "gone", Reference: "r", Amount: eur(100)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.CheckNotifiers(ctx); err == nil || !strings.Contains(err.Error(), `"gone"`) {
+			t.Errorf("CheckNotifiers with an order no front notifies: %v", err)
+		}
+		_, _, _, err = svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard})
+		if guichet.ErrorCode(err) != guichet.CodeInternal {
+			t.Fatalf("paying it: %v", err)
+		}
+		got, err := svc.Order(ctx, shop, o.ID)
+		if err != nil || got.Status != guichet.OrderOpen || got.Attempts != 0 {
+			t.Errorf("the order after the failed payment: %+v, %v", got, err)
+		}
+	})
 }

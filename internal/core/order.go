@@ -20,6 +20,31 @@ func (s *Service) RegisterNotifier(protocol string, n Notifier) {
 	s.notifiers[protocol] = n
 }
 
+// Silent is the notifier of orders whose protocol notifies nothing.
+func Silent(guichet.Tx, *guichet.Order, *guichet.Transaction, guichet.Event) ([]guichet.Delivery, error) {
+	return nil, nil
+}
+
+// CheckNotifiers refuses to start when the store holds orders of a
+// protocol no notifier was registered for: their notifications would be
+// lost, where they must fail loudly.
+func (s *Service) CheckNotifiers(ctx context.Context) error {
+	var protocols []string
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		protocols, err = tx.OrderProtocols()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range protocols {
+		if s.notifiers[p] == nil {
+			return fmt.Errorf("the store holds orders of protocol %q, which no front notifies: is a front missing from this build?", p)
+		}
+	}
+	return nil
+}
+
 // OpenOrder records an order, or returns the one already recorded under the
 // same ID: fronts derive the ID from the merchant's signed request, so that
 // a buyer reloading the page finds the same order, and a request replayed
@@ -275,7 +300,9 @@ func (s *Service) publish(tx guichet.Tx, t *guichet.Transaction, events ...guich
 	}
 	n := s.notifiers[o.Protocol]
 	if n == nil {
-		return nil
+		// Never a notification silently dropped: the change fails.
+		return &guichet.Error{Code: guichet.CodeInternal, Message: "internal error",
+			Err: fmt.Errorf("no notifier for orders of protocol %q", o.Protocol)}
 	}
 	for _, e := range events {
 		list, err := n(tx, o, t, e)

@@ -320,13 +320,6 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 	return t, op, nil
 }
 
-var eventVerb = map[guichet.OperationKind]string{
-	guichet.OpCapture:      "captured",
-	guichet.OpCancel:       "cancelled",
-	guichet.OpRefund:       "refunded",
-	guichet.OpUpdateAmount: "amount_updated",
-}
-
 // load finds the transaction an operation request names, and checks that
 // the named operation and token belong to it.
 func (s *Service) load(ctx context.Context, r OperationRequest) (*guichet.Transaction, error) {

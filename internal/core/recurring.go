@@ -113,9 +113,9 @@ func (s *Service) setRecurring(ctx context.Context, shop *guichet.Shop, orderID,
 			done = len(charged)
 		}
 		rj := &recurringJob{Order: orderID, Token: token, Recurrence: r, Done: done}
-		typ := "recurring.started"
+		typ := guichet.EventRecurringStarted
 		if !start {
-			typ = "recurring.updated"
+			typ = guichet.EventRecurringUpdated
 		}
 		if err := tx.Emit(guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: typ, At: now,
 			Data: []byte(fmt.Sprintf(`{"order":%q}`, orderID))}); err != nil {
@@ -167,7 +167,7 @@ func (s *Service) CancelRecurring(ctx context.Context, shop *guichet.Shop, order
 		if err := tx.DeleteJob(recurringJobID(orderID)); err != nil {
 			return err
 		}
-		return tx.Emit(guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: "recurring.cancelled", At: now,
+		return tx.Emit(guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: guichet.EventRecurringCancelled, At: now,
 			Data: []byte(fmt.Sprintf(`{"order":%q}`, orderID))})
 	})
 }
@@ -223,7 +223,7 @@ func (s *Service) recur(ctx context.Context, shop *guichet.Shop, j *guichet.Job)
 			return nil, err
 		}
 		return []guichet.Event{{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID,
-			Type: "transaction.recurring", At: t.CreatedAt, Data: data}}, nil
+			Type: guichet.EventRecurring, At: t.CreatedAt, Data: data}}, nil
 	})
 	if guichet.ErrorReason(err) == guichet.ReasonDuplicate {
 		// Another run charged this occurrence and scheduled the next one

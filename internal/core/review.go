@@ -123,7 +123,7 @@ func (s *Service) PayOrderKwixo(ctx context.Context, r KwixoRequest) (*guichet.O
 		if err := s.scheduleReview(tx, t, reviewJob{Steps: path[1:]}, now, ""); err != nil {
 			return err
 		}
-		e := s.reviewEvent(t, "transaction.authorized", now)
+		e := s.reviewEvent(t, guichet.EventAuthorized, now)
 		return s.publish(tx, t, e)
 	})
 	if err != nil {
@@ -153,7 +153,7 @@ func (s *Service) scheduleReview(tx guichet.Tx, t *guichet.Transaction, rj revie
 		DueAt: from.Add(rj.Steps[0].After), Data: data})
 }
 
-func (s *Service) reviewEvent(t *guichet.Transaction, typ string, at time.Time) guichet.Event {
+func (s *Service) reviewEvent(t *guichet.Transaction, typ guichet.EventType, at time.Time) guichet.Event {
 	data, _ := json.Marshal(ReviewEvent{Transaction: t.ID, Number: t.Number, Operation: t.First().Number,
 		Status: string(t.Status), Reference: t.Reference, Method: t.Method, Option: t.Option, Review: t.Review})
 	return guichet.Event{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID, Type: typ, At: at, Data: data}
@@ -213,7 +213,7 @@ func (s *Service) review(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 		if err := s.scheduleReview(tx, t, rj, at, j.ID); err != nil {
 			return err
 		}
-		e := s.reviewEvent(t, "transaction.review", at)
+		e := s.reviewEvent(t, guichet.EventReview, at)
 		return s.publish(tx, t, e)
 	})
 }

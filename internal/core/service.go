@@ -103,7 +103,7 @@ func (s *Service) PutShop(ctx context.Context, shop *guichet.Shop) error {
 }
 
 // event builds an outbox event describing the transaction after op.
-func (s *Service) event(t *guichet.Transaction, op *guichet.Operation, typ string, at time.Time) guichet.Event {
+func (s *Service) event(t *guichet.Transaction, op *guichet.Operation, typ guichet.EventType, at time.Time) guichet.Event {
 	data, _ := json.Marshal(struct {
 		Transaction string `json:"transaction"`
 		Number      int64  `json:"number"`

@@ -49,7 +49,7 @@ func stores(t *testing.T, test func(t *testing.T, svc *core.Service, shop *guich
 			t.Cleanup(func() { store.Close() })
 			clk := &clock{time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
 			v, _ := vault.New(bytes.Repeat([]byte{1}, 32))
-			svc := core.New(store, sim.New(clk.Now), v, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			svc := silent(core.New(store, sim.New(clk.Now), v, clk, slog.New(slog.NewTextHandler(io.Discard, nil))))
 			shop := &guichet.Shop{ID: "s1", Name: "s1", Mode: guichet.ModeTest}
 			if err := store.Update(context.Background(), func(tx guichet.Tx) error { return tx.PutShop(shop) }); err != nil {
 				t.Fatal(err)
@@ -57,6 +57,15 @@ func stores(t *testing.T, test func(t *testing.T, svc *core.Service, shop *guich
 			test(t, svc, shop, clk)
 		})
 	}
+}
+
+// silent registers the notifier of the orders the tests open, which
+// notify nothing.
+func silent(svc *core.Service) *core.Service {
+	for _, p := range []string{"test", "lyra"} {
+		svc.RegisterNotifier(p, core.Silent)
+	}
+	return svc
 }
 
 var testCard = guichet.Card{PAN: "1111222233334444", ExpMonth: 12, ExpYear: 2030, CVV: "123"}
@@ -164,7 +173,7 @@ func TestLifecycle(t *testing.T) {
 		svc.Store().View(ctx, func(tx guichet.Tx) (err error) { events, err = tx.Events(tr.ID); return err })
 		var types []string
 		for _, e := range events {
-			types = append(types, e.Type)
+			types = append(types, string(e.Type))
 		}
 		want := "transaction.authorized transaction.amount_updated transaction.captured transaction.captured transaction.refunded transaction.refunded"
 		if got := strings.Join(types, " "); got != want {

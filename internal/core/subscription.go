@@ -171,7 +171,7 @@ func (s *Service) startSubscription(tx guichet.Tx, o *guichet.Order, t *guichet.
 		return nil, err
 	}
 	return []guichet.Event{{ID: s.NewID("evt_"), ShopID: o.ShopID, TransactionID: t.ID,
-		Type: "subscription.created", At: t.CreatedAt, Data: data}}, nil
+		Type: guichet.EventSubscriptionCreated, At: t.CreatedAt, Data: data}}, nil
 }
 
 // scheduleRenewal writes the job of the subscription's next renewal. The
@@ -262,7 +262,7 @@ func (s *Service) renew(ctx context.Context, shop *guichet.Shop, j *guichet.Job)
 			return nil, err
 		}
 		return []guichet.Event{{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID,
-			Type: "transaction.renewal", At: t.CreatedAt, Data: data}}, nil
+			Type: guichet.EventRenewal, At: t.CreatedAt, Data: data}}, nil
 	})
 	switch {
 	case errors.Is(err, errSubscriptionGone):
@@ -316,7 +316,7 @@ func (s *Service) CancelSubscription(ctx context.Context, shop *guichet.Shop, nu
 		if err != nil {
 			return err
 		}
-		return tx.Emit(guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: "subscription.cancelled", At: now, Data: data})
+		return tx.Emit(guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: guichet.EventSubscriptionCancelled, At: now, Data: data})
 	})
 	if err != nil {
 		return 0, err
@@ -339,7 +339,7 @@ func subscriptionCreated(tx guichet.Tx, shopID string, number int64) (*Subscript
 		return nil, err
 	}
 	for _, e := range events {
-		if e.Type != "subscription.created" {
+		if e.Type != guichet.EventSubscriptionCreated {
 			continue
 		}
 		var d SubscriptionEvent

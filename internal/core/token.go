@@ -77,9 +77,9 @@ func (s *Service) RegisterToken(ctx context.Context, r TokenRequest) (*guichet.T
 			if err := tx.PutToken(tok); err != nil {
 				return nil, err
 			}
-			typ := "token.created"
+			typ := guichet.EventTokenCreated
 			if r.Replace {
-				typ = "token.updated"
+				typ = guichet.EventTokenUpdated
 			}
 			return []guichet.Event{{ID: s.NewID("evt_"), ShopID: r.Shop.ID, TransactionID: t.ID, Type: typ, At: now,
 				Data: []byte(fmt.Sprintf(`{"token":%q,"reference":%q}`, tok.ID, tok.Reference))}}, nil
@@ -103,7 +103,7 @@ func (s *Service) DeleteToken(ctx context.Context, shop *guichet.Shop, reference
 		if err := tx.DeleteToken(shop.ID, reference); err != nil {
 			return err
 		}
-		return tx.Emit(guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: "token.deleted", At: now,
+		return tx.Emit(guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: guichet.EventTokenDeleted, At: now,
 			Data: []byte(fmt.Sprintf(`{"reference":%q}`, reference))})
 	})
 	if guichet.ErrorCode(err) == guichet.CodeNotFound {
@@ -130,7 +130,7 @@ func (s *Service) setTokenCancelled(ctx context.Context, shop *guichet.Shop, ref
 		if tok, err = tx.Token(shop.ID, reference); err != nil {
 			return err
 		}
-		typ := "token.cancelled"
+		typ := guichet.EventTokenCancelled
 		switch {
 		case cancel && !tok.CancelledAt.IsZero():
 			return tokenCancelled(reference)
@@ -140,7 +140,7 @@ func (s *Service) setTokenCancelled(ctx context.Context, shop *guichet.Shop, ref
 		case cancel:
 			tok.CancelledAt = now
 		default:
-			tok.CancelledAt, typ = time.Time{}, "token.reactivated"
+			tok.CancelledAt, typ = time.Time{}, guichet.EventTokenReactivated
 		}
 		tok.UpdatedAt = now
 		if err := tx.PutToken(tok); err != nil {

@@ -131,6 +131,7 @@ var messages = map[string]string{
 	"PSP_034":    "the token already exists",
 	"PSP_075":    "cancellation impossible, refund the transaction instead",
 	"PSP_076":    "refund not possible yet, cancel the transaction instead",
+	"PSP_083":    "an unpaid transaction cannot be refunded",
 	"PSP_099":    "too many attempts on this payment form",
 	"PSP_101":    "the transaction cannot be refunded",
 	"PSP_102":    "the transaction cannot be cancelled",
@@ -221,6 +222,20 @@ var reasonCodes = map[operation]map[guichet.Reason]string{
 		guichet.ReasonSchedule:       "PSP_610",
 		guichet.ReasonNotCaptured:    "PSP_076",
 		guichet.ReasonNotSupported:   "PSP_011",
+		guichet.ReasonWrongReference: "PSP_010",
+		// KWIXO's own refusals reach a Lyra client only for a KWIXO
+		// payment another front took; each says the state forbids it.
+		guichet.ReasonUnderReview:           "PSP_011",
+		guichet.ReasonAlreadyCaptured:       "PSP_075",
+		guichet.ReasonPartialAfterCapture:   "PSP_075",
+		guichet.ReasonAlreadyCancelled:      "PSP_105",
+		guichet.ReasonDispute:               "PSP_083",
+		guichet.ReasonRepeatedPartialCancel: "PSP_102",
+		guichet.ReasonPartialCancelPending:  "PSP_102",
+		guichet.ReasonTotalCancelPending:    "PSP_102",
+		guichet.ReasonRepeatedRefund:        "PSP_101",
+		guichet.ReasonNotRefundable:         "PSP_101",
+		guichet.ReasonRefundTooSmall:        "PSP_101",
 	},
 	opCancel: {
 		guichet.ReasonState:   "PSP_075",

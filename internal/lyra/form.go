@@ -90,7 +90,8 @@ type payRequest struct {
 	InstallmentOption *int `json:"installmentOption"`
 	SaveCard          bool `json:"saveCard"`
 	// ChallengeCode answers a 3-D Secure challenge; the card held since
-	// the first request pays.
+	// the first request pays. The buyer's choices (InstallmentOption,
+	// SaveCard) are sent again with it: the server holds the card only.
 	ChallengeCode *string `json:"challengeCode"`
 	// ThreeDS, for tests, forces the outcome of the authentication:
 	// SUCCESS, FAILED or NOT_ENROLLED.

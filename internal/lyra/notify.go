@@ -13,13 +13,13 @@ import (
 // (paid, refused, a card registered) and each later payment of an order
 // paid in several times or by subscription. A payment captured by the
 // evening batch is not notified, as on the platform.
-var ipnSources = map[string]v4.Source{
-	"transaction.authorized": v4.SourcePay,
-	"transaction.refused":    v4.SourcePay,
-	"transaction.verified":   v4.SourcePay,
-	"transaction.instalment": v4.SourceBatchAuto,
-	"transaction.renewal":    v4.SourceRec,
-	"transaction.recurring":  v4.SourceRec,
+var ipnSources = map[guichet.EventType]v4.Source{
+	guichet.EventAuthorized: v4.SourcePay,
+	guichet.EventRefused:    v4.SourcePay,
+	guichet.EventVerified:   v4.SourcePay,
+	guichet.EventInstalment: v4.SourceBatchAuto,
+	guichet.EventRenewal:    v4.SourceRec,
+	guichet.EventRecurring:  v4.SourceRec,
 }
 
 // notifier writes the IPN of a change of a Lyra order, in the unit of

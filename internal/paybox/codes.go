@@ -225,6 +225,11 @@ var reasonCodes = map[guichet.Reason]string{
 	guichet.ReasonState:          codeReferenced,
 	guichet.ReasonExpired:        codeReferenced,
 	guichet.ReasonTokenActive:    codeReferenced,
+	guichet.ReasonNotCaptured:    codeReferenced,
+	// A schedule Paybox Direct would take is checked by Paybox System's
+	// pages, which show their own messages: here it is a value the
+	// platform finds incoherent.
+	guichet.ReasonSchedule: codeCoherence,
 }
 
 // codeOf maps an error of the core to a CODEREPONSE. notFound is the code

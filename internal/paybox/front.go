@@ -44,8 +44,18 @@ func (f *Front) Notifiers() map[string]core.Notifier {
 	return map[string]core.Notifier{protocolSystem: f.system.notifier}
 }
 
-// Errors maps the core's refusals to Paybox Direct's codes.
-func (f *Front) Errors() map[guichet.Reason]string { return reasonCodes }
+// Errors maps the core's refusals to Paybox Direct's codes, KWIXO's for
+// the reasons only KWIXO gives.
+func (f *Front) Errors() map[guichet.Reason]string {
+	m := map[guichet.Reason]string{}
+	for r, c := range kwixoCodes {
+		m[r] = c.code
+	}
+	for r, c := range reasonCodes {
+		m[r] = c
+	}
+	return m
+}
 
 // Demo returns the public test accounts of Paybox and E-transactions.
 func (f *Front) Demo(now time.Time) []guichet.Shop { return demoShops(now) }

@@ -110,18 +110,18 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 	var renewal *core.SubscriptionEvent
 	var op *core.ReviewEvent // a KWIXO operation's state: its S and M
 	switch {
-	case t.Method == "KWIXO" && e.Type == "transaction.authorized":
+	case t.Method == "KWIXO" && e.Type == guichet.EventAuthorized:
 		code = "99999"
-	case t.Method == "KWIXO" && (e.Type == "transaction.review" || e.Type == "transaction.kwixo"):
+	case t.Method == "KWIXO" && (e.Type == guichet.EventReview || e.Type == guichet.EventKwixo):
 		var d core.ReviewEvent
 		if err := json.Unmarshal(e.Data, &d); err != nil {
 			return nil, err
 		}
 		code = kwixoCode(d.Review)
-		if e.Type == "transaction.kwixo" {
+		if e.Type == guichet.EventKwixo {
 			op = &d
 		}
-	case e.Type == "transaction.renewal":
+	case e.Type == guichet.EventRenewal:
 		// A subscription's renewal: its own IPN, with its own amount, T
 		// and S, and ETAT_PBX in front (spec §2.8.2).
 		renewal = new(core.SubscriptionEvent)
@@ -129,11 +129,11 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 			return nil, err
 		}
 		code = codeOf0(t)
-	case e.Type == "transaction.instalment":
+	case e.Type == guichet.EventInstalment:
 		// Each later payment of a payment in several times gets its own
 		// IPN, with its own amount, T and S.
 		code = codeOf0(t)
-	case (e.Type == "transaction.authorized" || e.Type == "transaction.refused") && t.ID == o.TransactionID:
+	case (e.Type == guichet.EventAuthorized || e.Type == guichet.EventRefused) && t.ID == o.TransactionID:
 		// Only the order's own payment: an instalment's transaction is
 		// announced by its transaction.instalment event.
 		code = codeOf0(t)

@@ -179,3 +179,11 @@ func (t *tx) Attempts(deliveryID string) ([]guichet.Attempt, error) {
 	}
 	return list(t, "list attempts", tables.Attempts.Scan, attemptsOf, deliveryID)
 }
+
+// OrderProtocols lists the protocols of the orders stored.
+func (t *tx) OrderProtocols() ([]string, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	return list(t, "list order protocols", tables.ScanString, tables.OrderProtocols)
+}

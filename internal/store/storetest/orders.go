@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -164,6 +165,15 @@ func testOrders(t *testing.T, h *harness) {
 			return err
 		}
 		sameOrder(t, got, full, "updated Order")
+		protocols, err := tx.OrderProtocols()
+		if err != nil || !slices.Contains(protocols, "paybox-system") {
+			t.Errorf("OrderProtocols: %v, %v", protocols, err)
+		}
+		for i := 1; i < len(protocols); i++ {
+			if protocols[i] <= protocols[i-1] {
+				t.Errorf("OrderProtocols not distinct and sorted: %v", protocols)
+			}
+		}
 		if !got.CreatedAt.Equal(at) {
 			t.Errorf("updated Order: created %v, want %v", got.CreatedAt, at)
 		}

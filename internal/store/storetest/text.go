@@ -43,7 +43,7 @@ func testUnsafeText(t *testing.T, h *harness) {
 			func() error { return tx.PutDelivery(delivery) },
 			func() error { return tx.Claim(shop.ID, "key "+bad, at) },
 			func() error {
-				return tx.Emit(guichet.Event{ID: randomID("evt"), ShopID: shop.ID, TransactionID: tr.ID, Type: "type " + bad, At: at, Data: []byte(bad)})
+				return tx.Emit(guichet.Event{ID: randomID("evt"), ShopID: shop.ID, TransactionID: tr.ID, Type: guichet.EventType("type " + bad), At: at, Data: []byte(bad)})
 			},
 			func() error {
 				return tx.AddAttempt(guichet.Attempt{DeliveryID: delivery.ID, At: at, StatusCode: 500, Error: "error " + bad, Duration: time.Millisecond})
@@ -90,7 +90,7 @@ func testUnsafeText(t *testing.T, h *harness) {
 			t.Errorf("Attempts: %+v, %v", as, err)
 		}
 		ev, err := tx.Events(tr.ID)
-		if err != nil || len(ev) != 1 || ev[0].Type != "type "+want || string(ev[0].Data) != bad {
+		if err != nil || len(ev) != 1 || string(ev[0].Type) != "type "+want || string(ev[0].Data) != bad {
 			t.Errorf("Events: %+v, %v", ev, err)
 		}
 		return nil

@@ -129,3 +129,15 @@ func splitCodes(s string) ([]int, error) {
 	}
 	return codes, nil
 }
+
+// OrderProtocols lists the distinct protocols of the orders, one index
+// probe each (a loose index scan over orders_protocol) rather than a scan
+// of every order: the stores check at start-up that each has a notifier.
+const OrderProtocols = `WITH RECURSIVE p(v) AS (
+	SELECT min(protocol) FROM orders
+	UNION ALL
+	SELECT (SELECT min(protocol) FROM orders WHERE protocol > p.v) FROM p WHERE p.v IS NOT NULL
+) SELECT v FROM p WHERE v IS NOT NULL`
+
+// ScanString reads a row of one text column.
+func ScanString(_ Dialect, row Row, s *string) error { return row.Scan(s) }
