@@ -102,6 +102,30 @@ func (s *Service) PutShop(ctx context.Context, shop *guichet.Shop) error {
 	return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.PutShop(shop) })
 }
 
+// SetCredential replaces a shop's credential of one protocol (its
+// settings at that provider), in one unit of work, leaving the rest of the
+// shop as it is.
+func (s *Service) SetCredential(ctx context.Context, shopID string, c guichet.Credential) (*guichet.Shop, error) {
+	defer s.shops.clear()
+	var shop *guichet.Shop
+	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
+		if shop, err = tx.Shop(shopID); err != nil {
+			return err
+		}
+		replaced := false
+		for i := range shop.Credentials {
+			if shop.Credentials[i].Protocol == c.Protocol {
+				shop.Credentials[i], replaced = c, true
+			}
+		}
+		if !replaced {
+			shop.Credentials = append(shop.Credentials, c)
+		}
+		return tx.PutShop(shop)
+	})
+	return shop, err
+}
+
 // event builds an outbox event describing the transaction after op.
 func (s *Service) event(t *guichet.Transaction, op *guichet.Operation, typ guichet.EventType, at time.Time) guichet.Event {
 	data, _ := json.Marshal(struct {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -104,6 +105,8 @@ func (a *API) registerForm(mux *http.ServeMux) {
 	mux.HandleFunc("POST /_guichet/v1/lyra/formtokens/{formToken}/pay", a.formPay)
 	mux.HandleFunc("POST /_guichet/v1/lyra/formtokens/{formToken}/abandon", a.formAbandon)
 	mux.HandleFunc("GET /lyra/paymentorder/{id}", a.servePaymentOrder)
+	mux.HandleFunc("GET /_guichet/v1/lyra/settings", a.serveSettings)
+	mux.HandleFunc("POST /_guichet/v1/lyra/settings", a.serveSettings)
 }
 
 // formOrder finds the order of a formToken and the shop it belongs to,
@@ -326,4 +329,38 @@ func writeForm(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(b)
+}
+
+// settings are what a merchant sets of its shop in the back office that
+// the sandbox lets it set with its own keys: where IPNs go.
+type settings struct {
+	IPNURL string `json:"ipnUrl"`
+}
+
+// serveSettings reads (GET) or changes (POST) the settings of the shop
+// whose Basic credentials the request carries, as a merchant's CI sets
+// its IPN URL before its tests.
+func (a *API) serveSettings(w http.ResponseWriter, r *http.Request) {
+	c, err := a.authenticateCall(r)
+	if err != nil {
+		writeForm(w, http.StatusUnauthorized, errorAnswer(asFailure(err, opAny)))
+		return
+	}
+	if r.Method == http.MethodPost {
+		var in settings
+		if err := json.NewDecoder(io.LimitReader(r.Body, 16<<10)).Decode(&in); err != nil {
+			writeForm(w, http.StatusBadRequest, errorAnswer(fail("INT_902", "the body must be a JSON object")))
+			return
+		}
+		if u, err := url.Parse(in.IPNURL); in.IPNURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+			writeForm(w, http.StatusBadRequest, errorAnswer(fail("INT_926", "ipnUrl must be an http or https URL")))
+			return
+		}
+		c.acct.IPNURL = in.IPNURL
+		if _, err := a.svc.SetCredential(r.Context(), c.shop.ID, c.acct.Credential()); err != nil {
+			writeForm(w, http.StatusInternalServerError, errorAnswer(fail("PSP_999")))
+			return
+		}
+	}
+	writeForm(w, http.StatusOK, settings{IPNURL: c.acct.IPNURL})
 }

@@ -731,3 +731,27 @@ func TestIPNRetry(t *testing.T) {
 		t.Error("the retry is not signed with the password")
 	}
 }
+
+// TestSettings: a merchant sets its shop's IPN URL with its own keys.
+func TestSettings(t *testing.T) {
+	g := newGateway(t)
+	other := newMerchant(t)
+	req, _ := http.NewRequest("POST", g.url+"/_guichet/v1/lyra/settings", strings.NewReader(`{"ipnUrl":"`+other.URL+`/ipn"}`))
+	req.SetBasicAuth(shopID, password)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("settings: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	req, _ = http.NewRequest("POST", g.url+"/_guichet/v1/lyra/settings", strings.NewReader(`{"ipnUrl":"x"}`))
+	req.SetBasicAuth(shopID, "testpassword_WRONG")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("settings with a wrong password: %v %v", resp, err)
+	}
+	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 990, "currency": "EUR", "orderId": "settings"})
+	paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))
+	g.runDue()
+	if len(other.received()) != 1 || len(g.merchant.received()) != 0 {
+		t.Errorf("IPN went to %d (new URL) and %d (old one)", len(other.received()), len(g.merchant.received()))
+	}
+}
