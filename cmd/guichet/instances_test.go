@@ -125,9 +125,10 @@ func TestInstancesShareNotifications(t *testing.T) {
 	svc := core.New(store, sim.New(aheadClock{}.Now), v, aheadClock{}, slog.New(slog.DiscardHandler))
 	// The orders are Paybox System's, a protocol the instances serve, so that they
 	// start; their notifications are written here, the instances send them.
-	svc.RegisterNotifier("paybox-system", func(_ guichet.Tx, o *guichet.Order, tr *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error) {
+	svc.RegisterNotifier("paybox-system", func(n core.Notice) ([]guichet.Delivery, error) {
+		o := n.Order
 		return []guichet.Delivery{{Method: "POST", URL: m.URL + "/ipn?ref=" + o.Reference, ContentType: "text/plain",
-			Body: fmt.Appendf(nil, "ref=%s&event=%s&transaction=%d", o.Reference, e.ID, tr.Number)}}, nil
+			Body: fmt.Appendf(nil, "ref=%s&event=%s&transaction=%d", o.Reference, n.Event.ID, n.Transaction.Number)}}, nil
 	})
 	shop := &guichet.Shop{ID: "multi", Name: "multi", Mode: guichet.ModeTest}
 	if err := svc.PutShop(ctx, shop); err != nil {

@@ -43,7 +43,8 @@ func notifying(t *testing.T, store guichet.Store, clk *clock) *core.Service {
 	t.Helper()
 	v, _ := vault.New(bytes.Repeat([]byte{1}, 32))
 	svc := core.New(store, sim.New(clk.Now), v, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	svc.RegisterNotifier("test", func(_ guichet.Tx, o *guichet.Order, _ *guichet.Transaction, _ guichet.Event) ([]guichet.Delivery, error) {
+	svc.RegisterNotifier("test", func(n core.Notice) ([]guichet.Delivery, error) {
+		o := n.Order
 		return []guichet.Delivery{{Method: "POST", URL: string(o.Request), ContentType: "text/plain", Body: []byte(o.Reference)}}, nil
 	})
 	svc.SetSender(notify.New(time.Hour))

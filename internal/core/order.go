@@ -8,12 +8,25 @@ import (
 	"guichet"
 )
 
-// Notifier turns a change of a hosted-payment transaction into the
+// Notice is what a notifier is told of a change of a transaction of an
+// order: everything it needs, read by the core, so that the notifier does
+// no I/O of its own.
+type Notice struct {
+	Shop        *guichet.Shop
+	Order       *guichet.Order
+	Transaction *guichet.Transaction
+	// Token is the stored card the transaction was paid with or
+	// registered, nil when there is none.
+	Token *guichet.Token
+	Event guichet.Event
+}
+
+// Notifier turns a change of a transaction of an order into the
 // notifications its merchant expects, in the format of the front that took
-// the order. Fronts register one per protocol; the core calls it inside the
-// unit of work that makes the change, so a notification exists exactly when
-// the change does.
-type Notifier func(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error)
+// the order. Fronts register one per protocol. The core calls it inside
+// the unit of work that makes the change, so that a notification exists
+// exactly when the change does; it must only compute, from the Notice.
+type Notifier func(n Notice) ([]guichet.Delivery, error)
 
 // RegisterNotifier sets the notifier of a protocol's orders.
 func (s *Service) RegisterNotifier(protocol string, n Notifier) {
@@ -21,9 +34,7 @@ func (s *Service) RegisterNotifier(protocol string, n Notifier) {
 }
 
 // Silent is the notifier of orders whose protocol notifies nothing.
-func Silent(guichet.Tx, *guichet.Order, *guichet.Transaction, guichet.Event) ([]guichet.Delivery, error) {
-	return nil, nil
-}
+func Silent(Notice) ([]guichet.Delivery, error) { return nil, nil }
 
 // CheckNotifiers refuses to start when the store holds orders of a
 // protocol no notifier was registered for: their notifications would be
@@ -304,8 +315,18 @@ func (s *Service) publish(tx guichet.Tx, t *guichet.Transaction, events ...guich
 		return &guichet.Error{Code: guichet.CodeInternal, Message: "internal error",
 			Err: fmt.Errorf("no notifier for orders of protocol %q", o.Protocol)}
 	}
+	shop, err := tx.Shop(o.ShopID)
+	if err != nil {
+		return err
+	}
+	var tok *guichet.Token
+	if t.TokenID != "" {
+		if tok, err = tx.TokenByID(t.TokenID); err != nil && guichet.ErrorCode(err) != guichet.CodeNotFound {
+			return err
+		}
+	}
 	for _, e := range events {
-		list, err := n(tx, o, t, e)
+		list, err := n(Notice{Shop: shop, Order: o, Transaction: t, Token: tok, Event: e})
 		if err != nil {
 			return err
 		}

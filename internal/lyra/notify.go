@@ -25,7 +25,8 @@ var ipnSources = map[guichet.EventType]v4.Source{
 // notifier writes the IPN of a change of a Lyra order, in the unit of
 // work that makes it: a form POST of the V4/Payment signed with the
 // shop's password of its mode.
-func (a *API) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error) {
+func (a *API) notifier(n core.Notice) ([]guichet.Delivery, error) {
+	o, t, e := n.Order, n.Transaction, n.Event
 	src, ok := ipnSources[e.Type]
 	if !ok {
 		return nil, nil
@@ -39,10 +40,7 @@ func (a *API) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, 
 	if src == v4.SourcePay && o.Content.Extra(extraPaymentOrder) != "" {
 		src = v4.SourcePaymentOrder
 	}
-	shop, err := tx.Shop(o.ShopID)
-	if err != nil {
-		return nil, err
-	}
+	shop := n.Shop
 	acct, ok, err := AccountOf(shop)
 	if err != nil || !ok {
 		return nil, err
@@ -54,14 +52,8 @@ func (a *API) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, 
 	if url == "" {
 		return nil, nil
 	}
-	var tok *guichet.Token
-	if t.TokenID != "" {
-		if tok, err = tx.TokenByID(t.TokenID); err != nil && guichet.ErrorCode(err) != guichet.CodeNotFound {
-			return nil, err
-		}
-	}
 	pr := a.presenter(shop, acct)
-	v := &view{t: t, order: o, token: visibleToken(tok), sequence: 1}
+	v := &view{t: t, order: o, token: visibleToken(n.Token), sequence: 1}
 	if src == v4.SourceBatchAuto {
 		v.sequence = sequenceOf(e)
 	}

@@ -105,7 +105,8 @@ func (s *System) returnURL(ss *session, target string, t *guichet.Transaction, t
 // whose E is the state code (guide §3.2) and S, as in every IPN, the
 // number of the operation the state is about: the payment's, or that of
 // the capture, cancellation or refund whose outcome KWIXO gives.
-func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transaction, e guichet.Event) ([]guichet.Delivery, error) {
+func (s *System) notifier(n core.Notice) ([]guichet.Delivery, error) {
+	o, t, e := n.Order, n.Transaction, n.Event
 	var code string
 	var renewal *core.SubscriptionEvent
 	var op *core.ReviewEvent // a KWIXO operation's state: its S and M
@@ -149,10 +150,9 @@ func (s *System) notifier(tx guichet.Tx, o *guichet.Order, t *guichet.Transactio
 		return nil, err
 	}
 	var tok *guichet.Token
-	if req.Subscriber != "" && t.TokenID != "" && renewal == nil {
-		if tok, err = tx.Token(o.ShopID, wireText(req.Subscriber)); err != nil {
-			return nil, err
-		}
+	if req.Subscriber != "" && renewal == nil {
+		// The subscriber's token, which the payment registered.
+		tok = n.Token
 	}
 	ss := &session{order: o, req: req, shop: &guichet.Shop{ID: o.ShopID}}
 	// Only the return variables are signed, not the query the URL may
