@@ -1,6 +1,10 @@
 package guichet
 
-import "time"
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
 
 // Mode tells whether a shop is a sandbox (TEST) or takes real payments.
 type Mode string
@@ -95,6 +99,29 @@ type Credential struct {
 	Key string
 	// Data is the protocol's own fields, in compact JSON.
 	Data []byte
+}
+
+// NewCredential returns the credential of a protocol, its data the JSON
+// of data (a front's own account type).
+func NewCredential(protocol, key string, data any) Credential {
+	b, err := json.Marshal(data)
+	if err != nil {
+		panic("guichet: credential data not encodable: " + err.Error())
+	}
+	return Credential{Protocol: protocol, Key: key, Data: b}
+}
+
+// DecodeCredential reads the shop's credential of a protocol into data,
+// and reports false when the shop has none.
+func (s *Shop) DecodeCredential(protocol string, data any) (bool, error) {
+	c := s.Credential(protocol)
+	if c == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(c.Data, data); err != nil {
+		return false, fmt.Errorf("%s credential of shop %s: %w", protocol, s.ID, err)
+	}
+	return true, nil
 }
 
 // Credential returns the shop's credential for protocol, or nil.

@@ -2,20 +2,15 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	v4 "guichet/internal/lyra/v4"
 )
@@ -399,44 +394,15 @@ type lyraResult struct {
 // merchant received: browser returns signed with the HMAC-SHA-256 key,
 // IPNs signed with the password.
 func TestBrowserLyraEmbedded(t *testing.T) {
-	const chromium = "/usr/bin/chromium"
-	_, err := os.Stat(chromium)
-	needBrowser(t, err == nil, chromium+" (apt-get install chromium)")
-	node, err := exec.LookPath("node")
-	needBrowser(t, err == nil, "node")
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	script := filepath.Join(root, "e2e", "lyra_embedded.mjs")
-	_, err = os.Stat(filepath.Join(root, "e2e", "node_modules", "playwright-core", "package.json"))
-	needBrowser(t, err == nil, "e2e/node_modules (npm ci --prefix e2e)")
-
+	node, root, script := browserScript(t, "lyra_embedded.mjs")
 	data := t.TempDir()
 	base, _, serverLog, stop := startServe(t, map[string]string{}, "-data", data)
 	defer stop()
 	m := newLyraMerchant(t, base)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script, m.URL, base)
-	cmd.Dir = root
-	cmd.WaitDelay = 5 * time.Second
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	err = cmd.Run()
-	t.Logf("node %s %s %s (%v):\n%s", filepath.Base(script), m.URL, base, time.Since(start).Round(time.Millisecond), withoutResult(out.String()))
-	if err != nil {
-		t.Fatalf("browser scenarios failed: %v (ctx: %v)\ngateway log (tail):\n%s", err, ctx.Err(), tail(serverLog.String(), 30))
-	}
 	results := map[string]lyraResult{}
-	for _, line := range strings.Split(out.String(), "\n") {
-		if rest, ok := strings.CutPrefix(line, "RESULT "); ok {
-			if err := json.Unmarshal([]byte(rest), &results); err != nil {
-				t.Fatalf("RESULT line %q: %v", rest, err)
-			}
-		}
+	if raw := runBrowser(t, node, root, script, serverLog, m.URL, base); json.Unmarshal(raw, &results) != nil {
+		t.Fatalf("RESULT line %q", raw)
 	}
 	for _, name := range []string{"paid", "3ds", "retry", "refused", "installments", "register", "oneclick", "spa", "sameorigin", "onsubmit"} {
 		if results[name].Ref == "" {

@@ -154,6 +154,53 @@ type browserResult map[string]struct {
 	URL string `json:"url"`
 }
 
+// browserScript finds node and an e2e scenario script, skipping the test
+// (failing it on CI) when chromium, node or the e2e modules are missing.
+func browserScript(t *testing.T, name string) (node, root, script string) {
+	t.Helper()
+	const chromium = "/usr/bin/chromium"
+	_, err := os.Stat(chromium)
+	needBrowser(t, err == nil, chromium+" (apt-get install chromium)")
+	node, err = exec.LookPath("node")
+	needBrowser(t, err == nil, "node")
+	if root, err = filepath.Abs(filepath.Join("..", "..")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = os.Stat(filepath.Join(root, "e2e", "node_modules", "playwright-core", "package.json"))
+	needBrowser(t, err == nil, "e2e/node_modules (npm ci --prefix e2e)")
+	return node, root, filepath.Join(root, "e2e", name)
+}
+
+// runBrowser runs a scenario script with its arguments and returns what it
+// printed on its RESULT line, failing the test (with the gateway's log)
+// when a scenario failed.
+func runBrowser(t *testing.T, node, root, script string, serverLog fmt.Stringer, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, append([]string{script}, args...)...)
+	cmd.Dir = root
+	cmd.WaitDelay = 5 * time.Second
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	t.Logf("node %s %s (%v):\n%s", filepath.Base(script), strings.Join(args, " "), time.Since(start).Round(time.Millisecond), withoutResult(out.String()))
+	if err != nil {
+		t.Fatalf("browser scenarios failed: %v (ctx: %v)\ngateway log (tail):\n%s", err, ctx.Err(), tail(serverLog.String(), 30))
+	}
+	var result []byte
+	for _, line := range strings.Split(out.String(), "\n") {
+		if rest, ok := strings.CutPrefix(line, "RESULT "); ok {
+			result = []byte(rest)
+		}
+	}
+	if result == nil {
+		t.Fatal("the scenarios printed no RESULT line")
+	}
+	return result
+}
+
 // TestBrowserPayboxSystem goes through Paybox System's hosted pages in a
 // real headless chromium (driven by e2e/paybox_system.mjs with
 // playwright-core), from a merchant's page back to it: a card payment on
@@ -161,44 +208,15 @@ type browserResult map[string]struct {
 // cancellation. Then it checks what the merchant received for the first:
 // a signed return on its PBX_EFFECTUE page and exactly one signed IPN.
 func TestBrowserPayboxSystem(t *testing.T) {
-	const chromium = "/usr/bin/chromium"
-	_, err := os.Stat(chromium)
-	needBrowser(t, err == nil, chromium+" (apt-get install chromium)")
-	node, err := exec.LookPath("node")
-	needBrowser(t, err == nil, "node")
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	script := filepath.Join(root, "e2e", "paybox_system.mjs")
-	_, err = os.Stat(filepath.Join(root, "e2e", "node_modules", "playwright-core", "package.json"))
-	needBrowser(t, err == nil, "e2e/node_modules (npm ci --prefix e2e)")
-
+	node, root, script := browserScript(t, "paybox_system.mjs")
 	data := t.TempDir()
 	base, _, serverLog, stop := startServe(t, map[string]string{}, "-data", data)
 	defer stop()
 	m := newBrowserMerchant(t, base)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script, m.URL)
-	cmd.Dir = root
-	cmd.WaitDelay = 5 * time.Second
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	err = cmd.Run()
-	t.Logf("node %s %s (%v):\n%s", filepath.Base(script), m.URL, time.Since(start).Round(time.Millisecond), out.String())
-	if err != nil {
-		t.Fatalf("browser scenarios failed: %v (ctx: %v)\ngateway log (tail):\n%s", err, ctx.Err(), tail(serverLog.String(), 30))
-	}
 	var results browserResult
-	for _, line := range strings.Split(out.String(), "\n") {
-		if rest, ok := strings.CutPrefix(line, "RESULT "); ok {
-			if err := json.Unmarshal([]byte(rest), &results); err != nil {
-				t.Fatalf("RESULT line %q: %v", rest, err)
-			}
-		}
+	if raw := runBrowser(t, node, root, script, serverLog, m.URL); json.Unmarshal(raw, &results) != nil {
+		t.Fatalf("RESULT line %q", raw)
 	}
 	paid, ok := results["paid"]
 	if !ok || paid.Ref == "" {

@@ -271,6 +271,19 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 	return o, t, tok, nil
 }
 
+// shopOrder loads an order of the shop in a unit of work: another shop's
+// order is as unknown as a missing one.
+func shopOrder(tx guichet.Tx, shop *guichet.Shop, id string) (*guichet.Order, error) {
+	o, err := tx.Order(id)
+	if err != nil {
+		return nil, err
+	}
+	if o.ShopID != shop.ID {
+		return nil, guichet.Errorf(guichet.CodeNotFound, "no order %s", id)
+	}
+	return o, nil
+}
+
 // CloseOrder ends an open order without a payment: the buyer gave up
 // (OrderCancelled), or the payment failed before reaching the issuer
 // (OrderRefused).
@@ -278,11 +291,8 @@ func (s *Service) CloseOrder(ctx context.Context, shop *guichet.Shop, id string,
 	now := s.Now(shop)
 	var o *guichet.Order
 	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
-		if o, err = tx.Order(id); err != nil {
+		if o, err = shopOrder(tx, shop, id); err != nil {
 			return err
-		}
-		if o.ShopID != shop.ID {
-			return guichet.Errorf(guichet.CodeNotFound, "no order %s", id)
 		}
 		if o.Status != guichet.OrderOpen {
 			return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,

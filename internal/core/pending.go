@@ -36,12 +36,9 @@ func (s *Service) HoldCard(ctx context.Context, shop *guichet.Shop, orderID stri
 	now := s.Now(shop)
 	p := &guichet.PendingCard{OrderID: orderID, ShopID: shop.ID, Card: stored, CreatedAt: now, ExpiresAt: now.Add(heldCardLife)}
 	return s.store.Update(ctx, func(tx guichet.Tx) error {
-		o, err := tx.Order(orderID)
+		o, err := shopOrder(tx, shop, orderID)
 		if err != nil {
 			return err
-		}
-		if o.ShopID != shop.ID {
-			return guichet.Errorf(guichet.CodeNotFound, "no order %s", orderID)
 		}
 		if o.Status != guichet.OrderOpen {
 			// Paid in another tab meanwhile: no card may wait for it.

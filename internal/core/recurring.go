@@ -77,12 +77,9 @@ func (s *Service) setRecurring(ctx context.Context, shop *guichet.Shop, orderID,
 		return recurrenceError("first", "the first occurrence may not be in the past")
 	}
 	return s.store.Update(ctx, func(tx guichet.Tx) error {
-		o, err := tx.Order(orderID)
+		o, err := shopOrder(tx, shop, orderID)
 		if err != nil {
 			return err
-		}
-		if o.ShopID != shop.ID {
-			return guichet.Errorf(guichet.CodeNotFound, "no order %s", orderID)
 		}
 		if o.Status != guichet.OrderOpen {
 			return errNotRecurring(orderID)
@@ -150,12 +147,9 @@ func (s *Service) scheduleOccurrence(tx guichet.Tx, shopID string, rj *recurring
 func (s *Service) CancelRecurring(ctx context.Context, shop *guichet.Shop, orderID string) error {
 	now := s.Now(shop)
 	return s.store.Update(ctx, func(tx guichet.Tx) error {
-		o, err := tx.Order(orderID)
+		o, err := shopOrder(tx, shop, orderID)
 		if err != nil {
 			return err
-		}
-		if o.ShopID != shop.ID {
-			return guichet.Errorf(guichet.CodeNotFound, "no order %s", orderID)
 		}
 		if o.Status != guichet.OrderOpen {
 			return errNotRecurring(orderID)

@@ -2,8 +2,6 @@ package lyra
 
 import (
 	"crypto/subtle"
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"guichet"
@@ -58,20 +56,16 @@ type Account struct {
 // Credential returns the shop credential of the account, for a shop to
 // hold.
 func (a Account) Credential() guichet.Credential {
-	data, _ := json.Marshal(a)
-	return guichet.Credential{Protocol: protocol, Key: a.ShopID, Data: data}
+	return guichet.NewCredential(protocol, a.ShopID, a)
 }
 
 // AccountOf returns the Lyra account of a shop, and false when the shop
 // speaks no Lyra.
 func AccountOf(shop *guichet.Shop) (*Account, bool, error) {
-	c := shop.Credential(protocol)
-	if c == nil {
-		return nil, false, nil
-	}
 	var a Account
-	if err := json.Unmarshal(c.Data, &a); err != nil {
-		return nil, false, fmt.Errorf("lyra credential of shop %s: %w", shop.ID, err)
+	ok, err := shop.DecodeCredential(protocol, &a)
+	if !ok || err != nil {
+		return nil, ok, err
 	}
 	return &a, true, nil
 }

@@ -1,8 +1,6 @@
 package paybox
 
 import (
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"guichet"
@@ -37,20 +35,16 @@ func credentialKey(site, rang string) string { return site + "/" + rang }
 // Credential returns the shop credential of the account, for a shop to
 // hold.
 func (a Account) Credential() guichet.Credential {
-	data, _ := json.Marshal(a)
-	return guichet.Credential{Protocol: protocol, Key: credentialKey(a.Site, normRang(a.Rang)), Data: data}
+	return guichet.NewCredential(protocol, credentialKey(a.Site, normRang(a.Rang)), a)
 }
 
 // AccountOf returns the Paybox account of a shop, and false when the shop
 // speaks no Paybox.
 func AccountOf(shop *guichet.Shop) (*Account, bool, error) {
-	c := shop.Credential(protocol)
-	if c == nil {
-		return nil, false, nil
-	}
 	var a Account
-	if err := json.Unmarshal(c.Data, &a); err != nil {
-		return nil, false, fmt.Errorf("paybox credential of shop %s: %w", shop.ID, err)
+	ok, err := shop.DecodeCredential(protocol, &a)
+	if !ok || err != nil {
+		return nil, ok, err
 	}
 	return &a, true, nil
 }
