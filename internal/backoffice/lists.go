@@ -8,12 +8,16 @@ import (
 )
 
 type operationJSON struct {
-	Number   int64     `json:"number"`
-	Kind     string    `json:"kind"`
-	Amount   int64     `json:"amount"`
-	Approved bool      `json:"approved"`
-	Code     string    `json:"code"`
-	At       time.Time `json:"at"`
+	Number   int64  `json:"number"`
+	Kind     string `json:"kind"`
+	Amount   int64  `json:"amount"`
+	Approved bool   `json:"approved"`
+	Code     string `json:"code"`
+	// Front and Ref are the identifier a front gave the operation
+	// (Lyra's uuid).
+	Front string    `json:"front,omitempty"`
+	Ref   string    `json:"ref,omitempty"`
+	At    time.Time `json:"at"`
 }
 
 type transactionJSON struct {
@@ -54,7 +58,8 @@ func (a *API) transactions(w http.ResponseWriter, r *http.Request) error {
 			Review: t.Review, Card: t.Card.Masked, Brand: string(t.Card.Brand), AuthCode: t.AuthCode, Order: t.OrderID,
 			CreatedAt: t.CreatedAt.UTC(), Operations: []operationJSON{}}
 		for _, o := range t.Operations {
-			j.Operations = append(j.Operations, operationJSON{o.Number, string(o.Kind), o.Amount, o.Approved, o.Code, o.CreatedAt.UTC()})
+			j.Operations = append(j.Operations, operationJSON{Number: o.Number, Kind: string(o.Kind), Amount: o.Amount, Approved: o.Approved,
+				Code: o.Code, Front: o.Front, Ref: o.Ref, At: o.CreatedAt.UTC()})
 		}
 		out = append(out, j)
 	}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLyraBesidePaybox runs the gateway as an operator does and uses both
+// fronts on it: a Paybox Direct payment, and a Lyra order paid through the
+// form's test helper, captured by the evening batch (the shops' clocks
+// moved on by the sandbox API) and refunded with
+// Transaction/CancelOrRefund. The sandbox API then lists both payments,
+// the Lyra one with its refund's uuid.
+func TestLyraBesidePaybox(t *testing.T) {
+	data := t.TempDir()
+	base, _, _, stop := startServe(t, map[string]string{}, "-data", data)
+	defer stop()
+
+	if a := ppps(t, base, request("00003", 701, "RANG", "32", "MONTANT", "1250", "REFERENCE", "paybox-order",
+		"PORTEUR", "1111222233334444", "DATEVAL", "1230")); a["CODEREPONSE"] != "00000" {
+		t.Fatalf("Paybox payment: %v", a)
+	}
+
+	call := func(service string, body map[string]any) map[string]any {
+		t.Helper()
+		raw, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", base+"/api-payment/V4/"+service, bytes.NewReader(raw))
+		req.SetBasicAuth("69876357", "testpassword_DEMOPRIVATEKEY23G4475zXZQ2UA5x7M")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var env map[string]any
+		json.NewDecoder(resp.Body).Decode(&env)
+		if env["status"] != "SUCCESS" {
+			t.Fatalf("%s: %v", service, env)
+		}
+		return env["answer"].(map[string]any)
+	}
+	form := call("Charge/CreatePayment", map[string]any{"amount": 4990, "currency": "EUR", "orderId": "lyra-order"})
+	pay, _ := json.Marshal(map[string]any{"publicKey": "69876357:testpublickey_DEMOPUBLICKEY95me92597fd28tGD4r5",
+		"pan": "4970100000000055", "expiryMonth": 12, "expiryYear": 2030, "securityCode": "123"})
+	resp, err := http.Post(base+"/_guichet/v1/lyra/formtokens/"+form["formToken"].(string)+"/pay", "application/json", bytes.NewReader(pay))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var done map[string]string
+	json.NewDecoder(resp.Body).Decode(&done)
+	resp.Body.Close()
+	var payment struct {
+		Transactions []struct{ UUID string }
+	}
+	if done["status"] != "DONE" || json.Unmarshal([]byte(done["kr-answer"]), &payment) != nil || len(payment.Transactions) != 1 {
+		t.Fatalf("form payment: %v", done)
+	}
+	uuid := payment.Transactions[0].UUID
+
+	advanceClockBy(t, base, data, 2*86400)
+	credit := call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid, "amount": 990, "currency": "EUR"})
+	if credit["operationType"] != "CREDIT" || credit["detailedStatus"] != "AUTHORISED" {
+		t.Fatalf("refund: %v", credit)
+	}
+
+	token, err := os.ReadFile(filepath.Join(data, "admin.token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", base+"/_guichet/v1/transactions", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var list struct {
+		Transactions []struct {
+			Shop, Reference, Status string
+			Refunded                int64
+			Operations              []struct{ Kind, Front, Ref string }
+		}
+	}
+	if err := json.Unmarshal(raw, &list); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, tr := range list.Transactions {
+		seen[tr.Reference] = true
+		if tr.Reference != "lyra-order" {
+			continue
+		}
+		last := tr.Operations[len(tr.Operations)-1]
+		if tr.Shop != "lyra-69876357" || tr.Refunded != 990 || last.Kind != "refund" || last.Front != "lyra" || last.Ref != credit["uuid"] {
+			t.Errorf("the Lyra payment as listed: %+v", tr)
+		}
+	}
+	if !seen["paybox-order"] || !seen["lyra-order"] {
+		t.Errorf("sandbox API lists %v, want both payments", seen)
+	}
+}
