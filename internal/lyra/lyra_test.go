@@ -23,6 +23,8 @@ import (
 	v4 "guichet/internal/lyra/v4"
 	"guichet/internal/notify"
 	"guichet/internal/sim"
+	"guichet/internal/store/postgres"
+	"guichet/internal/store/postgres/pgtest"
 	"guichet/internal/store/sqlite"
 	"guichet/internal/vault"
 )
@@ -97,11 +99,29 @@ type gateway struct {
 
 func newGateway(t *testing.T) *gateway {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "guichet.db"))
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "guichet.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newGatewayOn(t, store)
+}
+
+// onBothStores runs a test on SQLite, and on PostgreSQL when
+// GUICHET_TEST_POSTGRES names a server.
+func onBothStores(t *testing.T, test func(t *testing.T, g *gateway)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, newGateway(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		store, err := postgres.Open(context.Background(), pgtest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		test(t, newGatewayOn(t, store))
+	})
+}
+
+func newGatewayOn(t *testing.T, store guichet.Store) *gateway {
+	t.Helper()
+	ctx := context.Background()
 	t.Cleanup(func() { store.Close() })
 	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
@@ -200,98 +220,100 @@ func card(pan string) map[string]any {
 // a browser return signed with the HMAC key and an IPN signed with the
 // password; the transaction is then read, and cancelled.
 func TestPaymentCycle(t *testing.T) {
-	g := newGateway(t)
-	status, answer := g.call("Charge/SDKTest", map[string]any{"value": "test"})
-	if status != "SUCCESS" || answer["value"] != "test" {
-		t.Fatalf("SDKTest: %s %v", status, answer)
-	}
-	status, answer = g.call("Charge/CreatePayment", map[string]any{"amount": 990, "currency": "EUR", "orderId": "myOrderId-1",
-		"customer": map[string]any{"email": "sample@example.net", "billingDetails": map[string]any{"firstName": "Laurent", "country": "FR"}},
-		"metadata": map[string]any{"contract": "1245KL-78/ZE"}})
-	if status != "SUCCESS" || answer["_type"] != "V4/Charge/PaymentForm" {
-		t.Fatalf("CreatePayment: %s %v", status, answer)
-	}
-	formToken := answer["formToken"].(string)
-	done := g.pay(formToken, card("4970100000000055"))
-	if done["status"] != "DONE" {
-		t.Fatalf("pay: %v", done)
-	}
-	s := v4.SignedAnswer{HashKey: v4.HashKey(done["kr-hash-key"].(string)), HashAlgorithm: done["kr-hash-algorithm"].(string),
-		Answer: done["kr-answer"].(string), AnswerType: done["kr-answer-type"].(string), Hash: done["kr-hash"].(string)}
-	if s.HashKey != v4.HashKeyHMAC || s.Verify(hmacKey) != nil {
-		t.Fatalf("browser return not signed with the HMAC key: %+v", s)
-	}
-	var payment map[string]any
-	json.Unmarshal([]byte(s.Answer), &payment)
-	if payment["orderStatus"] != "PAID" || payment["orderCycle"] != "CLOSED" {
-		t.Errorf("payment: %v %v", payment["orderStatus"], payment["orderCycle"])
-	}
-	tr := payment["transactions"].([]any)[0].(map[string]any)
-	uuid := tr["uuid"].(string)
-	if tr["detailedStatus"] != "AUTHORISED" || tr["amount"].(float64) != 990 || len(uuid) != 32 {
-		t.Errorf("transaction: %v", tr)
-	}
-	if md := tr["metadata"].(map[string]any); md["contract"] != "1245KL-78/ZE" {
-		t.Errorf("metadata not echoed: %v", md)
-	}
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		status, answer := g.call("Charge/SDKTest", map[string]any{"value": "test"})
+		if status != "SUCCESS" || answer["value"] != "test" {
+			t.Fatalf("SDKTest: %s %v", status, answer)
+		}
+		status, answer = g.call("Charge/CreatePayment", map[string]any{"amount": 990, "currency": "EUR", "orderId": "myOrderId-1",
+			"customer": map[string]any{"email": "sample@example.net", "billingDetails": map[string]any{"firstName": "Laurent", "country": "FR"}},
+			"metadata": map[string]any{"contract": "1245KL-78/ZE"}})
+		if status != "SUCCESS" || answer["_type"] != "V4/Charge/PaymentForm" {
+			t.Fatalf("CreatePayment: %s %v", status, answer)
+		}
+		formToken := answer["formToken"].(string)
+		done := g.pay(formToken, card("4970100000000055"))
+		if done["status"] != "DONE" {
+			t.Fatalf("pay: %v", done)
+		}
+		s := v4.SignedAnswer{HashKey: v4.HashKey(done["kr-hash-key"].(string)), HashAlgorithm: done["kr-hash-algorithm"].(string),
+			Answer: done["kr-answer"].(string), AnswerType: done["kr-answer-type"].(string), Hash: done["kr-hash"].(string)}
+		if s.HashKey != v4.HashKeyHMAC || s.Verify(hmacKey) != nil {
+			t.Fatalf("browser return not signed with the HMAC key: %+v", s)
+		}
+		var payment map[string]any
+		json.Unmarshal([]byte(s.Answer), &payment)
+		if payment["orderStatus"] != "PAID" || payment["orderCycle"] != "CLOSED" {
+			t.Errorf("payment: %v %v", payment["orderStatus"], payment["orderCycle"])
+		}
+		tr := payment["transactions"].([]any)[0].(map[string]any)
+		uuid := tr["uuid"].(string)
+		if tr["detailedStatus"] != "AUTHORISED" || tr["amount"].(float64) != 990 || len(uuid) != 32 {
+			t.Errorf("transaction: %v", tr)
+		}
+		if md := tr["metadata"].(map[string]any); md["contract"] != "1245KL-78/ZE" {
+			t.Errorf("metadata not echoed: %v", md)
+		}
 
-	g.runDue()
-	ipns := g.merchant.received()
-	if len(ipns) != 1 {
-		t.Fatalf("%d IPNs, want 1", len(ipns))
-	}
-	ipn, err := v4.ParseSignedAnswer(ipns[0])
-	if err != nil || ipn.HashKey != v4.HashKeyPassword || ipn.Verify(password) != nil || ipns[0].Get("kr-src") != "PAY" {
-		t.Fatalf("IPN: %v, %v", ipns[0], err)
-	}
-	if !strings.Contains(ipn.Answer, uuid) || !strings.Contains(ipn.Answer, `"orderId":"myOrderId-1"`) {
-		t.Errorf("IPN answer: %s", ipn.Answer)
-	}
+		g.runDue()
+		ipns := g.merchant.received()
+		if len(ipns) != 1 {
+			t.Fatalf("%d IPNs, want 1", len(ipns))
+		}
+		ipn, err := v4.ParseSignedAnswer(ipns[0])
+		if err != nil || ipn.HashKey != v4.HashKeyPassword || ipn.Verify(password) != nil || ipns[0].Get("kr-src") != "PAY" {
+			t.Fatalf("IPN: %v, %v", ipns[0], err)
+		}
+		if !strings.Contains(ipn.Answer, uuid) || !strings.Contains(ipn.Answer, `"orderId":"myOrderId-1"`) {
+			t.Errorf("IPN answer: %s", ipn.Answer)
+		}
 
-	status, answer = g.call("Transaction/Get", map[string]any{"uuid": uuid})
-	if status != "SUCCESS" || answer["uuid"] != uuid || answer["detailedStatus"] != "AUTHORISED" {
-		t.Fatalf("Transaction/Get: %s %v", status, answer)
-	}
-	status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid, "amount": 990, "currency": "EUR"})
-	if status != "SUCCESS" || answer["uuid"] != uuid || answer["detailedStatus"] != "CANCELLED" || answer["status"] != "UNPAID" {
-		t.Fatalf("CancelOrRefund: %s %v", status, answer)
-	}
-	status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid})
-	if status != "ERROR" || answer["errorCode"] != "PSP_105" {
-		t.Errorf("cancelling twice: %s %v", status, answer)
-	}
+		status, answer = g.call("Transaction/Get", map[string]any{"uuid": uuid})
+		if status != "SUCCESS" || answer["uuid"] != uuid || answer["detailedStatus"] != "AUTHORISED" {
+			t.Fatalf("Transaction/Get: %s %v", status, answer)
+		}
+		status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid, "amount": 990, "currency": "EUR"})
+		if status != "SUCCESS" || answer["uuid"] != uuid || answer["detailedStatus"] != "CANCELLED" || answer["status"] != "UNPAID" {
+			t.Fatalf("CancelOrRefund: %s %v", status, answer)
+		}
+		status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid})
+		if status != "ERROR" || answer["errorCode"] != "PSP_105" {
+			t.Errorf("cancelling twice: %s %v", status, answer)
+		}
+	})
 }
 
 // TestRefund: once the evening batch captured a payment, CancelOrRefund
 // refunds it with a new CREDIT transaction pointing at it.
 func TestRefund(t *testing.T) {
-	g := newGateway(t)
-	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 3000, "currency": "EUR", "orderId": "myOrderId-2"})
-	done := g.pay(answer["formToken"].(string), card("4970100000000055"))
-	var payment map[string]any
-	json.Unmarshal([]byte(done["kr-answer"].(string)), &payment)
-	uuid := payment["transactions"].([]any)[0].(map[string]any)["uuid"].(string)
-	g.clock.add(48 * time.Hour)
-	status, answer := g.call("Transaction/Get", map[string]any{"uuid": uuid})
-	if status != "SUCCESS" || answer["detailedStatus"] != "CAPTURED" {
-		t.Fatalf("after the batch: %s %v", status, answer["detailedStatus"])
-	}
-	status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid, "amount": 1000, "currency": "EUR"})
-	if status != "SUCCESS" || answer["operationType"] != "CREDIT" || answer["uuid"] == uuid || answer["amount"].(float64) != 1000 {
-		t.Fatalf("refund: %s %v", status, answer)
-	}
-	details := answer["transactionDetails"].(map[string]any)
-	if details["parentTransactionUuid"] != uuid || details["creationContext"] != "REFUND" {
-		t.Errorf("refund details: %v", details)
-	}
-	status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid, "amount": 2500, "currency": "EUR"})
-	if status != "ERROR" || answer["errorCode"] != "PSP_511" {
-		t.Errorf("refunding more than what is left: %s %v", status, answer)
-	}
-	status, answer = g.call("Order/Get", map[string]any{"orderId": "myOrderId-2"})
-	if list, _ := answer["transactions"].([]any); status != "SUCCESS" || len(list) != 2 {
-		t.Errorf("Order/Get: %s %v", status, answer)
-	}
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 3000, "currency": "EUR", "orderId": "myOrderId-2"})
+		done := g.pay(answer["formToken"].(string), card("4970100000000055"))
+		var payment map[string]any
+		json.Unmarshal([]byte(done["kr-answer"].(string)), &payment)
+		uuid := payment["transactions"].([]any)[0].(map[string]any)["uuid"].(string)
+		g.clock.add(48 * time.Hour)
+		status, answer := g.call("Transaction/Get", map[string]any{"uuid": uuid})
+		if status != "SUCCESS" || answer["detailedStatus"] != "CAPTURED" {
+			t.Fatalf("after the batch: %s %v", status, answer["detailedStatus"])
+		}
+		status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid, "amount": 1000, "currency": "EUR"})
+		if status != "SUCCESS" || answer["operationType"] != "CREDIT" || answer["uuid"] == uuid || answer["amount"].(float64) != 1000 {
+			t.Fatalf("refund: %s %v", status, answer)
+		}
+		details := answer["transactionDetails"].(map[string]any)
+		if details["parentTransactionUuid"] != uuid || details["creationContext"] != "REFUND" {
+			t.Errorf("refund details: %v", details)
+		}
+		status, answer = g.call("Transaction/CancelOrRefund", map[string]any{"uuid": uuid, "amount": 2500, "currency": "EUR"})
+		if status != "ERROR" || answer["errorCode"] != "PSP_511" {
+			t.Errorf("refunding more than what is left: %s %v", status, answer)
+		}
+		status, answer = g.call("Order/Get", map[string]any{"orderId": "myOrderId-2"})
+		if list, _ := answer["transactions"].([]any); status != "SUCCESS" || len(list) != 2 {
+			t.Errorf("Order/Get: %s %v", status, answer)
+		}
+	})
 }
 
 // paidAnswer decodes the kr-answer of a finished form payment.
@@ -313,60 +335,61 @@ func paidAnswer(t *testing.T, done map[string]any) map[string]any {
 // and notified like Lyra's batch authorization (kr-src BATCH_AUTO,
 // sequenceType MULTI_PAYMENT).
 func TestInstallments(t *testing.T) {
-	g := newGateway(t)
-	status, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 10000, "currency": "EUR", "orderId": "myOrderId-1234",
-		"transactionOptions": map[string]any{"installmentOptions": []any{
-			map[string]any{"firstAmount": 5000, "count": 2, "period": 7},
-			map[string]any{"firstAmount": 5000, "count": 3, "period": 7},
-		}}})
-	if status != "SUCCESS" {
-		t.Fatalf("CreatePayment: %v", answer)
-	}
-	fields := card("4970100000000055")
-	fields["installmentOption"] = 1
-	payment := paidAnswer(t, g.pay(answer["formToken"].(string), fields))
-	first := payment["transactions"].([]any)[0].(map[string]any)
-	if first["amount"].(float64) != 5000 || payment["orderDetails"].(map[string]any)["orderTotalAmount"].(float64) != 10000 {
-		t.Fatalf("first payment: %v, order %v", first["amount"], payment["orderDetails"])
-	}
-	g.runDue()
-	// D+7 and D+14 on the shop's clock.
-	var amounts []float64
-	var days []int
-	for day := 1; day <= 15; day++ {
-		g.clock.add(24 * time.Hour)
-		before := len(g.merchant.received())
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		status, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 10000, "currency": "EUR", "orderId": "myOrderId-1234",
+			"transactionOptions": map[string]any{"installmentOptions": []any{
+				map[string]any{"firstAmount": 5000, "count": 2, "period": 7},
+				map[string]any{"firstAmount": 5000, "count": 3, "period": 7},
+			}}})
+		if status != "SUCCESS" {
+			t.Fatalf("CreatePayment: %v", answer)
+		}
+		fields := card("4970100000000055")
+		fields["installmentOption"] = 1
+		payment := paidAnswer(t, g.pay(answer["formToken"].(string), fields))
+		first := payment["transactions"].([]any)[0].(map[string]any)
+		if first["amount"].(float64) != 5000 || payment["orderDetails"].(map[string]any)["orderTotalAmount"].(float64) != 10000 {
+			t.Fatalf("first payment: %v, order %v", first["amount"], payment["orderDetails"])
+		}
 		g.runDue()
-		if len(g.merchant.received()) > before {
-			days = append(days, day)
+		// D+7 and D+14 on the shop's clock.
+		var amounts []float64
+		var days []int
+		for day := 1; day <= 15; day++ {
+			g.clock.add(24 * time.Hour)
+			before := len(g.merchant.received())
+			g.runDue()
+			if len(g.merchant.received()) > before {
+				days = append(days, day)
+			}
 		}
-	}
-	if fmt.Sprint(days) != "[7 14]" {
-		t.Errorf("later payments on days %v, want D+7 and D+14", days)
-	}
-	ipns := g.merchant.received()
-	var sources []string
-	for _, f := range ipns {
-		sources = append(sources, f.Get("kr-src"))
-		var p map[string]any
-		json.Unmarshal([]byte(f.Get("kr-answer")), &p)
-		tr := p["transactions"].([]any)[0].(map[string]any)
-		amounts = append(amounts, tr["amount"].(float64))
-		cd := tr["transactionDetails"].(map[string]any)["cardDetails"].(map[string]any)
-		if cd["sequenceType"] != "MULTI_PAYMENT" {
-			t.Errorf("sequenceType %v", cd["sequenceType"])
+		if fmt.Sprint(days) != "[7 14]" {
+			t.Errorf("later payments on days %v, want D+7 and D+14", days)
 		}
-		if ok, _ := v4.ParseSignedAnswer(f); ok.Verify(password) != nil {
-			t.Errorf("IPN not signed with the password")
+		ipns := g.merchant.received()
+		var sources []string
+		for _, f := range ipns {
+			sources = append(sources, f.Get("kr-src"))
+			var p map[string]any
+			json.Unmarshal([]byte(f.Get("kr-answer")), &p)
+			tr := p["transactions"].([]any)[0].(map[string]any)
+			amounts = append(amounts, tr["amount"].(float64))
+			cd := tr["transactionDetails"].(map[string]any)["cardDetails"].(map[string]any)
+			if cd["sequenceType"] != "MULTI_PAYMENT" {
+				t.Errorf("sequenceType %v", cd["sequenceType"])
+			}
+			if ok, _ := v4.ParseSignedAnswer(f); ok.Verify(password) != nil {
+				t.Errorf("IPN not signed with the password")
+			}
 		}
-	}
-	if strings.Join(sources, ",") != "PAY,BATCH_AUTO,BATCH_AUTO" || len(amounts) != 3 || amounts[1] != 2500 || amounts[2] != 2500 {
-		t.Errorf("IPNs: sources %v, amounts %v; want PAY,BATCH_AUTO,BATCH_AUTO and 5000, 2500, 2500", sources, amounts)
-	}
-	status, answer = g.call("Order/Get", map[string]any{"orderId": "myOrderId-1234"})
-	if list, _ := answer["transactions"].([]any); status != "SUCCESS" || len(list) != 3 {
-		t.Errorf("Order/Get after the schedule: %s, %d transactions", status, len(list))
-	}
+		if strings.Join(sources, ",") != "PAY,BATCH_AUTO,BATCH_AUTO" || len(amounts) != 3 || amounts[1] != 2500 || amounts[2] != 2500 {
+			t.Errorf("IPNs: sources %v, amounts %v; want PAY,BATCH_AUTO,BATCH_AUTO and 5000, 2500, 2500", sources, amounts)
+		}
+		status, answer = g.call("Order/Get", map[string]any{"orderId": "myOrderId-1234"})
+		if list, _ := answer["transactions"].([]any); status != "SUCCESS" || len(list) != 3 {
+			t.Errorf("Order/Get after the schedule: %s, %d transactions", status, len(list))
+		}
+	})
 }
 
 // TestCreatePaymentErrors checks every error of the seed's table for
@@ -573,138 +596,141 @@ func (g *gateway) register(pan string) string {
 // at an initial amount, each occurrence notified with kr-src REC; then
 // cancels another subscription.
 func TestSubscription(t *testing.T) {
-	g := newGateway(t)
-	token := g.register("4970100000000055")
-	g.runDue()
-	before := len(g.merchant.received())
-	status, answer := g.call("Charge/CreateSubscription", map[string]any{"amount": 1000, "currency": "EUR", "orderId": "sub-1",
-		"paymentMethodToken": token, "effectDate": "2026-12-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY;COUNT=3",
-		"initialAmount": 500, "initialAmountNumber": 1, "metadata": map[string]any{"plan": "gold"}})
-	if status != "SUCCESS" || answer["_type"] != "V4/SubscriptionCreated" {
-		t.Fatalf("CreateSubscription: %s %v", status, answer)
-	}
-	id := answer["subscriptionId"].(string)
-	for range 70 {
-		g.clock.add(24 * time.Hour)
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		token := g.register("4970100000000055")
 		g.runDue()
-	}
-	ipns := g.merchant.received()[before:]
-	var got []string
-	for _, f := range ipns {
-		var p map[string]any
-		json.Unmarshal([]byte(f.Get("kr-answer")), &p)
-		tr := p["transactions"].([]any)[0].(map[string]any)
-		sub := tr["transactionDetails"].(map[string]any)["subscriptionDetails"].(map[string]any)["subscriptionId"]
-		got = append(got, fmt.Sprintf("%s %v %v %v", f.Get("kr-src"), tr["amount"], tr["creationDate"].(string)[:10], sub == id))
-	}
-	want := "[REC 500 2026-12-01 true REC 1000 2027-01-01 true REC 1000 2027-02-01 true]"
-	if fmt.Sprint(got) != want {
-		t.Errorf("occurrences %v, want %v", got, want)
-	}
-	status, answer = g.call("Subscription/Get", map[string]any{"subscriptionId": id, "paymentMethodToken": token})
-	if status != "SUCCESS" || answer["pastPaymentsNumber"].(float64) != 3 || answer["totalPaymentsNumber"].(float64) != 3 ||
-		answer["rrule"] != "RRULE:FREQ=MONTHLY;COUNT=3" || answer["initialAmount"].(float64) != 500 || answer["cancelDate"] != nil {
-		t.Errorf("Subscription/Get: %s %v", status, answer)
-	}
-
-	_, answer = g.call("Charge/CreateSubscription", map[string]any{"amount": 2000, "currency": "EUR",
-		"paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=WEEKLY;INTERVAL=2"})
-	other := answer["subscriptionId"].(string)
-	status, answer = g.call("Subscription/Cancel", map[string]any{"subscriptionId": other, "paymentMethodToken": token})
-	if status != "SUCCESS" || answer["responseCode"].(float64) != 0 {
-		t.Errorf("Subscription/Cancel: %s %v", status, answer)
-	}
-	_, answer = g.call("Subscription/Get", map[string]any{"subscriptionId": other, "paymentMethodToken": token})
-	if answer["cancelDate"] == nil || answer["totalPaymentsNumber"] != nil {
-		t.Errorf("cancelled subscription: %v", answer)
-	}
-	for _, c := range []struct {
-		name string
-		req  map[string]any
-		code string
-	}{
-		{"hourly", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=HOURLY"}, "INT_064"},
-		{"no RRULE prefix", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "FREQ=MONTHLY"}, "INT_064"},
-		{"initial amount alone", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY", "initialAmount": 10}, "INT_880"},
-		{"no effect date", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "rrule": "RRULE:FREQ=MONTHLY"}, "INT_069"},
-		{"in the past", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2020-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY"}, "INT_069"},
-		{"unknown token", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": strings.Repeat("cd", 16), "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY"}, "PSP_030"},
-	} {
-		if status, answer := g.call("Charge/CreateSubscription", c.req); status != "ERROR" || answer["errorCode"] != c.code {
-			t.Errorf("%s: %s %v, want %s", c.name, status, answer, c.code)
+		before := len(g.merchant.received())
+		status, answer := g.call("Charge/CreateSubscription", map[string]any{"amount": 1000, "currency": "EUR", "orderId": "sub-1",
+			"paymentMethodToken": token, "effectDate": "2026-12-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY;COUNT=3",
+			"initialAmount": 500, "initialAmountNumber": 1, "metadata": map[string]any{"plan": "gold"}})
+		if status != "SUCCESS" || answer["_type"] != "V4/SubscriptionCreated" {
+			t.Fatalf("CreateSubscription: %s %v", status, answer)
 		}
-	}
-	if status, answer := g.call("Subscription/Get", map[string]any{"subscriptionId": "nope", "paymentMethodToken": token}); answer["errorCode"] != "PSP_032" {
-		t.Errorf("unknown subscription: %s %v", status, answer)
-	}
+		id := answer["subscriptionId"].(string)
+		for range 70 {
+			g.clock.add(24 * time.Hour)
+			g.runDue()
+		}
+		ipns := g.merchant.received()[before:]
+		var got []string
+		for _, f := range ipns {
+			var p map[string]any
+			json.Unmarshal([]byte(f.Get("kr-answer")), &p)
+			tr := p["transactions"].([]any)[0].(map[string]any)
+			sub := tr["transactionDetails"].(map[string]any)["subscriptionDetails"].(map[string]any)["subscriptionId"]
+			got = append(got, fmt.Sprintf("%s %v %v %v", f.Get("kr-src"), tr["amount"], tr["creationDate"].(string)[:10], sub == id))
+		}
+		want := "[REC 500 2026-12-01 true REC 1000 2027-01-01 true REC 1000 2027-02-01 true]"
+		if fmt.Sprint(got) != want {
+			t.Errorf("occurrences %v, want %v", got, want)
+		}
+		status, answer = g.call("Subscription/Get", map[string]any{"subscriptionId": id, "paymentMethodToken": token})
+		if status != "SUCCESS" || answer["pastPaymentsNumber"].(float64) != 3 || answer["totalPaymentsNumber"].(float64) != 3 ||
+			answer["rrule"] != "RRULE:FREQ=MONTHLY;COUNT=3" || answer["initialAmount"].(float64) != 500 || answer["cancelDate"] != nil {
+			t.Errorf("Subscription/Get: %s %v", status, answer)
+		}
+
+		_, answer = g.call("Charge/CreateSubscription", map[string]any{"amount": 2000, "currency": "EUR",
+			"paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=WEEKLY;INTERVAL=2"})
+		other := answer["subscriptionId"].(string)
+		status, answer = g.call("Subscription/Cancel", map[string]any{"subscriptionId": other, "paymentMethodToken": token})
+		if status != "SUCCESS" || answer["responseCode"].(float64) != 0 {
+			t.Errorf("Subscription/Cancel: %s %v", status, answer)
+		}
+		_, answer = g.call("Subscription/Get", map[string]any{"subscriptionId": other, "paymentMethodToken": token})
+		if answer["cancelDate"] == nil || answer["totalPaymentsNumber"] != nil {
+			t.Errorf("cancelled subscription: %v", answer)
+		}
+		for _, c := range []struct {
+			name string
+			req  map[string]any
+			code string
+		}{
+			{"hourly", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=HOURLY"}, "INT_064"},
+			{"no RRULE prefix", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "FREQ=MONTHLY"}, "INT_064"},
+			{"initial amount alone", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY", "initialAmount": 10}, "INT_880"},
+			{"no effect date", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "rrule": "RRULE:FREQ=MONTHLY"}, "INT_069"},
+			{"in the past", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": token, "effectDate": "2020-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY"}, "INT_069"},
+			{"unknown token", map[string]any{"amount": 100, "currency": "EUR", "paymentMethodToken": strings.Repeat("cd", 16), "effectDate": "2027-03-01T00:00:00+00:00", "rrule": "RRULE:FREQ=MONTHLY"}, "PSP_030"},
+		} {
+			if status, answer := g.call("Charge/CreateSubscription", c.req); status != "ERROR" || answer["errorCode"] != c.code {
+				t.Errorf("%s: %s %v, want %s", c.name, status, answer, c.code)
+			}
+		}
+		if status, answer := g.call("Subscription/Get", map[string]any{"subscriptionId": "nope", "paymentMethodToken": token}); answer["errorCode"] != "PSP_032" {
+			t.Errorf("unknown subscription: %s %v", status, answer)
+		}
+	})
 }
 
 // TestDuplicate pays again with the card of a cancelled transaction, and
 // refuses to duplicate one still running.
 func TestDuplicate(t *testing.T) {
-	g := newGateway(t)
-	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 2000, "currency": "EUR", "orderId": "dup"})
-	uuid := paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))["transactions"].([]any)[0].(map[string]any)["uuid"].(string)
-	if status, answer := g.call("Transaction/Duplicate", map[string]any{"uuid": uuid, "amount": 1500, "currency": "EUR"}); answer["errorCode"] != "PSP_016" {
-		t.Errorf("duplicating a running transaction: %s %v", status, answer)
-	}
-	g.call("Transaction/Cancel", map[string]any{"uuid": uuid})
-	status, answer := g.call("Transaction/Duplicate", map[string]any{"uuid": uuid, "amount": 1500, "currency": "EUR", "orderId": "dup-2",
-		"metadata": map[string]any{"why": "again"}})
-	if status != "SUCCESS" || answer["uuid"] == uuid || answer["amount"].(float64) != 1500 || answer["detailedStatus"] != "AUTHORISED" ||
-		answer["operationType"] != "DEBIT" || answer["orderDetails"].(map[string]any)["orderId"] != "dup-2" {
-		t.Errorf("Duplicate: %s %v", status, answer)
-	}
-	if md, _ := answer["metadata"].(map[string]any); md["why"] != "again" {
-		t.Errorf("duplicate's metadata: %v", answer["metadata"])
-	}
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 2000, "currency": "EUR", "orderId": "dup"})
+		uuid := paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))["transactions"].([]any)[0].(map[string]any)["uuid"].(string)
+		if status, answer := g.call("Transaction/Duplicate", map[string]any{"uuid": uuid, "amount": 1500, "currency": "EUR"}); answer["errorCode"] != "PSP_016" {
+			t.Errorf("duplicating a running transaction: %s %v", status, answer)
+		}
+		g.call("Transaction/Cancel", map[string]any{"uuid": uuid})
+		status, answer := g.call("Transaction/Duplicate", map[string]any{"uuid": uuid, "amount": 1500, "currency": "EUR", "orderId": "dup-2",
+			"metadata": map[string]any{"why": "again"}})
+		if status != "SUCCESS" || answer["uuid"] == uuid || answer["amount"].(float64) != 1500 || answer["detailedStatus"] != "AUTHORISED" ||
+			answer["operationType"] != "DEBIT" || answer["orderDetails"].(map[string]any)["orderId"] != "dup-2" {
+			t.Errorf("Duplicate: %s %v", status, answer)
+		}
+		if md, _ := answer["metadata"].(map[string]any); md["why"] != "again" {
+			t.Errorf("duplicate's metadata: %v", answer["metadata"])
+		}
+	})
 }
 
 // TestPaymentOrder makes a payment link, pays it through its form and
 // reads it paid; the IPN says kr-src PAYMENT_ORDER. Expiration dates more
 // than 90 days away are PSP_1007.
 func TestPaymentOrder(t *testing.T) {
-	g := newGateway(t)
-	status, answer := g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 4200, "currency": "EUR", "orderId": "po-1",
-		"expirationDate": "2026-12-20T00:00:00+00:00", "locale": "fr_FR", "channelOptions": map[string]any{"channelType": "URL"}})
-	if status != "SUCCESS" || answer["_type"] != "V4/PaymentOrder" || answer["paymentOrderStatus"] != "RUNNING" {
-		t.Fatalf("CreatePaymentOrder: %s %v", status, answer)
-	}
-	id := answer["paymentOrderId"].(string)
-	resp, err := http.Get(answer["paymentURL"].(string))
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(page), `kr-form-token="`+id+`"`) || !strings.Contains(string(page), publicKey) {
-		t.Fatalf("payment page: %d %s", resp.StatusCode, page)
-	}
-	before := len(g.merchant.received())
-	paidAnswer(t, g.pay(id, card("4970100000000055")))
-	g.runDue()
-	if ipns := g.merchant.received()[before:]; len(ipns) != 1 || ipns[0].Get("kr-src") != "PAYMENT_ORDER" {
-		t.Errorf("IPN of the payment order: %v", ipns)
-	}
-	if _, answer = g.call("Charge/PaymentOrder/Get", map[string]any{"paymentOrderId": id}); answer["paymentOrderStatus"] != "PAID" {
-		t.Errorf("paid payment order: %v", answer)
-	}
-	if _, answer = g.call("Charge/PaymentOrder/Cancel", map[string]any{"paymentOrderId": id}); answer["errorCode"] != "PSP_1005" {
-		t.Errorf("cancelling a paid payment order: %v", answer)
-	}
-	for _, date := range []string{"2027-03-01T00:00:00+00:00", "2026-11-01T00:00:00+00:00"} {
-		if _, answer = g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 100, "currency": "EUR", "expirationDate": date}); answer["errorCode"] != "PSP_1007" {
-			t.Errorf("expiration %s: %v", date, answer)
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		status, answer := g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 4200, "currency": "EUR", "orderId": "po-1",
+			"expirationDate": "2026-12-20T00:00:00+00:00", "locale": "fr_FR", "channelOptions": map[string]any{"channelType": "URL"}})
+		if status != "SUCCESS" || answer["_type"] != "V4/PaymentOrder" || answer["paymentOrderStatus"] != "RUNNING" {
+			t.Fatalf("CreatePaymentOrder: %s %v", status, answer)
 		}
-	}
-	if _, answer = g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 100, "currency": "EUR", "locale": "french"}); answer["errorCode"] != "PSP_1012" {
-		t.Errorf("locale french: %v", answer)
-	}
-	_, answer = g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 100, "currency": "EUR"})
-	other := answer["paymentOrderId"].(string)
-	if _, answer = g.call("Charge/PaymentOrder/Cancel", map[string]any{"paymentOrderId": other}); answer["paymentOrderStatus"] != "CANCELLED" {
-		t.Errorf("cancelled payment order: %v", answer)
-	}
+		id := answer["paymentOrderId"].(string)
+		resp, err := http.Get(answer["paymentURL"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(page), `kr-form-token="`+id+`"`) || !strings.Contains(string(page), publicKey) {
+			t.Fatalf("payment page: %d %s", resp.StatusCode, page)
+		}
+		before := len(g.merchant.received())
+		paidAnswer(t, g.pay(id, card("4970100000000055")))
+		g.runDue()
+		if ipns := g.merchant.received()[before:]; len(ipns) != 1 || ipns[0].Get("kr-src") != "PAYMENT_ORDER" {
+			t.Errorf("IPN of the payment order: %v", ipns)
+		}
+		if _, answer = g.call("Charge/PaymentOrder/Get", map[string]any{"paymentOrderId": id}); answer["paymentOrderStatus"] != "PAID" {
+			t.Errorf("paid payment order: %v", answer)
+		}
+		if _, answer = g.call("Charge/PaymentOrder/Cancel", map[string]any{"paymentOrderId": id}); answer["errorCode"] != "PSP_1005" {
+			t.Errorf("cancelling a paid payment order: %v", answer)
+		}
+		for _, date := range []string{"2027-03-01T00:00:00+00:00", "2026-11-01T00:00:00+00:00"} {
+			if _, answer = g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 100, "currency": "EUR", "expirationDate": date}); answer["errorCode"] != "PSP_1007" {
+				t.Errorf("expiration %s: %v", date, answer)
+			}
+		}
+		if _, answer = g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 100, "currency": "EUR", "locale": "french"}); answer["errorCode"] != "PSP_1012" {
+			t.Errorf("locale french: %v", answer)
+		}
+		_, answer = g.call("Charge/CreatePaymentOrder", map[string]any{"amount": 100, "currency": "EUR"})
+		other := answer["paymentOrderId"].(string)
+		if _, answer = g.call("Charge/PaymentOrder/Cancel", map[string]any{"paymentOrderId": other}); answer["paymentOrderStatus"] != "CANCELLED" {
+			t.Errorf("cancelled payment order: %v", answer)
+		}
+	})
 }
 
 // TestIPNRetry: an IPN the merchant's server refused is sent again, saying
