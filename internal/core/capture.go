@@ -47,3 +47,46 @@ func (s *Service) autoCapture(ctx context.Context, shop *guichet.Shop, j *guiche
 	}
 	return s.dropJob(ctx, j)
 }
+
+// authorizationValidity is how long an authorization may wait for its
+// capture: seven days for most cards, thirty for Maestro.
+func authorizationValidity(t *guichet.Transaction) time.Duration {
+	if t.Card.Brand == guichet.BrandMaestro {
+		return 30 * 24 * time.Hour
+	}
+	return 7 * 24 * time.Hour
+}
+
+// RescheduleCapture moves the date a payment not remitted yet is expected
+// to be captured on, within its authorization's validity: the capture, or
+// the merchant's validation deadline, moves with it.
+func (s *Service) RescheduleCapture(ctx context.Context, shop *guichet.Shop, front, ref string, date time.Time) (*guichet.Transaction, error) {
+	now := s.Now(shop)
+	var t *guichet.Transaction
+	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
+		if t, err = tx.TransactionByRef(front, ref); err != nil {
+			return err
+		}
+		if t.ShopID != shop.ID {
+			return guichet.Errorf(guichet.CodeNotFound, "no transaction %s", ref)
+		}
+		switch {
+		case t.Expired(now):
+			return expiredError(t)
+		case t.Status == guichet.StatusAuthorized:
+		case t.Status == guichet.StatusCaptured && t.Refunded == 0 && !t.Remitted(now):
+		default:
+			return stateError(t, "reschedule the capture of")
+		}
+		if date.Before(now) || date.After(t.CreatedAt.Add(authorizationValidity(t))) {
+			return &guichet.Error{Code: guichet.CodeInvalid, Reason: guichet.ReasonExpired, Param: "capture_date",
+				Message: "the capture date must be within the authorization's validity, from now"}
+		}
+		t.CaptureBy, t.UpdatedAt = date, now
+		if t.Status == guichet.StatusCaptured {
+			t.RemitAt = remittance(date, s.paris, 0)
+		}
+		return tx.PutTransaction(t)
+	})
+	return t, err
+}

@@ -48,6 +48,9 @@ type Account struct {
 	// payments under 100 EUR are exempted from authentication when it
 	// asks.
 	SafeR bool `json:"safer,omitempty"`
+	// SafeRExperiment is set for a shop the programme's experiment
+	// admits: its payments from 100 to 250 EUR are exempted too.
+	SafeRExperiment bool `json:"safer_experiment,omitempty"`
 	// Currencies are those the shop's contract takes; none means every
 	// currency guichet knows.
 	Currencies []string `json:"currencies,omitempty"`

@@ -781,3 +781,54 @@ func TestSettings(t *testing.T) {
 		t.Errorf("IPN went to %d (new URL) and %d (old one)", len(other.received()), len(g.merchant.received()))
 	}
 }
+
+// TestManualValidation: a payment left to the merchant's validation is
+// AUTHORISED_TO_VALIDATE, may be moved within its authorization's
+// validity (PSP_547 beyond) and lowered, then validated; one not validated
+// by its date expires.
+func TestManualValidation(t *testing.T) {
+	g := newGateway(t)
+	manual := map[string]any{"cardOptions": map[string]any{"manualValidation": "YES", "captureDelay": 3}}
+	pay := func(order string) string {
+		_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 5000, "currency": "EUR", "orderId": order, "transactionOptions": manual})
+		return paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))["transactions"].([]any)[0].(map[string]any)["uuid"].(string)
+	}
+	uuid := pay("manual-1")
+	status, answer := g.call("Transaction/Get", map[string]any{"uuid": uuid})
+	if answer["detailedStatus"] != "AUTHORISED_TO_VALIDATE" || answer["status"] != "RUNNING" {
+		t.Fatalf("manual payment: %s %v", status, answer["detailedStatus"])
+	}
+	if _, answer = g.call("Transaction/Update", map[string]any{"uuid": uuid,
+		"cardUpdate": map[string]any{"expectedCaptureDate": "2026-12-20T10:00:00+00:00"}}); answer["errorCode"] != "PSP_547" {
+		t.Errorf("a capture date beyond the authorization's validity: %v", answer)
+	}
+	status, answer = g.call("Transaction/Update", map[string]any{"uuid": uuid,
+		"cardUpdate": map[string]any{"amount": 4000, "expectedCaptureDate": "2026-11-28T10:00:00+00:00"}})
+	cd := answer["transactionDetails"].(map[string]any)["cardDetails"].(map[string]any)
+	if status != "SUCCESS" || answer["amount"].(float64) != 4000 || cd["expectedCaptureDate"] != "2026-11-28T10:00:00+00:00" {
+		t.Errorf("update: %s %v %v", status, answer["amount"], cd["expectedCaptureDate"])
+	}
+	if _, answer = g.call("Transaction/Update", map[string]any{"uuid": uuid, "cardUpdate": map[string]any{"amount": 4000}}); answer["errorCode"] != "PSP_014" {
+		t.Errorf("an update changing nothing: %v", answer)
+	}
+	status, answer = g.call("Transaction/Validate", map[string]any{"uuid": uuid})
+	if status != "SUCCESS" || answer["detailedStatus"] != "AUTHORISED" {
+		t.Errorf("validate: %s %v", status, answer)
+	}
+	if _, answer = g.call("Transaction/Validate", map[string]any{"uuid": uuid}); answer["errorCode"] != "PSP_011" {
+		t.Errorf("validating twice: %v", answer)
+	}
+	late := pay("manual-2")
+	g.clock.add(4 * 24 * time.Hour)
+	if _, answer = g.call("Transaction/Get", map[string]any{"uuid": late}); answer["detailedStatus"] != "EXPIRED" || answer["status"] != "UNPAID" {
+		t.Errorf("not validated in time: %v", answer["detailedStatus"])
+	}
+	if _, answer = g.call("Transaction/Validate", map[string]any{"uuid": late}); answer["errorCode"] != "PSP_011" {
+		t.Errorf("validating an expired payment: %v", answer)
+	}
+	// The validated one is captured by the batch after its date.
+	g.clock.add(2 * 24 * time.Hour)
+	if _, answer = g.call("Transaction/Get", map[string]any{"uuid": uuid}); answer["detailedStatus"] != "CAPTURED" {
+		t.Errorf("validated payment after its date: %v", answer["detailedStatus"])
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"guichet"
 )
 
 // TestSeedSchedules computes the schedules of the use-case page's
@@ -65,3 +67,31 @@ func TestSeedSchedules(t *testing.T) {
 		}
 	}
 }
+
+// TestSafeR: the Safe'R by CB programme exempts its shops' payments under
+// 100 EUR, and those from 100 to 250 EUR of the shops in its experiment;
+// above, or outside the programme, the low-value rule applies (not
+// reached here: every amount is 30 EUR or more).
+func TestSafeR(t *testing.T) {
+	a := &API{}
+	for _, c := range []struct {
+		acct   Account
+		amount int64
+		want   bool
+	}{
+		{Account{SafeR: true}, 99_99, true},
+		{Account{SafeR: true}, 100_00, false},
+		{Account{SafeR: true, SafeRExperiment: true}, 250_00, true},
+		{Account{SafeR: true, SafeRExperiment: true}, 250_01, false},
+		{Account{}, 50_00, false},
+	} {
+		got := a.exempted(t.Context(), nil, &c.acct, cardOf("4970110000001003"), eurOf(c.amount))
+		if got != c.want {
+			t.Errorf("%+v, %d: exempted %v, want %v", c.acct, c.amount, got, c.want)
+		}
+	}
+}
+
+func cardOf(pan string) guichet.Card { return guichet.Card{PAN: pan, ExpMonth: 12, ExpYear: 2030} }
+
+func eurOf(amount int64) guichet.Money { return guichet.Money{Amount: amount, Currency: "EUR"} }

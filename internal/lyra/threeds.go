@@ -46,8 +46,9 @@ type decision struct {
 //     30 EUR within 5 successive exempted payments or 100 EUR cumulated on
 //     the card, ignored above 30 EUR, always passed to the issuer (and
 //     granted by the simulated one) in other currencies; a shop of the
-//     Safe'R by CB programme has every payment under 100 EUR exempted. An
-//     exempted payment shifts no liability;
+//     Safe'R by CB programme has every payment under 100 EUR exempted, and
+//     one of its experiment those from 100 to 250 EUR. An exempted payment
+//     shifts no liability;
 //   - NO_PREFERENCE, AUTO or nothing leave it to the issuer: what the test
 //     card's issuer does.
 //
@@ -111,7 +112,10 @@ func (a *API) exempted(ctx context.Context, shop *guichet.Shop, acct *Account, c
 	if amount.Currency != "EUR" {
 		return true
 	}
-	if acct.SafeR && amount.Amount < 100_00 {
+	switch {
+	case acct.SafeR && amount.Amount < 100_00:
+		return true
+	case acct.SafeRExperiment && amount.Amount >= 100_00 && amount.Amount <= 250_00:
 		return true
 	}
 	if amount.Amount >= 30_00 {

@@ -278,6 +278,18 @@ func (a *API) update(c *call) (any, error) {
 		}
 		f.t, changed = t, true
 	}
+	if date, ok, err := parseTime(u, "expectedCaptureDate", "INT_006"); err != nil {
+		return nil, err
+	} else if ok && !date.Equal(f.t.CaptureBy) {
+		t, err := a.svc.RescheduleCapture(c.ctx, c.shop, protocol, f.uuid(), date)
+		switch {
+		case guichet.ErrorReason(err) == guichet.ReasonExpired && guichet.ErrorCode(err) == guichet.CodeInvalid:
+			return nil, fail("PSP_547", err.Error())
+		case err != nil:
+			return nil, asFailure(err, opUpdate)
+		}
+		f.t, changed = t, true
+	}
 	switch {
 	case manual == "NO" && f.detailed == "AUTHORISED_TO_VALIDATE":
 		return a.validateFound(c, f)
