@@ -756,6 +756,22 @@ func TestIPNRetry(t *testing.T) {
 	if s, _ := v4.ParseSignedAnswer(ipns[1]); s.Verify(password) != nil {
 		t.Error("the retry is not signed with the password")
 	}
+	// An operator's resend says so (kr-src BO).
+	shop, err := g.svc.ShopByID(context.Background(), demoShopID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent, err := g.svc.Notifications(context.Background(), guichet.DeliveryFilter{ShopID: demoShopID})
+	if err != nil || len(sent) != 1 {
+		t.Fatalf("notifications: %d, %v", len(sent), err)
+	}
+	if _, err := g.svc.Resend(context.Background(), shop, sent[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	g.runDue()
+	if ipns = g.merchant.received(); len(ipns) != 3 || ipns[2].Get("kr-src") != "BO" || ipns[2].Get("kr-answer") != ipns[0].Get("kr-answer") {
+		t.Errorf("resent IPN: %v", ipns[len(ipns)-1])
+	}
 }
 
 // TestSettings: a merchant sets its shop's IPN URL with its own keys.
@@ -831,4 +847,80 @@ func TestManualValidation(t *testing.T) {
 	if _, answer = g.call("Transaction/Get", map[string]any{"uuid": uuid}); answer["detailedStatus"] != "CAPTURED" {
 		t.Errorf("validated payment after its date: %v", answer["detailedStatus"])
 	}
+}
+
+// TestFormTokenLife: a formToken takes payments for 15 minutes on the
+// shop's clock (PSP_108 after), once paid takes no more (PSP_113), and
+// answers only its shop's public key (INT_911) or a known one (INT_904).
+func TestFormTokenLife(t *testing.T) {
+	g := newGateway(t)
+	form := func() string {
+		_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 990, "currency": "EUR", "orderId": "life"})
+		return answer["formToken"].(string)
+	}
+	paid := form()
+	paidAnswer(t, g.pay(paid, card("4970100000000055")))
+	if done := g.pay(paid, card("4970100000000055")); done["errorCode"] != "PSP_113" {
+		t.Errorf("paying a formToken twice: %v", done)
+	}
+	late := form()
+	g.clock.add(16 * time.Minute)
+	if done := g.pay(late, card("4970100000000055")); done["errorCode"] != "PSP_108" {
+		t.Errorf("paying after 15 minutes: %v", done)
+	}
+	if done := g.pay("01nosuchformtoken", card("4970100000000055")); done["errorCode"] != "INT_903" {
+		t.Errorf("an unknown formToken: %v", done)
+	}
+	fresh := form()
+	for key, code := range map[string]string{"69876357:testpublickey_OTHER": "INT_904", "12345678:testpublickey_X": "INT_911"} {
+		raw, _ := json.Marshal(map[string]any{"publicKey": key, "pan": "4970100000000055", "expiryMonth": 12, "expiryYear": 2030})
+		resp, err := http.Post(g.url+"/_guichet/v1/lyra/formtokens/"+fresh+"/pay", "application/json", bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if out["errorCode"] != code {
+			t.Errorf("public key %s: %v, want %s", key, out, code)
+		}
+	}
+}
+
+// TestOtherShopsToken: a shop cannot read, charge nor cancel another
+// shop's token, nor read its transactions.
+func TestOtherShopsToken(t *testing.T) {
+	g := newGateway(t)
+	token := g.register("4970100000000055")
+	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 990, "currency": "EUR", "orderId": "other"})
+	uuid := paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))["transactions"].([]any)[0].(map[string]any)["uuid"].(string)
+	other := lyra.Account{ShopID: "12345678", TestPassword: "testpassword_OTHERSHOP", TestPublicKey: "12345678:testpublickey_OTHERSHOP"}
+	shop := &guichet.Shop{ID: "lyra-12345678", Name: "other", Mode: guichet.ModeTest, Credentials: []guichet.Credential{other.Credential()}}
+	if err := g.svc.PutShop(context.Background(), shop); err != nil {
+		t.Fatal(err)
+	}
+	for service, body := range map[string]map[string]any{
+		"Token/Get":            {"paymentMethodToken": token},
+		"Token/Cancel":         {"paymentMethodToken": token},
+		"Charge/CreatePayment": {"amount": 100, "currency": "EUR", "formAction": "SILENT", "paymentMethodToken": token},
+		"Transaction/Get":      {"uuid": uuid},
+		"Transaction/Cancel":   {"uuid": uuid},
+	} {
+		_, env := g.raw("POST", service, "12345678", "testpassword_OTHERSHOP", mustJSON(body))
+		want := "PSP_030"
+		if strings.HasPrefix(service, "Transaction/") {
+			want = "PSP_010"
+		}
+		if answer, _ := env["answer"].(map[string]any); env["status"] != "ERROR" || answer["errorCode"] != want {
+			t.Errorf("%s of another shop's: %v, want %s", service, env, want)
+		}
+	}
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }
