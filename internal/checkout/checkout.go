@@ -4,12 +4,14 @@
 //
 // The pages are plain server-rendered HTML with one inline style sheet and
 // no script, so that they work with JavaScript disabled, inside an iframe
-// and on the small browsers the Paybox XHTML source was meant for. Every
-// text comes from a message table in French or English; the data the caller
-// gives (merchant name, amount, error texts) is shown as is.
+// and on the small browsers of older phones. Every text comes from a
+// message table in French or English; the data the caller gives (merchant
+// name, amount, error texts) is shown as is.
 //
-// The package only draws pages: reading the posted fields, checking them and
-// deciding what comes next belong to the protocol front that calls it.
+// The package only draws pages, and speaks the domain's words (card brands,
+// Kwixo options), never a protocol's: reading the posted fields, checking
+// them, deciding what comes next and translating to and from a PSP's own
+// names belong to the protocol front that calls it.
 package checkout
 
 import (
@@ -21,6 +23,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"guichet"
 )
 
 // files holds the templates and the style sheet, so that the binary needs
@@ -94,18 +98,62 @@ func sameKeys(text map[string]map[string]string) error {
 // Common is what every page shows: the shop, the order and the context the
 // page is displayed in.
 type Common struct {
-	Lang      string // "fr" or "en"; anything else falls back to French, the Paybox default
-	Test      bool   // TEST shop: show a visible "***TEST***" banner, as the Paybox pre-production platform does
+	Lang      string // "fr" or "en"; anything else falls back to French, the pages' default
+	Test      bool   // TEST shop: show a visible "***TEST***" banner, as PSPs' test platforms do
 	Merchant  string // shop's trade name
 	Amount    string // already formatted by Amount, e.g. "12,50 €"
 	Reference string
 	Email     string
-	Layout    string // "", "mobile" (PBX_SOURCE=XHTML/WAP), "frame" (RWD / iframe pages: no outer chrome)
+	Layout    Layout
 }
 
+// Layout is how much of the page's frame is drawn around its content. A
+// front picks it from what its protocol says of the page's display; an
+// unknown value draws the full layout.
+type Layout string
+
+const (
+	// LayoutFull is a page of its own: header and footer, and a floating
+	// card on wide screens.
+	LayoutFull Layout = ""
+	// LayoutMobile is a compact page for small screens and old mobile
+	// browsers: the header but no footer, and no floating card however
+	// wide the screen.
+	LayoutMobile Layout = "mobile"
+	// LayoutFrame is a page shown inside the shop's own page, in an
+	// iframe: the shop's page is the frame, so neither header nor footer.
+	LayoutFrame Layout = "frame"
+)
+
+// Kind is what a payment method is: a card, or an alternative means of
+// payment named after its provider. It decides the method's pictogram and,
+// when the method has no label, its name.
+type Kind int
+
+const (
+	// KindCard is a payment card, of the method's Brand.
+	KindCard Kind = iota
+	// KindKwixo is a Kwixo account, whose login Pages.Kwixo draws.
+	KindKwixo
+)
+
 // Method is one payment method offered on the choice page, e.g.
-// {"CARTE", "VISA", "Visa"} or {"KWIXO", "STANDARD", "Kwixo comptant"}.
-type Method struct{ PaymentType, CardType, Label string }
+// {Value: "v1", Kind: KindCard, Brand: guichet.BrandVisa} or
+// {Value: "v2", Kind: KindKwixo, Label: "Kwixo comptant"}.
+type Method struct {
+	// Value is what the page posts back, as the "method" field, when the
+	// buyer picks this method. It is opaque to the pages: the front
+	// chooses it and maps it back, so that it can keep its protocol's own
+	// names for the means of payment.
+	Value string
+	Kind  Kind
+	// Brand is the card's brand, for a KindCard method. A brand without a
+	// pictogram of its own gets a generic card.
+	Brand guichet.Brand
+	// Label names the method on its button; when empty, the brand's name
+	// does, or the provider's for an alternative means of payment.
+	Label string
+}
 
 // ChoiceData is the content of the payment method choice page.
 type ChoiceData struct {
@@ -121,9 +169,15 @@ type ChoiceData struct {
 // whole form; other keys are shown in the error summary only.
 type CardData struct {
 	Common
-	Action       string
-	Hidden       map[string]string
-	CardType     string // the chosen brand, e.g. "VISA"; "" when unknown
+	Action string
+	Hidden map[string]string
+	// Brand is the brand of the card the buyer chose, BrandUnknown when
+	// the buyer chose none before typing the number.
+	Brand guichet.Brand
+	// Label names the chosen card when its brand does not, such as a
+	// store card guichet has no Brand for; when empty, the brand's name
+	// is shown. With neither, the page names no card.
+	Label        string
 	Holder       string // shown again after an error; the number and CVV never are
 	Expiry       string // the expiry as typed, e.g. "09/28", shown again after an error
 	Errors       map[string]string
@@ -140,9 +194,9 @@ type ChallengeData struct {
 }
 
 // KwixoData is the content of the simulated Kwixo login. Option is the
-// Kwixo card type ("STANDARD", "1XRECEPTION", "CREDIT"; anything else is
-// shown as given). Errors is keyed "kwixo_email", "kwixo_password" and
-// "form".
+// Kwixo option (guichet.KwixoStandard, KwixoRNP or KwixoCredit; anything
+// else is shown as given). Errors is keyed "kwixo_email", "kwixo_password"
+// and "form".
 type KwixoData struct {
 	Common
 	Action string
@@ -171,7 +225,7 @@ type Link struct{ URL, Label string }
 // that the layout can read the same fields whatever the page.
 type view struct {
 	Lang         string
-	Layout       string
+	Layout       Layout
 	T            map[string]string
 	CSS          template.CSS
 	Title        string // the document title, prefixed when there are errors
@@ -225,7 +279,7 @@ func (f field) Describedby() string {
 type method struct{ Value, Label, Icon string }
 
 // Choice renders the payment method choice page: one submit button per
-// method given, posting method=<PaymentType>:<CardType> to Action.
+// method given, posting method=<Value> to Action.
 //
 // On every page with a cancel button, Hidden goes into the cancel form as
 // well, so that the cancel handler finds the same session fields as the
@@ -238,15 +292,7 @@ func (p *Pages) Choice(w http.ResponseWriter, d ChoiceData) error {
 	v := p.view(d.Common, "choiceTitle")
 	v.Action, v.CancelAction, v.Hidden = d.Action, d.CancelAction, d.Hidden
 	for _, m := range d.Methods {
-		label := m.Label
-		if label == "" {
-			label = brandName(m.CardType)
-		}
-		v.Methods = append(v.Methods, method{
-			Value: m.PaymentType + ":" + m.CardType,
-			Label: label,
-			Icon:  icon(m.PaymentType, m.CardType),
-		})
+		v.Methods = append(v.Methods, method{Value: m.Value, Label: m.label(), Icon: m.icon()})
 	}
 	return p.render(w, 0, "choice", v)
 }
@@ -259,11 +305,15 @@ func (p *Pages) Choice(w http.ResponseWriter, d ChoiceData) error {
 func (p *Pages) Card(w http.ResponseWriter, d CardData) error {
 	v := p.view(d.Common, "cardTitle")
 	v.Action, v.CancelAction, v.Hidden = d.Action, d.CancelAction, d.Hidden
-	if d.CardType != "" {
-		v.Icon, v.Brand = icon("CARTE", d.CardType), brandName(d.CardType)
+	name := d.Label
+	if name == "" {
+		name = brandName(d.Brand)
+	}
+	if name != "" {
+		v.Icon, v.Brand = brandIcon(d.Brand), name
 	}
 	cvvHint := "cvvHint"
-	if strings.EqualFold(d.CardType, "AMEX") {
+	if d.Brand == guichet.BrandAmex {
 		cvvHint = "cvvHintAmex"
 	}
 	t := v.T
@@ -313,12 +363,12 @@ func (p *Pages) Kwixo(w http.ResponseWriter, d KwixoData) error {
 	v := p.view(d.Common, "kwixoTitle")
 	v.Action, v.CancelAction, v.Hidden = d.Action, d.CancelAction, d.Hidden
 	v.Icon = "KWIXO"
-	switch strings.ToUpper(d.Option) {
-	case "STANDARD", "":
+	switch d.Option {
+	case guichet.KwixoStandard, "":
 		v.Option = v.T["kwixoStandard"]
-	case "1XRECEPTION":
+	case guichet.KwixoRNP:
 		v.Option = v.T["kwixoReception"]
-	case "CREDIT":
+	case guichet.KwixoCredit:
 		v.Option = v.T["kwixoCredit"]
 	default:
 		v.Option = d.Option
@@ -360,9 +410,9 @@ func (p *Pages) Message(w http.ResponseWriter, status int, d MessageData) error 
 func (p *Pages) view(c Common, title string) *view {
 	c.Lang = normLang(c.Lang)
 	switch c.Layout {
-	case "mobile", "frame":
+	case LayoutMobile, LayoutFrame:
 	default:
-		c.Layout = ""
+		c.Layout = LayoutFull
 	}
 	v := &view{Lang: c.Lang, Layout: c.Layout, T: p.text[c.Lang], CSS: p.css, Common: c}
 	if title != "" {
@@ -371,8 +421,8 @@ func (p *Pages) view(c Common, title string) *view {
 	return v
 }
 
-// normLang maps the caller's language to a table, French being the default
-// of the Paybox pages.
+// normLang maps the caller's language to a table, French being the pages'
+// default.
 func normLang(s string) string {
 	s = strings.ToLower(s)
 	if s == "en" || strings.HasPrefix(s, "en-") {
@@ -440,37 +490,56 @@ func (p *Pages) render(w http.ResponseWriter, status int, name string, v *view) 
 	return err
 }
 
-// icon names the pictogram of a method (a template in icons.html); brands
-// without one of their own get a generic card.
-func icon(paymentType, cardType string) string {
-	if strings.EqualFold(paymentType, "KWIXO") {
+// label is the name of a method on its button.
+func (m Method) label() string {
+	switch {
+	case m.Label != "":
+		return m.Label
+	case m.Kind == KindKwixo:
+		return "Kwixo"
+	}
+	return brandName(m.Brand)
+}
+
+// icon names the pictogram of a method (a template in icons.html).
+func (m Method) icon() string {
+	if m.Kind == KindKwixo {
 		return "KWIXO"
 	}
-	switch c := strings.ToUpper(cardType); c {
-	case "CB", "VISA", "EUROCARD_MASTERCARD", "MAESTRO", "AMEX", "JCB", "DINERS":
-		return c
+	return brandIcon(m.Brand)
+}
+
+// brandIcon names the pictogram of a card brand; brands without one of
+// their own get a generic card.
+func brandIcon(b guichet.Brand) string {
+	switch b {
+	case guichet.BrandCB, guichet.BrandVisa, guichet.BrandMastercard, guichet.BrandMaestro,
+		guichet.BrandAmex, guichet.BrandJCB, guichet.BrandDiners:
+		return string(b)
 	}
 	return "GENERIC"
 }
 
-// brandName is the name a buyer knows a Paybox card type by. Brand names
-// are the same in every language.
-func brandName(cardType string) string {
-	switch strings.ToUpper(cardType) {
-	case "CB":
+// brandName is the name a buyer knows a brand by; a brand guichet does not
+// know is shown as given. Brand names are the same in every language.
+func brandName(b guichet.Brand) string {
+	switch b {
+	case guichet.BrandCB:
 		return "CB"
-	case "VISA":
+	case guichet.BrandVisa:
 		return "Visa"
-	case "EUROCARD_MASTERCARD":
+	case guichet.BrandMastercard:
 		return "Mastercard"
-	case "MAESTRO":
+	case guichet.BrandMaestro:
 		return "Maestro"
-	case "AMEX":
+	case guichet.BrandAmex:
 		return "American Express"
-	case "JCB":
+	case guichet.BrandJCB:
 		return "JCB"
-	case "DINERS":
+	case guichet.BrandDiners:
 		return "Diners Club"
+	case guichet.BrandDiscover:
+		return "Discover"
 	}
-	return cardType
+	return string(b)
 }

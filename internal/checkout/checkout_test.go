@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"guichet"
 )
 
 // tag is one start tag of a rendered page, found by a deliberately small
@@ -80,16 +82,16 @@ func allPages(t *testing.T, p *Pages, c Common) map[string]string {
 	out := make(map[string]string)
 	_, out["choice"] = record(t, func(w http.ResponseWriter) error {
 		return p.Choice(w, ChoiceData{Common: c, Action: "/pay", Hidden: hidden, CancelAction: "/cancel",
-			Methods: []Method{{"CARTE", "CB", "CB"}, {"KWIXO", "STANDARD", "Kwixo comptant"}}})
+			Methods: []Method{{Value: "card-cb", Brand: guichet.BrandCB}, {Value: "kwixo", Kind: KindKwixo, Label: "Kwixo comptant"}}})
 	})
 	_, out["card"] = record(t, func(w http.ResponseWriter) error {
-		return p.Card(w, CardData{Common: c, Action: "/pay", Hidden: hidden, CardType: "VISA", CancelAction: "/cancel"})
+		return p.Card(w, CardData{Common: c, Action: "/pay", Hidden: hidden, Brand: guichet.BrandVisa, CancelAction: "/cancel"})
 	})
 	_, out["challenge"] = record(t, func(w http.ResponseWriter) error {
 		return p.Challenge(w, ChallengeData{Common: c, Action: "/3ds", Hidden: hidden})
 	})
 	_, out["kwixo"] = record(t, func(w http.ResponseWriter) error {
-		return p.Kwixo(w, KwixoData{Common: c, Action: "/kwixo", Hidden: hidden, Option: "STANDARD", CancelAction: "/cancel"})
+		return p.Kwixo(w, KwixoData{Common: c, Action: "/kwixo", Hidden: hidden, Option: guichet.KwixoStandard, CancelAction: "/cancel"})
 	})
 	_, out["message"] = record(t, func(w http.ResponseWriter) error {
 		return p.Message(w, 0, MessageData{Common: c, Title: "Paiement accepté", Text: "Merci.", Kind: "success",
@@ -212,7 +214,7 @@ func TestCardFields(t *testing.T) {
 	p := newPages(t)
 	for lang, placeholder := range map[string]string{"fr": "MM/AA", "en": "MM/YY"} {
 		_, body := record(t, func(w http.ResponseWriter) error {
-			return p.Card(w, CardData{Common: common(lang, false), Action: "/pay", Holder: "Jean <Dupont>", CardType: "VISA"})
+			return p.Card(w, CardData{Common: common(lang, false), Action: "/pay", Holder: "Jean <Dupont>", Brand: guichet.BrandVisa})
 		})
 		for id, ac := range map[string]string{"number": "cc-number", "expiry": "cc-exp", "cvv": "cc-csc", "holder": "cc-name"} {
 			in := input(t, body, id)
@@ -253,13 +255,41 @@ func TestCardFields(t *testing.T) {
 		t.Error("no Payer button with the amount")
 	}
 	_, body = record(t, func(w http.ResponseWriter) error {
-		return p.Card(w, CardData{Common: common("en", false), Action: "/pay", CardType: "AMEX"})
+		return p.Card(w, CardData{Common: common("en", false), Action: "/pay", Brand: guichet.BrandAmex})
 	})
 	if !strings.Contains(body, ">Pay 12,50\u00a0€</button>") {
 		t.Error("no Pay button with the amount")
 	}
 	if !strings.Contains(body, "4 digits on the front") {
 		t.Error("the Amex CVV hint is not shown for an Amex card")
+	}
+}
+
+func TestCardNamesTheChosenCard(t *testing.T) {
+	p := newPages(t)
+	for _, c := range []struct {
+		brand       guichet.Brand
+		label, want string
+		icon        string
+	}{
+		{guichet.BrandMastercard, "", "Carte\u00a0: Mastercard", "icon-mastercard"},
+		{guichet.BrandDiners, "", "Carte\u00a0: Diners Club", "icon-diners"},
+		{guichet.BrandDiscover, "", "Carte\u00a0: Discover", "icon-generic"},
+		{guichet.BrandUnknown, "Aurore", "Carte\u00a0: Aurore", "icon-generic"},
+		{guichet.BrandVisa, "Visa Electron", "Carte\u00a0: Visa Electron", "icon-visa"},
+	} {
+		_, body := record(t, func(w http.ResponseWriter) error {
+			return p.Card(w, CardData{Common: common("fr", false), Action: "/pay", Brand: c.brand, Label: c.label})
+		})
+		if !strings.Contains(body, "<span>"+c.want+"</span>") || !strings.Contains(body, `class="icon `+c.icon+`"`) {
+			t.Errorf("brand %q label %q: want %q with %s", c.brand, c.label, c.want, c.icon)
+		}
+	}
+	_, body := record(t, func(w http.ResponseWriter) error {
+		return p.Card(w, CardData{Common: common("fr", false), Action: "/pay"})
+	})
+	if strings.Contains(body, `class="brand"`) {
+		t.Error("a card of no brand is named")
 	}
 }
 
@@ -311,12 +341,12 @@ func TestCardErrorsSitNextToTheirField(t *testing.T) {
 
 func TestHiddenFieldsAreEscaped(t *testing.T) {
 	p := newPages(t)
-	hidden := map[string]string{"token": `"><script>alert(1)</script>`, "PBX_TOTAL": "1250"}
+	hidden := map[string]string{"token": `"><script>alert(1)</script>`, "total": "1250"}
 	c := common("fr", false)
 	c.Merchant = "<script>alert(2)</script>"
 	bodies := map[string]string{}
 	_, bodies["choice"] = record(t, func(w http.ResponseWriter) error {
-		return p.Choice(w, ChoiceData{Common: c, Action: "/pay", Hidden: hidden, Methods: []Method{{"CARTE", "CB", "CB"}}, CancelAction: "/cancel"})
+		return p.Choice(w, ChoiceData{Common: c, Action: "/pay", Hidden: hidden, Methods: []Method{{Value: "cb", Brand: guichet.BrandCB}}, CancelAction: "/cancel"})
 	})
 	_, bodies["card"] = record(t, func(w http.ResponseWriter) error {
 		return p.Card(w, CardData{Common: c, Action: "/pay", Hidden: hidden, CancelAction: "/cancel"})
@@ -339,20 +369,25 @@ func TestHiddenFieldsAreEscaped(t *testing.T) {
 		if n := strings.Count(body, want); n != forms {
 			t.Errorf("%s: escaped hidden field found %d times, want %d", name, n, forms)
 		}
-		if n := strings.Count(body, `<input type="hidden" name="PBX_TOTAL" value="1250">`); n != forms {
-			t.Errorf("%s: PBX_TOTAL found %d times, want %d", name, n, forms)
+		if n := strings.Count(body, `<input type="hidden" name="total" value="1250">`); n != forms {
+			t.Errorf("%s: total found %d times, want %d", name, n, forms)
 		}
 	}
 }
 
 func TestChoiceListsExactlyTheMethodsGiven(t *testing.T) {
 	p := newPages(t)
+	// Values are the front's own tokens, posted back as given, escaping
+	// aside.
 	methods := []Method{
-		{"CARTE", "CB", "CB"}, {"CARTE", "VISA", "Visa"}, {"CARTE", "EUROCARD_MASTERCARD", "Mastercard"},
-		{"CARTE", "MAESTRO", "Maestro"}, {"CARTE", "AMEX", "American Express"}, {"CARTE", "JCB", "JCB"},
-		{"CARTE", "DINERS", "Diners Club"}, {"KWIXO", "STANDARD", "Kwixo comptant"}, {"CARTE", "AURORE", ""},
+		{Value: "CARTE:CB", Brand: guichet.BrandCB, Label: "CB"}, {Value: "visa", Brand: guichet.BrandVisa, Label: "Visa"},
+		{Value: "mc", Brand: guichet.BrandMastercard}, {Value: "3", Brand: guichet.BrandMaestro},
+		{Value: "amex", Brand: guichet.BrandAmex}, {Value: "jcb", Brand: guichet.BrandJCB, Label: "JCB"},
+		{Value: "diners", Brand: guichet.BrandDiners, Label: "Diners"}, {Value: "kwixo:standard", Kind: KindKwixo, Label: "Kwixo comptant"},
+		{Value: "kwixo", Kind: KindKwixo}, {Value: "discover", Brand: guichet.BrandDiscover}, {Value: "a&b", Brand: "AURORE"},
 	}
-	icons := []string{"cb", "visa", "mastercard", "maestro", "amex", "jcb", "diners", "kwixo", "generic"}
+	icons := []string{"cb", "visa", "mastercard", "maestro", "amex", "jcb", "diners", "kwixo", "kwixo", "generic", "generic"}
+	labels := []string{"CB", "Visa", "Mastercard", "Maestro", "American Express", "JCB", "Diners", "Kwixo comptant", "Kwixo", "Discover", "AURORE"}
 	for _, n := range []int{1, 3, len(methods)} {
 		_, body := record(t, func(w http.ResponseWriter) error {
 			return p.Choice(w, ChoiceData{Common: common("en", false), Action: "/pay", Methods: methods[:n], CancelAction: "/cancel"})
@@ -368,19 +403,17 @@ func TestChoiceListsExactlyTheMethodsGiven(t *testing.T) {
 		}
 		var want []string
 		for i, m := range methods[:n] {
-			want = append(want, m.PaymentType+":"+m.CardType)
-			if !strings.Contains(body, `class="icon icon-`+icons[i]+`"`) {
-				t.Errorf("%s: no %s pictogram", m.CardType, icons[i])
+			want = append(want, strings.ReplaceAll(m.Value, "&", "&amp;"))
+			button := `value="` + want[i] + `"><svg class="icon icon-` + icons[i] + `"`
+			if !strings.Contains(body, button) || !strings.Contains(body, "<span>"+labels[i]+"</span>") {
+				t.Errorf("%s: no button with the %s pictogram named %q", m.Value, icons[i], labels[i])
 			}
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("methods %v, want %v", got, want)
 		}
-		if n == len(methods) && !strings.Contains(body, "<span>AURORE</span>") {
-			t.Error("a method without a label is not named by its card type")
-		}
-		if n < len(methods) && strings.Contains(body, methods[n].Label) {
-			t.Errorf("method %s shown though not given", methods[n].CardType)
+		if n < len(methods) && strings.Contains(body, "<span>"+labels[n]+"</span>") {
+			t.Errorf("method %s shown though not given", methods[n].Value)
 		}
 	}
 	_, body := record(t, func(w http.ResponseWriter) error {
@@ -450,7 +483,8 @@ func TestChallenge(t *testing.T) {
 
 func TestKwixo(t *testing.T) {
 	p := newPages(t)
-	for option, want := range map[string]string{"STANDARD": "Kwixo comptant", "1XRECEPTION": "Kwixo 1x à réception", "credit": "Kwixo crédit", "AUTRE": "AUTRE"} {
+	for option, want := range map[string]string{guichet.KwixoStandard: "Kwixo comptant", guichet.KwixoRNP: "Kwixo 1x à réception",
+		guichet.KwixoCredit: "Kwixo crédit", "": "Kwixo comptant", "AUTRE": "AUTRE"} {
 		_, body := record(t, func(w http.ResponseWriter) error {
 			return p.Kwixo(w, KwixoData{Common: common("fr", false), Action: "/kwixo", Option: option,
 				Errors: map[string]string{"kwixo_password": "Mot de passe incorrect"}})
@@ -499,7 +533,7 @@ func TestMessage(t *testing.T) {
 
 func TestLayouts(t *testing.T) {
 	p := newPages(t)
-	for layout, want := range map[string][2]bool{"": {true, true}, "mobile": {true, false}, "frame": {false, false}, "unknown": {true, true}} {
+	for layout, want := range map[Layout][2]bool{LayoutFull: {true, true}, LayoutMobile: {true, false}, LayoutFrame: {false, false}, "unknown": {true, true}} {
 		c := common("en", true)
 		c.Layout = layout
 		for name, body := range allPages(t, p, c) {

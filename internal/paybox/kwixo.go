@@ -10,21 +10,21 @@ import (
 )
 
 // kwixoMethods are the KWIXO options, in the order the choice page lists
-// them.
-var kwixoMethods = []checkout.Method{
-	{PaymentType: "KWIXO", CardType: "STANDARD", Label: kwixoLabels["STANDARD"]},
-	{PaymentType: "KWIXO", CardType: "1XRNP", Label: kwixoLabels["1XRNP"]},
-	{PaymentType: "KWIXO", CardType: "CREDIT", Label: kwixoLabels["CREDIT"]},
+// them. The platform's PBX_TYPECARTE names of the options are the
+// domain's (guichet.KwixoStandard…), so they go to the contract and to
+// the checkout pages as they are.
+var kwixoMethods = []pageMethod{
+	{"KWIXO", guichet.KwixoStandard, "Kwixo comptant"},
+	{"KWIXO", guichet.KwixoRNP, "Kwixo 1x à réception"},
+	{"KWIXO", guichet.KwixoCredit, "Kwixo crédit"},
 }
-
-var kwixoLabels = map[string]string{"STANDARD": "Kwixo comptant", "1XRNP": "Kwixo 1x à réception", "CREDIT": "Kwixo crédit"}
 
 // methods are the means of payment the choice page of a shop offers: the
 // cards and the KWIXO options its contracts include.
-func methods(shop *guichet.Shop) []checkout.Method {
+func methods(shop *guichet.Shop) []pageMethod {
 	list := cards(shop)
 	for _, m := range kwixoMethods {
-		if shop.Kwixo.Offers(m.CardType) {
+		if shop.Kwixo.Offers(m.cardType) {
 			list = append(list, m)
 		}
 	}
@@ -40,14 +40,6 @@ func checkKwixoForm(shop *guichet.Shop, req *SystemRequest) *ParamError {
 	return validateKwixo(req.Form)
 }
 
-// kwixoPageOption is the option as the checkout page names it.
-func kwixoPageOption(option string) string {
-	if option == "1XRNP" {
-		return "1XRECEPTION"
-	}
-	return option
-}
-
 // showKwixo checks the order analysis data KWIXO needs, and shows the
 // KWIXO login when they are right, the platform's error page otherwise.
 func (s *System) showKwixo(w http.ResponseWriter, ss *session, option string, errs map[string]string) {
@@ -56,7 +48,7 @@ func (s *System) showKwixo(w http.ResponseWriter, ss *session, option string, er
 		return
 	}
 	s.pages.Kwixo(w, checkout.KwixoData{Common: s.common(ss), Action: s.action(ss, "kwixo"),
-		Hidden: map[string]string{"option": option}, Option: kwixoPageOption(option),
+		Hidden: map[string]string{"option": option}, Option: option,
 		RNP: rnpPayer(ss.shop, option, ss.req.Form.Value("PBX_RECEIVE_AND_PAY")), Errors: errs,
 		CancelAction: s.action(ss, "cancel")})
 }

@@ -77,11 +77,14 @@ func (s *System) common(ss *session) checkout.Common {
 		c.Lang = "en"
 	}
 	c.Amount = checkout.Amount(ss.req.Amount, ss.req.Currency, c.Lang)
+	// PBX_SOURCE names the browser the page is for: the phone sources get
+	// the compact layout, and RWD, the responsive page merchants put in an
+	// iframe, the layout without chrome. HTML keeps the full page.
 	switch ss.req.Source {
 	case "XHTML", "WAP", "IMODE":
-		c.Layout = "mobile"
+		c.Layout = checkout.LayoutMobile
 	case "RWD":
-		c.Layout = "frame"
+		c.Layout = checkout.LayoutFrame
 	}
 	return c
 }

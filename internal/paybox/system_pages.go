@@ -13,24 +13,55 @@ import (
 	"guichet/internal/sim"
 )
 
+// pageMethod is a means of payment of the choice page in the platform's
+// words: its PBX_TYPEPAIEMENT, its PBX_TYPECARTE (the option, for KWIXO)
+// and the label the platform's page gives it. The checkout pages know none
+// of these names: the checkout method translates them.
+type pageMethod struct{ paymentType, cardType, label string }
+
 // cardMethods are the card brands of the choice page, in the platform's
 // order; a shop offers those its contract accepts (cards).
-var cardMethods = []checkout.Method{
-	{PaymentType: "CARTE", CardType: "CB", Label: "CB"},
-	{PaymentType: "CARTE", CardType: "VISA", Label: "Visa"},
-	{PaymentType: "CARTE", CardType: "EUROCARD_MASTERCARD", Label: "Mastercard"},
-	{PaymentType: "CARTE", CardType: "MAESTRO", Label: "Maestro"},
-	{PaymentType: "CARTE", CardType: "AMEX", Label: "American Express"},
-	{PaymentType: "CARTE", CardType: "JCB", Label: "JCB"},
-	{PaymentType: "CARTE", CardType: "DINERS", Label: "Diners"},
+var cardMethods = []pageMethod{
+	{"CARTE", "CB", "CB"},
+	{"CARTE", "VISA", "Visa"},
+	{"CARTE", "EUROCARD_MASTERCARD", "Mastercard"},
+	{"CARTE", "MAESTRO", "Maestro"},
+	{"CARTE", "AMEX", "American Express"},
+	{"CARTE", "JCB", "JCB"},
+	{"CARTE", "DINERS", "Diners"},
+}
+
+// value is what the choice page posts back for m: both of the platform's
+// names, as its own page posts them, so that the scripts merchants and
+// testers wrote against it find the values they know.
+func (m pageMethod) value() string { return m.paymentType + ":" + m.cardType }
+
+// checkout is m as the checkout pages draw it: a KWIXO account, or a card
+// of the brand its PBX_TYPECARTE names.
+func (m pageMethod) checkout() checkout.Method {
+	if m.paymentType == "KWIXO" {
+		return checkout.Method{Value: m.value(), Kind: checkout.KindKwixo, Label: m.label}
+	}
+	return checkout.Method{Value: m.value(), Kind: checkout.KindCard, Brand: typeBrands[m.cardType], Label: m.label}
+}
+
+// pageCard is a PBX_TYPECARTE as the card page names it: by its brand when
+// guichet knows one, else by the platform's own name, which a form may
+// force for the private-label cards of §2.4 (AURORE, COFINOGA…). No type
+// names no card.
+func pageCard(cardType string) (guichet.Brand, string) {
+	if b, ok := typeBrands[cardType]; ok {
+		return b, ""
+	}
+	return guichet.BrandUnknown, cardType
 }
 
 // cards are the card brands a shop's contract accepts, as choice page
 // methods.
-func cards(shop *guichet.Shop) []checkout.Method {
-	var list []checkout.Method
+func cards(shop *guichet.Shop) []pageMethod {
+	var list []pageMethod
 	for _, m := range cardMethods {
-		if shop.Accepts(typeBrands[m.CardType]) {
+		if shop.Accepts(typeBrands[m.cardType]) {
 			list = append(list, m)
 		}
 	}
@@ -58,8 +89,12 @@ func (s *System) action(ss *session, step string) string {
 }
 
 func (s *System) showChoice(w http.ResponseWriter, ss *session) {
+	var list []checkout.Method
+	for _, m := range offered(ss) {
+		list = append(list, m.checkout())
+	}
 	s.pages.Choice(w, checkout.ChoiceData{Common: s.common(ss), Action: s.action(ss, "choose"),
-		Methods: offered(ss), CancelAction: s.action(ss, "cancel")})
+		Methods: list, CancelAction: s.action(ss, "cancel")})
 }
 
 // showMethod shows the page of the chosen means of payment.
@@ -83,8 +118,9 @@ func (s *System) showMethod(w http.ResponseWriter, ss *session, paymentType, car
 // sent, so that the holder and the expiry need not be typed again; the
 // page itself decides what it may safely show back.
 func (s *System) showCard(w http.ResponseWriter, ss *session, cardType string, typed *http.Request, errs map[string]string) {
+	brand, label := pageCard(cardType)
 	d := checkout.CardData{Common: s.common(ss), Action: s.action(ss, "card"),
-		Hidden: map[string]string{"card_type": cardType}, CardType: cardType, Errors: errs,
+		Hidden: map[string]string{"card_type": cardType}, Brand: brand, Label: label, Errors: errs,
 		CancelAction: s.action(ss, "cancel")}
 	if typed != nil {
 		d.Holder = strings.TrimSpace(typed.PostForm.Get("holder"))
@@ -101,10 +137,10 @@ func (s *System) choose(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	typ, card, _ := strings.Cut(r.PostForm.Get("method"), ":")
+	chosen := r.PostForm.Get("method")
 	for _, m := range offered(ss) {
-		if m.PaymentType == typ && m.CardType == card {
-			s.showMethod(w, ss, typ, card, nil)
+		if m.value() == chosen {
+			s.showMethod(w, ss, m.paymentType, m.cardType, nil)
 			return
 		}
 	}
@@ -280,7 +316,7 @@ func subscriptionPlan(req *SystemRequest) *core.Subscription {
 // offered lists the means of payment of the choice page. Renewals debit a
 // card, so an order with a subscription offers cards only; so does an
 // order KWIXO cannot take.
-func offered(ss *session) []checkout.Method {
+func offered(ss *session) []pageMethod {
 	if ss.req.Subscription != nil || kwixoForbidden(ss.shop, ss.req) != nil {
 		return cards(ss.shop)
 	}
