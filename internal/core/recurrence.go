@@ -19,10 +19,13 @@ const (
 )
 
 // Recurrence is when and how much recurring payments of a stored card
-// charge: occurrences from First, every Interval units of Freq, until
-// Count occurrences ran or the date passes Until. Dates are civil dates
-// (only their year, month and day count); an occurrence falls due at
-// 00:00, Paris time, on the shop's clock.
+// charge: the first occurrence on First, the next ones every Interval
+// units of Freq counted from First, until Count occurrences ran or the
+// date passes Until. As in a calendar's rule, First is an occurrence
+// whatever the rule says of its day; the day of the month of the others
+// is MonthDay. Dates are civil dates (only their year, month and day
+// count); an occurrence falls due at 00:00, Paris time, on the shop's
+// clock.
 type Recurrence struct {
 	First    time.Time `json:"first"`
 	Freq     Freq      `json:"freq"`
@@ -84,13 +87,8 @@ func (r *Recurrence) Occurrence(k int) (time.Time, int64, bool) {
 			months = 12 * n
 		}
 		day := r.MonthDay
-		if day == 0 {
+		if day == 0 || k == 1 {
 			day = d
-		}
-		// A day of the month already past in First's month starts the
-		// occurrences the month after: none falls before First.
-		if day < d {
-			months++
 		}
 		start := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC)
 		last := time.Date(start.Year(), start.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()

@@ -15,8 +15,10 @@ func TestRecurrence(t *testing.T) {
 	}{
 		{"monthly on the 31st", core.Recurrence{First: civil(2027, 1, 31), Freq: core.Monthly, Interval: 1, Count: 4, Amount: 100},
 			[]string{"2027-01-31 100", "2027-02-28 100", "2027-03-31 100", "2027-04-30 100"}},
-		{"monthly on the 5th from the 20th", core.Recurrence{First: civil(2026, 11, 20), Freq: core.Monthly, Interval: 1, MonthDay: 5, Count: 2, Amount: 100},
-			[]string{"2026-12-05 100", "2027-01-05 100"}},
+		{"monthly on the 5th from the 20th", core.Recurrence{First: civil(2026, 11, 20), Freq: core.Monthly, Interval: 1, MonthDay: 5, Count: 3, Amount: 100},
+			[]string{"2026-11-20 100", "2026-12-05 100", "2027-01-05 100"}},
+		{"every 3 months on the 31st", core.Recurrence{First: civil(2026, 11, 2), Freq: core.Monthly, Interval: 3, MonthDay: 31, Count: 3, Amount: 100},
+			[]string{"2026-11-02 100", "2027-02-28 100", "2027-05-31 100"}},
 		{"weekly until", core.Recurrence{First: civil(2026, 12, 1), Freq: core.Weekly, Interval: 2, Until: civil(2026, 12, 29), Amount: 50},
 			[]string{"2026-12-01 50", "2026-12-15 50", "2026-12-29 50"}},
 		{"initial amounts", core.Recurrence{First: civil(2026, 12, 1), Freq: core.Daily, Interval: 1, Count: 3, Amount: 100, Initial: 10, InitialCount: 2},

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -28,9 +29,48 @@ type recurringJob struct {
 	Recurrence Recurrence `json:"recurrence"`
 	// Done counts the occurrences charged so far.
 	Done int `json:"done"`
+	// JobID is the job's ID, which a cancellation finds it by:
+	// recurringJobID(Order) unless the payments name it otherwise (a
+	// Paybox subscription's, by its number).
+	JobID string `json:"job_id,omitempty"`
+	// TokenID, when set, is the token's ID: should the reference name
+	// another token (a new subscription under it), these payments end.
+	TokenID string `json:"token_id,omitempty"`
+	// StopOnRefusal ends the payments at the first refused occurrence;
+	// Forget deletes the token when they end, the card having been kept
+	// for them only.
+	StopOnRefusal bool `json:"stop_on_refusal,omitempty"`
+	Forget        bool `json:"forget,omitempty"`
+	// Subscription, when set, announces each occurrence as a renewal of
+	// a numbered subscription (EventRenewal), as Paybox's are known.
+	Subscription *subscriptionName `json:"subscription,omitempty"`
+}
+
+// subscriptionName is how a Paybox subscription is known: the number of
+// its first payment and the merchant's reference.
+type subscriptionName struct {
+	Number    int64  `json:"number"`
+	Reference string `json:"reference"`
 }
 
 func recurringJobID(orderID string) string { return "job_rec_" + orderID }
+
+// jobID is the ID of the payments' job.
+func (rj *recurringJob) jobID() string {
+	if rj.JobID != "" {
+		return rj.JobID
+	}
+	return recurringJobID(rj.Order)
+}
+
+// requestKey is the key occurrence k is claimed under: a renewal keeps the
+// key Paybox subscriptions always had.
+func (rj *recurringJob) requestKey(k int) string {
+	if rj.Subscription != nil {
+		return "renewal:" + strconv.FormatInt(rj.Subscription.Number, 10) + ":" + strconv.Itoa(k)
+	}
+	return "recurring:" + rj.Order + ":" + strconv.Itoa(k)
+}
 
 // RecurringEvent is the data of a "transaction.recurring" event, emitted
 // with the events of each occurrence's transaction.
@@ -122,23 +162,25 @@ func (s *Service) setRecurring(ctx context.Context, shop *guichet.Shop, orderID,
 	})
 }
 
-// scheduleOccurrence writes the job of the next occurrence not before
-// today, or removes the job when the recurrence has ended.
-func (s *Service) scheduleOccurrence(tx guichet.Tx, shopID string, rj *recurringJob, today time.Time) error {
+// scheduleOccurrence writes the job of the next occurrence, or removes the
+// job when the recurrence has ended. With a non-zero skipBefore, the
+// occurrences before that date are skipped: an update that moved the
+// dates does not charge the ones already past. Otherwise an occurrence
+// already due (the work ran late) is charged at once, as each is owed.
+func (s *Service) scheduleOccurrence(tx guichet.Tx, shopID string, rj *recurringJob, skipBefore time.Time) error {
 	date, _, ok := rj.Recurrence.Occurrence(rj.Done + 1)
-	for ok && date.Before(today) {
-		// An update that moved the dates skips those already past.
+	for ok && date.Before(skipBefore) {
 		rj.Done++
 		date, _, ok = rj.Recurrence.Occurrence(rj.Done + 1)
 	}
 	if !ok {
-		return tx.DeleteJob(recurringJobID(rj.Order))
+		return tx.DeleteJob(rj.jobID())
 	}
 	data, err := json.Marshal(rj)
 	if err != nil {
 		return err
 	}
-	return tx.PutJob(&guichet.Job{ID: recurringJobID(rj.Order), ShopID: shopID, Kind: jobRecurring, Ref: rj.Order,
+	return tx.PutJob(&guichet.Job{ID: rj.jobID(), ShopID: shopID, Kind: jobRecurring, Ref: rj.Order,
 		DueAt: s.instalmentDue(date), Data: data})
 }
 
@@ -166,27 +208,44 @@ func (s *Service) CancelRecurring(ctx context.Context, shop *guichet.Shop, order
 	})
 }
 
-// recur runs a recurring payments' job: the card kept as a token is
-// charged the occurrence (authorized and captured) through the same path
-// as any payment, and the next occurrence is scheduled in the same unit of
-// work. A refused occurrence does not stop the next ones; a token the
-// merchant cancelled or deleted does.
+// recur runs a recurring payments' job.
 func (s *Service) recur(ctx context.Context, shop *guichet.Shop, j *guichet.Job) error {
 	var rj recurringJob
 	if err := json.Unmarshal(j.Data, &rj); err != nil || rj.Order == "" || rj.Token == "" {
 		s.log.Error("unreadable recurring job; dropped", "job", j.ID, "err", err)
 		return s.dropJob(ctx, j)
 	}
+	return s.runRecurring(ctx, shop, j, &rj)
+}
+
+// runRecurring charges the next occurrence: the card kept as a token is
+// charged (authorized and captured) through the same path as any payment,
+// and the next occurrence is scheduled in the same unit of work. A token
+// the merchant cancelled, deleted or replaced ends the payments; so does a
+// refused occurrence, when the payments say so.
+func (s *Service) runRecurring(ctx context.Context, shop *guichet.Shop, j *guichet.Job, rj *recurringJob) error {
 	var o *guichet.Order
 	var tok *guichet.Token
+	method := ""
 	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
 		if o, err = tx.Order(rj.Order); err != nil {
 			return err
 		}
+		if o.TransactionID != "" {
+			// A renewal is paid as the subscription's first payment was.
+			first, err := tx.Transaction(o.TransactionID)
+			if err != nil {
+				return err
+			}
+			method = first.Method
+		}
 		tok, err = tx.Token(shop.ID, rj.Token)
 		return err
 	})
-	if guichet.ErrorCode(err) == guichet.CodeNotFound || (err == nil && (!tok.CancelledAt.IsZero() || o.Status != guichet.OrderOpen)) {
+	gone := func(tok *guichet.Token) bool {
+		return !tok.CancelledAt.IsZero() || (rj.TokenID != "" && tok.ID != rj.TokenID)
+	}
+	if guichet.ErrorCode(err) == guichet.CodeNotFound || (err == nil && gone(tok)) {
 		s.log.Info("recurring payments without their card or order; dropped", "job", j.ID, "order", rj.Order)
 		return s.dropJob(ctx, j)
 	}
@@ -200,31 +259,65 @@ func (s *Service) recur(ctx context.Context, shop *guichet.Shop, j *guichet.Job)
 	}
 	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Front: o.Protocol,
 		Amount: guichet.Money{Amount: amount, Currency: o.Amount.Currency}, Token: rj.Token, Handle: tok.Handle,
-		Capture: true, Job: true, RequestKey: "recurring:" + o.ID + ":" + strconv.Itoa(k), Ref: newRef()}
+		Capture: true, Job: true, RequestKey: rj.requestKey(k), Ref: newRef()}
 	if (guichet.Card{ExpMonth: tok.Card.ExpMonth, ExpYear: tok.Card.ExpYear}).Expired(s.Now(shop)) {
+		// The card expired since it was kept: the issuer refuses the
+		// debit.
 		r.Decline = codeExpiredCard
 	}
 	_, err = s.authorize(ctx, r, func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
-		t.OrderID = o.ID
-		rj.Done = k
-		if err := s.scheduleOccurrence(tx, shop.ID, &rj, civil(t.CreatedAt.In(s.paris))); err != nil {
-			return nil, err
+		// A cancellation may have committed since the token was read;
+		// it wins, and this debit is not recorded.
+		cur, err := tx.Token(shop.ID, rj.Token)
+		if guichet.ErrorCode(err) == guichet.CodeNotFound || (err == nil && gone(cur)) {
+			return nil, errSubscriptionGone
 		}
-		_, _, more := rj.Recurrence.Occurrence(k + 1)
-		data, err := json.Marshal(RecurringEvent{Order: o.ID, Occurrence: k, Transaction: t.ID, Status: string(t.Status),
-			Amount: t.Amount, Currency: t.Currency, Ended: !more})
 		if err != nil {
 			return nil, err
 		}
-		return []guichet.Event{{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID,
-			Type: guichet.EventRecurring, At: t.CreatedAt, Data: data}}, nil
+		t.OrderID, t.Method = o.ID, method
+		rj.Done = k
+		_, _, more := rj.Recurrence.Occurrence(k + 1)
+		ended := !more || (rj.StopOnRefusal && t.Status == guichet.StatusRefused)
+		if ended {
+			if err := tx.DeleteJob(rj.jobID()); err != nil {
+				return nil, err
+			}
+			if rj.Forget {
+				if err := tx.DeleteToken(shop.ID, rj.Token); err != nil {
+					return nil, err
+				}
+			}
+		} else if err := s.scheduleOccurrence(tx, shop.ID, rj, time.Time{}); err != nil {
+			return nil, err
+		}
+		return []guichet.Event{s.occurrenceEvent(rj, o, t, k, ended)}, nil
 	})
-	if guichet.ErrorReason(err) == guichet.ReasonDuplicate {
+	switch {
+	case errors.Is(err, errSubscriptionGone):
+		return s.dropJob(ctx, j)
+	case guichet.ErrorReason(err) == guichet.ReasonDuplicate:
 		// Another run charged this occurrence and scheduled the next one
-		// in the same unit of work.
+		// in the same unit of work: the job as stored is already right.
 		return nil
 	}
 	return err
+}
+
+// occurrenceEvent announces occurrence k of recurring payments: a renewal
+// of a Paybox subscription, or a recurring payment.
+func (s *Service) occurrenceEvent(rj *recurringJob, o *guichet.Order, t *guichet.Transaction, k int, ended bool) guichet.Event {
+	e := guichet.Event{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID, Type: guichet.EventRecurring, At: t.CreatedAt}
+	if sub := rj.Subscription; sub != nil {
+		e.Type = guichet.EventRenewal
+		e.Data, _ = json.Marshal(SubscriptionEvent{Number: sub.Number, Reference: sub.Reference, Order: o.ID,
+			Renewal: k, Renewals: rj.Recurrence.Count, Transaction: t.ID, Status: string(t.Status), Code: t.ResponseCode,
+			Amount: t.Amount, Currency: t.Currency, Ended: ended})
+		return e
+	}
+	e.Data, _ = json.Marshal(RecurringEvent{Order: o.ID, Occurrence: k, Transaction: t.ID, Status: string(t.Status),
+		Amount: t.Amount, Currency: t.Currency, Ended: ended})
+	return e
 }
 
 // civil is the civil date of a time, as recurrences count them.

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -60,10 +59,12 @@ type SubscriptionEvent struct {
 	Ended bool `json:"ended,omitempty"`
 }
 
-// subscriptionJob is what a subscription's job carries between renewals.
-// The card stays in the vault: the job names the token only, and TokenID
-// tells this subscription's token from one a later subscription made under
-// the same reference.
+// subscriptionJob describes a subscription in Paybox's terms (its number,
+// reference, months, day and delay), which recurring turns into the
+// recurring payments it runs as. Jobs written before subscriptions ran as
+// recurring payments carry it too. The card stays in the vault: the job
+// names the token only, and TokenID tells this subscription's token from
+// one a later subscription made under the same reference.
 type subscriptionJob struct {
 	Order     string    `json:"order"`
 	Number    int64     `json:"number"`
@@ -162,7 +163,7 @@ func (s *Service) startSubscription(tx guichet.Tx, o *guichet.Order, t *guichet.
 	sj := subscriptionJob{Order: o.ID, Number: t.Number, Reference: sub.Reference, TokenID: tok.ID,
 		Amount: amount, Currency: o.Amount.Currency, Count: sub.Count, Months: sub.Months, Day: sub.Day, Delay: sub.Delay,
 		First: time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, time.UTC)}
-	if err := s.scheduleRenewal(tx, o.ShopID, &sj); err != nil {
+	if err := s.scheduleOccurrence(tx, o.ShopID, sj.recurring(), time.Time{}); err != nil {
 		return nil, err
 	}
 	data, err := json.Marshal(SubscriptionEvent{Number: t.Number, Reference: sub.Reference, Order: o.ID,
@@ -174,105 +175,33 @@ func (s *Service) startSubscription(tx guichet.Tx, o *guichet.Order, t *guichet.
 		Type: guichet.EventSubscriptionCreated, At: t.CreatedAt, Data: data}}, nil
 }
 
-// scheduleRenewal writes the job of the subscription's next renewal. The
-// job keeps one ID for the subscription's whole life, so that a
-// cancellation can remove it in its own unit of work.
-func (s *Service) scheduleRenewal(tx guichet.Tx, shopID string, sj *subscriptionJob) error {
-	data, err := json.Marshal(sj)
-	if err != nil {
-		return err
+// recurring is the recurring payments a subscription is: renewals at the
+// dates of its rule, each on its card, ending at the first refusal (as on
+// the platform, spec §2.10) or at its last renewal, when the card is
+// forgotten. The first renewal falls Delay days after the first payment,
+// or Months months after it without a delay; the next ones every Months
+// months on day Day (the first payment's day without one).
+func (sj *subscriptionJob) recurring() *recurringJob {
+	day := sj.Day
+	if day == 0 {
+		day = sj.First.Day()
 	}
-	return tx.PutJob(&guichet.Job{ID: subscriptionJobID(sj.Number), ShopID: shopID, Kind: jobSubscription,
-		Ref: sj.Order, DueAt: s.instalmentDue(renewalDate(sj, sj.Done+1)), Data: data})
+	return &recurringJob{Order: sj.Order, Token: subscriptionTokenPrefix + sj.Reference, TokenID: sj.TokenID,
+		JobID: subscriptionJobID(sj.Number), Done: sj.Done, StopOnRefusal: true, Forget: true,
+		Subscription: &subscriptionName{Number: sj.Number, Reference: sj.Reference},
+		Recurrence: Recurrence{First: renewalDate(sj, 1), Freq: Monthly, Interval: sj.Months, MonthDay: day,
+			Count: sj.Count, Amount: sj.Amount}}
 }
 
-// renew runs a subscription job: the card kept as a token is charged the
-// renewal (authorized and captured) through the same path as any payment,
-// and the next renewal is scheduled in the same unit of work. A refused
-// renewal ends the subscription, as on the platform (spec §2.10): it is
-// not retried. So does the last one of a limited subscription. Either way
-// the card is forgotten.
+// renew runs a subscription job written before subscriptions ran as
+// recurring payments: its renewals go on as those, under the same job.
 func (s *Service) renew(ctx context.Context, shop *guichet.Shop, j *guichet.Job) error {
 	var sj subscriptionJob
 	if err := json.Unmarshal(j.Data, &sj); err != nil || sj.Order == "" || sj.TokenID == "" {
 		s.log.Error("unreadable subscription job; dropped", "job", j.ID, "err", err)
 		return s.dropJob(ctx, j)
 	}
-	ref := subscriptionTokenPrefix + sj.Reference
-	var o *guichet.Order
-	var tok *guichet.Token
-	method := ""
-	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
-		if o, err = tx.Order(sj.Order); err != nil {
-			return err
-		}
-		first, err := tx.Transaction(o.TransactionID)
-		if err != nil {
-			return err
-		}
-		method = first.Method
-		tok, err = tx.Token(shop.ID, ref)
-		return err
-	})
-	if guichet.ErrorCode(err) == guichet.CodeNotFound || (err == nil && tok.ID != sj.TokenID) {
-		// Cancelled, or its card is gone: nothing is left to charge.
-		s.log.Info("subscription without its card or order; dropped", "job", j.ID, "order", sj.Order)
-		return s.dropJob(ctx, j)
-	}
-	if err != nil {
-		return err
-	}
-	k := sj.Done + 1
-	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Front: o.Protocol, Amount: guichet.Money{Amount: sj.Amount, Currency: sj.Currency},
-		Token: ref, Handle: tok.Handle, Capture: true, Job: true, RequestKey: "renewal:" + strconv.FormatInt(sj.Number, 10) + ":" + strconv.Itoa(k)}
-	if (guichet.Card{ExpMonth: tok.Card.ExpMonth, ExpYear: tok.Card.ExpYear}).Expired(s.Now(shop)) {
-		// The card expired since the first payment: the issuer refuses
-		// the debit.
-		r.Decline = codeExpiredCard
-	}
-	_, err = s.authorize(ctx, r, func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
-		// A cancellation may have committed since the token was read;
-		// it wins, and this debit is not recorded.
-		cur, err := tx.Token(shop.ID, ref)
-		if guichet.ErrorCode(err) == guichet.CodeNotFound || (err == nil && cur.ID != sj.TokenID) {
-			return nil, errSubscriptionGone
-		}
-		if err != nil {
-			return nil, err
-		}
-		t.OrderID, t.Method = o.ID, method
-		ended := t.Status == guichet.StatusRefused || (sj.Count > 0 && k >= sj.Count)
-		if ended {
-			if err := tx.DeleteJob(j.ID); err != nil {
-				return nil, err
-			}
-			if err := tx.DeleteToken(shop.ID, ref); err != nil {
-				return nil, err
-			}
-		} else {
-			sj.Done = k
-			if err := s.scheduleRenewal(tx, shop.ID, &sj); err != nil {
-				return nil, err
-			}
-		}
-		data, err := json.Marshal(SubscriptionEvent{Number: sj.Number, Reference: sj.Reference, Order: o.ID,
-			Renewal: k, Renewals: sj.Count, Transaction: t.ID, Status: string(t.Status), Code: t.ResponseCode,
-			Amount: t.Amount, Currency: t.Currency, Ended: ended})
-		if err != nil {
-			return nil, err
-		}
-		return []guichet.Event{{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID,
-			Type: guichet.EventRenewal, At: t.CreatedAt, Data: data}}, nil
-	})
-	switch {
-	case errors.Is(err, errSubscriptionGone):
-		return s.dropJob(ctx, j)
-	case guichet.ErrorReason(err) == guichet.ReasonDuplicate:
-		// Another run charged this renewal and scheduled the next one in
-		// the same unit of work: the job as stored is already right.
-		return nil
-	}
-	return err
+	return s.runRecurring(ctx, shop, j, sj.recurring())
 }
 
 // CancelSubscription stops a running subscription of the shop, named by its
