@@ -176,96 +176,34 @@ func checkScheduleCard(plan []Instalment, lim ScheduleLimits, card guichet.Card)
 	return nil
 }
 
-// scheduleInstalments writes a job per later payment of an order whose
-// first payment t was accepted, charging the token of reference ref.
+// scheduleInstalments starts charging the later payments of an order
+// whose first payment was accepted, on the token of reference ref, as
+// recurring payments whose occurrences are the plan's. A refused
+// instalment is recorded as refused, and the later ones still run: the
+// platform ends a subscription on a failed renewal (spec §2.10), but
+// instalments are separate debits of an order already agreed, and the spec
+// says nothing of stopping them. A token guichet kept for the order only
+// is forgotten after the last.
 func (s *Service) scheduleInstalments(tx guichet.Tx, o *guichet.Order, ref string, plan []Instalment) error {
-	for i, p := range plan {
-		data, err := json.Marshal(instalmentJob{Order: o.ID, Token: ref, Amount: p.Amount, Currency: o.Amount.Currency,
-			Payment: i + 2, Payments: len(plan) + 1, Drop: i == len(plan)-1 && strings.HasPrefix(ref, instalmentTokenPrefix),
-			Ref: p.Ref})
-		if err != nil {
-			return err
-		}
-		if err := tx.PutJob(&guichet.Job{ID: s.NewID("job_"), ShopID: o.ShopID, Kind: jobInstalment, Ref: o.ID,
-			DueAt: s.instalmentDue(p.Date), Data: data}); err != nil {
-			return err
-		}
+	if len(plan) == 0 {
+		return nil
 	}
-	return nil
+	rj := &recurringJob{Order: o.ID, Token: ref, JobID: "job_inst_" + o.ID, Recurrence: Recurrence{Plan: plan},
+		Forget: strings.HasPrefix(ref, instalmentTokenPrefix), Instalments: &instalmentRank{Rank: 1, Of: len(plan) + 1}}
+	return s.scheduleOccurrence(tx, o.ShopID, rj, time.Time{})
 }
 
-// instalment runs an instalment job: the order's card, kept as a token,
-// is charged the instalment (authorized and captured) through the same
-// path as any payment, so the acquirer, the vault and the rules are the
-// same. The new transaction belongs to the order, and its events, with a
-// "transaction.instalment" one, reach the order's notifier in the unit of
-// work that records it and removes the job.
-//
-// A refused instalment is recorded as refused, and the later ones still
-// run: the platform ends a subscription on a failed renewal (spec §2.10),
-// but instalments are separate debits of an order already agreed, and the
-// spec says nothing of stopping them.
+// instalment runs a job written before instalments ran as recurring
+// payments, one per later payment: it goes on as recurring payments of
+// that one payment, under its own request key.
 func (s *Service) instalment(ctx context.Context, shop *guichet.Shop, j *guichet.Job) error {
 	var ij instalmentJob
 	if err := json.Unmarshal(j.Data, &ij); err != nil || ij.Order == "" || ij.Token == "" {
 		s.log.Error("unreadable instalment job; dropped", "job", j.ID, "err", err)
 		return s.dropJob(ctx, j)
 	}
-	var o *guichet.Order
-	var tok *guichet.Token
-	method := ""
-	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
-		if o, err = tx.Order(ij.Order); err != nil {
-			return err
-		}
-		if o.TransactionID != "" {
-			first, err := tx.Transaction(o.TransactionID)
-			if err != nil {
-				return err
-			}
-			method = first.Method
-		}
-		tok, err = tx.Token(shop.ID, ij.Token)
-		return err
-	})
-	if guichet.ErrorCode(err) == guichet.CodeNotFound {
-		// The merchant deleted the card (or the order is gone): nothing
-		// is left to charge.
-		s.log.Error("instalment without its card or order; dropped", "job", j.ID, "order", ij.Order, "err", err)
-		return s.dropJob(ctx, j)
-	}
-	if err != nil {
-		return err
-	}
-	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Front: o.Protocol, Amount: guichet.Money{Amount: ij.Amount, Currency: ij.Currency},
-		Token: ij.Token, Handle: tok.Handle, Capture: true, Job: true, RequestKey: "instalment:" + j.ID, Ref: ij.Ref}
-	if (guichet.Card{ExpMonth: tok.Card.ExpMonth, ExpYear: tok.Card.ExpYear}).Expired(s.Now(shop)) {
-		// The card expired since the first payment: the issuer refuses
-		// the debit.
-		r.Decline = codeExpiredCard
-	}
-	_, err = s.authorize(ctx, r, func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
-		t.OrderID, t.Method = o.ID, method
-		if err := tx.DeleteJob(j.ID); err != nil {
-			return nil, err
-		}
-		if ij.Drop {
-			if err := tx.DeleteToken(shop.ID, ij.Token); err != nil && guichet.ErrorCode(err) != guichet.CodeNotFound {
-				return nil, err
-			}
-		}
-		data, err := json.Marshal(InstalmentEvent{Transaction: t.ID, Number: t.Number, Operation: t.First().Number,
-			Status: string(t.Status), Code: t.ResponseCode, Amount: t.Amount, Currency: t.Currency,
-			Reference: t.Reference, Order: o.ID, Payment: ij.Payment, Payments: ij.Payments})
-		if err != nil {
-			return nil, err
-		}
-		return []guichet.Event{{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID,
-			Type: guichet.EventInstalment, At: t.CreatedAt, Data: data}}, nil
-	})
-	if guichet.ErrorReason(err) == guichet.ReasonDuplicate {
-		// Another run of this job charged the instalment already.
-		return s.dropJob(ctx, j)
-	}
-	return err
+	rj := &recurringJob{Order: ij.Order, Token: ij.Token, JobID: j.ID, Key: "instalment:" + j.ID, Forget: ij.Drop,
+		Recurrence:  Recurrence{Plan: []Instalment{{Amount: ij.Amount, Date: j.DueAt.In(s.paris), Ref: ij.Ref}}},
+		Instalments: &instalmentRank{Rank: ij.Payment - 1, Of: ij.Payments}}
+	return s.runRecurring(ctx, shop, j, rj)
 }

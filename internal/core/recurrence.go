@@ -40,10 +40,17 @@ type Recurrence struct {
 	// occurrences.
 	Initial      int64 `json:"initial,omitempty"`
 	InitialCount int   `json:"initial_count,omitempty"`
+	// Plan, when set, lists the occurrences themselves, each with its
+	// date and amount (an order paid in several times): the rule's
+	// fields are then unused.
+	Plan []Instalment `json:"plan,omitempty"`
 }
 
 // Check refuses a recurrence that cannot run.
 func (r *Recurrence) Check() error {
+	if len(r.Plan) > 0 {
+		return nil
+	}
 	switch {
 	case r.Freq != Daily && r.Freq != Weekly && r.Freq != Monthly && r.Freq != Yearly:
 		return recurrenceError("freq", fmt.Sprintf("unknown frequency %q", r.Freq))
@@ -70,6 +77,13 @@ func recurrenceError(field, message string) error {
 // Occurrence returns the civil date and amount of occurrence k, from 1,
 // and false when the recurrence has ended before it.
 func (r *Recurrence) Occurrence(k int) (time.Time, int64, bool) {
+	if len(r.Plan) > 0 {
+		if k < 1 || k > len(r.Plan) {
+			return time.Time{}, 0, false
+		}
+		p := r.Plan[k-1]
+		return civil(p.Date), p.Amount, true
+	}
 	if k < 1 || (r.Count > 0 && k > r.Count) {
 		return time.Time{}, 0, false
 	}

@@ -44,6 +44,19 @@ type recurringJob struct {
 	// Subscription, when set, announces each occurrence as a renewal of
 	// a numbered subscription (EventRenewal), as Paybox's are known.
 	Subscription *subscriptionName `json:"subscription,omitempty"`
+	// Instalments, when set, announces each occurrence as a later payment
+	// of an order paid in several times (EventInstalment).
+	Instalments *instalmentRank `json:"instalments,omitempty"`
+	// Key, when set, is the request key of the (single) occurrence: a job
+	// written before instalments ran as recurring payments keeps its own.
+	Key string `json:"key,omitempty"`
+}
+
+// instalmentRank numbers an order's later payments among all its
+// payments: occurrence k is payment Rank+k of Of (the first payment is 1).
+type instalmentRank struct {
+	Rank int `json:"rank"`
+	Of   int `json:"of"`
 }
 
 // subscriptionName is how a Paybox subscription is known: the number of
@@ -66,6 +79,9 @@ func (rj *recurringJob) jobID() string {
 // requestKey is the key occurrence k is claimed under: a renewal keeps the
 // key Paybox subscriptions always had.
 func (rj *recurringJob) requestKey(k int) string {
+	if rj.Key != "" {
+		return rj.Key
+	}
 	if rj.Subscription != nil {
 		return "renewal:" + strconv.FormatInt(rj.Subscription.Number, 10) + ":" + strconv.Itoa(k)
 	}
@@ -259,7 +275,7 @@ func (s *Service) runRecurring(ctx context.Context, shop *guichet.Shop, j *guich
 	}
 	r := CardRequest{Shop: shop, Reference: o.Reference, OrderID: o.ID, Front: o.Protocol,
 		Amount: guichet.Money{Amount: amount, Currency: o.Amount.Currency}, Token: rj.Token, Handle: tok.Handle,
-		Capture: true, Job: true, RequestKey: rj.requestKey(k), Ref: newRef()}
+		Capture: true, Job: true, RequestKey: rj.requestKey(k), Ref: rj.ref(k)}
 	if (guichet.Card{ExpMonth: tok.Card.ExpMonth, ExpYear: tok.Card.ExpYear}).Expired(s.Now(shop)) {
 		// The card expired since it was kept: the issuer refuses the
 		// debit.
@@ -304,10 +320,27 @@ func (s *Service) runRecurring(ctx context.Context, shop *guichet.Shop, j *guich
 	return err
 }
 
+// ref is the identifier of occurrence k: the one the front gave it in a
+// plan, or a new one.
+func (rj *recurringJob) ref(k int) string {
+	if plan := rj.Recurrence.Plan; k >= 1 && k <= len(plan) && plan[k-1].Ref != "" {
+		return plan[k-1].Ref
+	}
+	return newRef()
+}
+
 // occurrenceEvent announces occurrence k of recurring payments: a renewal
-// of a Paybox subscription, or a recurring payment.
+// of a Paybox subscription, a later payment of an order paid in several
+// times, or a recurring payment.
 func (s *Service) occurrenceEvent(rj *recurringJob, o *guichet.Order, t *guichet.Transaction, k int, ended bool) guichet.Event {
 	e := guichet.Event{ID: s.NewID("evt_"), ShopID: t.ShopID, TransactionID: t.ID, Type: guichet.EventRecurring, At: t.CreatedAt}
+	if in := rj.Instalments; in != nil {
+		e.Type = guichet.EventInstalment
+		e.Data, _ = json.Marshal(InstalmentEvent{Transaction: t.ID, Number: t.Number, Operation: t.First().Number,
+			Status: string(t.Status), Code: t.ResponseCode, Amount: t.Amount, Currency: t.Currency,
+			Reference: t.Reference, Order: o.ID, Payment: in.Rank + k, Payments: in.Of})
+		return e
+	}
 	if sub := rj.Subscription; sub != nil {
 		e.Type = guichet.EventRenewal
 		e.Data, _ = json.Marshal(SubscriptionEvent{Number: sub.Number, Reference: sub.Reference, Order: o.ID,
