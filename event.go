@@ -31,6 +31,11 @@ const (
 	EventInstalment EventType = "transaction.instalment"
 	EventRenewal    EventType = "transaction.renewal"
 	EventRecurring  EventType = "transaction.recurring"
+	// EventDeferred is a payment whose card was checked, its
+	// authorization asked later (StatusWaiting); EventValidated the
+	// merchant's validation of such a payment.
+	EventDeferred  EventType = "transaction.deferred"
+	EventValidated EventType = "transaction.validated"
 )
 
 // The events of tokens, subscriptions and recurring payments.

@@ -17,6 +17,10 @@ const (
 	// StatusVerified is a card checked without moving money: a
 	// zero-amount verification, when a card is registered.
 	StatusVerified Status = "verified"
+	// StatusWaiting is a payment whose card was checked and whose
+	// authorization is asked later, the day before its capture date,
+	// which lies beyond an authorization's validity.
+	StatusWaiting Status = "waiting"
 )
 
 // Final reports whether no further operation may change a transaction in
@@ -41,6 +45,9 @@ const (
 	OpCredit       OperationKind = "credit"
 	OpUpdateAmount OperationKind = "update_amount"
 	OpVerify       OperationKind = "verify" // a zero-amount check of a card
+	// OpValidate is the merchant's validation of a payment waiting for
+	// its authorization: it is captured once authorized.
+	OpValidate OperationKind = "validate"
 )
 
 // Transaction is one payment attempt on one means of payment, with the
@@ -117,6 +124,17 @@ func (t *Transaction) First() *Operation {
 // CaptureBy date at now.
 func (t *Transaction) Expired(now time.Time) bool {
 	return t.Status == StatusAuthorized && !t.CaptureBy.IsZero() && now.After(t.CaptureBy)
+}
+
+// Has reports whether the transaction holds an approved operation of a
+// kind.
+func (t *Transaction) Has(kind OperationKind) bool {
+	for _, op := range t.Operations {
+		if op.Kind == kind && op.Approved {
+			return true
+		}
+	}
+	return false
 }
 
 // OperationByRef returns the operation a front named ref, or nil.

@@ -24,7 +24,7 @@ func (s *Service) Backlog(ctx context.Context) ([]Backlog, error) {
 	// Every kind is reported, idle ones at zero, so that a dashboard
 	// shows them all.
 	byKind := map[string]*Backlog{}
-	for _, k := range []string{jobDeliver, jobReview, jobCapture, jobKwixo, jobInstalment, jobSubscription, jobRecurring} {
+	for _, k := range []string{jobDeliver, jobReview, jobCapture, jobKwixo, jobInstalment, jobSubscription, jobRecurring, jobAuthorize} {
 		byKind[k] = &Backlog{Kind: k}
 	}
 	err := s.store.View(ctx, func(tx guichet.Tx) error {

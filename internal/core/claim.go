@@ -73,6 +73,9 @@ type pendingRequest struct {
 	// The front that asked, and its identifier for the operation.
 	Front string `json:"front,omitempty"`
 	Ref   string `json:"ref,omitempty"`
+	// Defer marks a payment whose authorization is asked later: the
+	// acquirer only checks the card now (see deferred.go).
+	Defer bool `json:"defer,omitempty"`
 
 	// An operation on an existing transaction.
 	Transaction string `json:"transaction,omitempty"`
@@ -378,11 +381,17 @@ func (s *Service) buildTransaction(shop *guichet.Shop, p *pendingRequest, res gu
 	t.Operations = []guichet.Operation{{ID: s.NewID("op_"), TransactionID: t.ID, Kind: p.Kind,
 		Amount: p.Amount.Amount, Approved: res.Approved, Code: res.Code, Front: p.Front, Ref: p.Ref, CreatedAt: now}}
 	typ := guichet.EventAuthorized
+	if p.Defer {
+		// The card was checked, with nothing authorized yet.
+		t.Operations[0].Kind, t.Operations[0].Amount = guichet.OpVerify, 0
+	}
 	switch {
 	case !res.Approved:
 		t.Status, t.AuthCode, typ = guichet.StatusRefused, "", guichet.EventRefused
 	case p.Kind == guichet.OpCredit:
 		t.Status, typ = guichet.StatusCredited, guichet.EventCredited
+	case p.Defer:
+		t.Status, typ = guichet.StatusWaiting, guichet.EventDeferred
 	case p.Kind == guichet.OpVerify:
 		t.Status, typ = guichet.StatusVerified, guichet.EventVerified
 	default:
@@ -404,6 +413,11 @@ func (s *Service) writeTransaction(tx guichet.Tx, shop *guichet.Shop, p *pending
 		return err
 	}
 	events := []guichet.Event{s.event(t, &t.Operations[0], typ, now)}
+	if t.Status == guichet.StatusWaiting {
+		if err := s.scheduleAuthorization(tx, t, p.Capture); err != nil {
+			return err
+		}
+	}
 	if t.Status == guichet.StatusAuthorized && p.Capture {
 		capture := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: guichet.OpCapture,
 			Amount: t.Amount, Approved: true, Code: "00", CreatedAt: now}

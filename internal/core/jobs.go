@@ -142,6 +142,8 @@ func (s *Service) runJob(ctx context.Context, shop *guichet.Shop, j *guichet.Job
 		return s.renew(ctx, shop, j)
 	case jobRecurring:
 		return s.recur(ctx, shop, j)
+	case jobAuthorize:
+		return s.authorizeDeferred(ctx, shop, j)
 	case jobForgetCard:
 		return s.forgetCard(ctx, j, s.Now(shop))
 	}

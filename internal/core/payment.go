@@ -176,6 +176,10 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 		tokenID = tok.ID
 	}
 	p := describe(&r, kind, stored, tokenID)
+	// A payment expected to be captured beyond an authorization's
+	// validity is authorized later; the acquirer checks the card now.
+	p.Defer = kind == guichet.OpAuthorize && r.Decline == "" && !r.Forced && !r.CaptureBy.IsZero() &&
+		r.CaptureBy.Sub(now) > maxAuthorizationWait
 
 	// A payment declined beforehand or forced by the merchant asks the
 	// acquirer nothing: its claim is taken with its record.
@@ -203,9 +207,12 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 			res = *earlier
 			break
 		}
-		res, err = s.callAcquirer(ctx, guichet.AcquirerRequest{Shop: r.Shop, Kind: kind, Amount: r.Amount, Card: &card,
-			Front: r.Front, Stored: tok != nil,
-			ForceCode: p.Force, Key: key})
+		ask := guichet.AcquirerRequest{Shop: r.Shop, Kind: kind, Amount: r.Amount, Card: &card,
+			Front: r.Front, Stored: tok != nil, ForceCode: p.Force, Key: key}
+		if p.Defer {
+			ask.Kind, ask.Amount.Amount = guichet.OpVerify, 0
+		}
+		res, err = s.callAcquirer(ctx, ask)
 		if err != nil {
 			// The outcome is unknown (the acquirer may have approved
 			// after the timeout): the claim stays pending, and the

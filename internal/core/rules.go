@@ -71,7 +71,7 @@ func canCancel(t *guichet.Transaction, m guichet.Money, now time.Time) error {
 	switch {
 	case t.Expired(now):
 		return expiredError(t)
-	case t.Status == guichet.StatusAuthorized:
+	case t.Status == guichet.StatusAuthorized, t.Status == guichet.StatusWaiting:
 	case t.Status == guichet.StatusCaptured && t.Refunded == 0 && !t.Remitted(now):
 	default:
 		if t.Status == guichet.StatusCaptured {
@@ -118,7 +118,7 @@ func canUpdateAmount(t *guichet.Transaction, m guichet.Money, now time.Time) err
 		return expiredError(t)
 	}
 	capturedInFull := t.Status == guichet.StatusCaptured && t.Captured == t.Amount && t.Refunded == 0 && !t.Remitted(now)
-	if t.Status != guichet.StatusAuthorized && !capturedInFull {
+	if t.Status != guichet.StatusAuthorized && t.Status != guichet.StatusWaiting && !capturedInFull {
 		return stateError(t, "change the amount of")
 	}
 	if m.Amount > t.Amount {

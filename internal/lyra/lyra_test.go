@@ -924,3 +924,65 @@ func mustJSON(v any) string {
 	}
 	return string(b)
 }
+
+// TestWaitingAuthorisation: a payment to be captured beyond an
+// authorization's validity (a week) is only checked when the buyer pays
+// (WAITING_AUTHORISATION); the batch asks its authorization the day
+// before the capture date and notifies the outcome (kr-src BATCH_AUTO),
+// which may be a refusal. Meanwhile it may be validated or cancelled.
+func TestWaitingAuthorisation(t *testing.T) {
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		pay := func(order, pan string, manual bool) string {
+			opts := map[string]any{"captureDelay": 10}
+			if manual {
+				opts["manualValidation"] = "YES"
+			}
+			_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 3000, "currency": "EUR", "orderId": order,
+				"transactionOptions": map[string]any{"cardOptions": opts}})
+			return paidAnswer(t, g.pay(answer["formToken"].(string), card(pan)))["transactions"].([]any)[0].(map[string]any)["uuid"].(string)
+		}
+		status := func(uuid string) string {
+			_, answer := g.call("Transaction/Get", map[string]any{"uuid": uuid})
+			return fmt.Sprint(answer["detailedStatus"])
+		}
+		auto := pay("wait-1", "4970100000000055", false)
+		manual := pay("wait-2", "4970100000000055", true)
+		refused := pay("wait-3", "4970100000000113", false)
+		cancelled := pay("wait-4", "4970100000000055", false)
+		for uuid, want := range map[string]string{auto: "WAITING_AUTHORISATION", manual: "WAITING_AUTHORISATION_TO_VALIDATE",
+			refused: "WAITING_AUTHORISATION", cancelled: "WAITING_AUTHORISATION"} {
+			if got := status(uuid); got != want {
+				t.Errorf("%s after the payment: %s, want %s", uuid, got, want)
+			}
+		}
+		if _, answer := g.call("Transaction/Validate", map[string]any{"uuid": manual}); answer["detailedStatus"] != "WAITING_AUTHORISATION" {
+			t.Errorf("validated while waiting: %v", answer["detailedStatus"])
+		}
+		if _, answer := g.call("Transaction/CancelOrRefund", map[string]any{"uuid": cancelled}); answer["detailedStatus"] != "CANCELLED" {
+			t.Errorf("cancelled while waiting: %v", answer["detailedStatus"])
+		}
+		g.runDue()
+		before := len(g.merchant.received())
+		for range 9 {
+			g.clock.add(24 * time.Hour)
+			g.runDue()
+		}
+		for uuid, want := range map[string]string{auto: "AUTHORISED", manual: "AUTHORISED", refused: "REFUSED", cancelled: "CANCELLED"} {
+			if got := status(uuid); got != want {
+				t.Errorf("%s the day before its capture: %s, want %s", uuid, got, want)
+			}
+		}
+		ipns := g.merchant.received()[before:]
+		sources := map[string]int{}
+		for _, f := range ipns {
+			sources[f.Get("kr-src")]++
+		}
+		if len(ipns) != 3 || sources["BATCH_AUTO"] != 3 {
+			t.Errorf("IPNs of the batch: %v", sources)
+		}
+		g.clock.add(2 * 24 * time.Hour)
+		if got := status(auto); got != "CAPTURED" {
+			t.Errorf("after its capture date: %s", got)
+		}
+	})
+}

@@ -17,6 +17,7 @@ var ipnSources = map[guichet.EventType]v4.Source{
 	guichet.EventAuthorized: v4.SourcePay,
 	guichet.EventRefused:    v4.SourcePay,
 	guichet.EventVerified:   v4.SourcePay,
+	guichet.EventDeferred:   v4.SourcePay,
 	guichet.EventInstalment: v4.SourceBatchAuto,
 	guichet.EventRenewal:    v4.SourceRec,
 	guichet.EventRecurring:  v4.SourceRec,
@@ -37,7 +38,12 @@ func (a *API) notifier(n core.Notice) ([]guichet.Delivery, error) {
 	if src == v4.SourcePay && o.TransactionID != t.ID {
 		return nil, nil
 	}
-	if src == v4.SourcePay && o.Content.Extra(extraPaymentOrder) != "" {
+	switch {
+	case src == v4.SourcePay && e.Type != guichet.EventDeferred && t.First().Kind == guichet.OpVerify && t.Status != guichet.StatusVerified:
+		// The authorization of a payment that waited for it, asked by
+		// the batch.
+		src = v4.SourceBatchAuto
+	case src == v4.SourcePay && o.Content.Extra(extraPaymentOrder) != "":
 		src = v4.SourcePaymentOrder
 	}
 	shop := n.Shop

@@ -120,6 +120,10 @@ func (p *presenter) status(v *view) (string, string) {
 		return statusUnpaid, "CANCELLED"
 	case t.Status == guichet.StatusVerified:
 		return statusPaid, "ACCEPTED"
+	case t.Status == guichet.StatusWaiting && manualValidation(v.order) && !t.Has(guichet.OpValidate):
+		return statusRunning, "WAITING_AUTHORISATION_TO_VALIDATE"
+	case t.Status == guichet.StatusWaiting:
+		return statusRunning, "WAITING_AUTHORISATION"
 	case t.Expired(p.now):
 		return statusUnpaid, "EXPIRED"
 	case t.Status == guichet.StatusAuthorized:
@@ -128,6 +132,12 @@ func (p *presenter) status(v *view) (string, string) {
 		return statusPaid, "CAPTURED"
 	}
 	return statusPaid, "AUTHORISED"
+}
+
+// manualValidation reports whether an order's payment waits for the
+// merchant's validation.
+func manualValidation(o *guichet.Order) bool {
+	return o != nil && o.Content.Extra("manualValidation") == "YES"
 }
 
 // remitted reports whether an operation made at "at" went with the
@@ -293,24 +303,7 @@ func (p *presenter) cardDetails(v *view) (v4.CardDetails, v4.PaymentMethodDetail
 	case !t.RemitAt.IsZero():
 		expected = &v4.Time{Time: t.RemitAt}
 	}
-	auth := v4.CardAuthorizationResponse{AuthorizationMode: "FULL"}
-	mark := v4.MarkAuthorizationResponse{}
-	switch {
-	case v.refund != nil:
-	case t.Status == guichet.StatusVerified:
-		auth.AuthorizationMode = "MARK"
-		mark = v4.MarkAuthorizationResponse{Amount: i64(0), Currency: &t.Currency, AuthorizationDate: &v4.Time{Time: created},
-			AuthorizationNumber: str(t.AuthCode), AuthorizationResult: str("0")}
-	default:
-		first := t.First()
-		auth.Amount, auth.Currency, auth.AuthorizationDate = i64(first.Amount), &t.Currency, &v4.Time{Time: created}
-		auth.AuthorizationResult = str("0")
-		if t.Status == guichet.StatusRefused {
-			auth.AuthorizationResult = str(t.ResponseCode)
-		} else {
-			auth.AuthorizationNumber = str(t.AuthCode)
-		}
-	}
+	auth, mark := p.authorizations(v)
 	capture := v4.CardCaptureResponse{}
 	if v.refund == nil && t.Remitted(p.now) {
 		capture.CaptureDate = &v4.Time{Time: t.RemitAt}
@@ -342,6 +335,45 @@ func (p *presenter) cardDetails(v *view) (v4.CardDetails, v4.PaymentMethodDetail
 		AuthenticationResponse: authn, MarkAuthorizationResponse: mark,
 		CardHolderPAN: c.Masked, CardHolderExpiryMonth: c.ExpMonth, CardHolderExpiryYear: c.ExpYear}
 	return cd, pm
+}
+
+// authorizations are a card payment's authorization and its card check
+// (the "mark"): a registration is a check only; a payment waiting for its
+// authorization has its check, then its authorization too; any other has
+// its authorization.
+func (p *presenter) authorizations(v *view) (v4.CardAuthorizationResponse, v4.MarkAuthorizationResponse) {
+	t := v.t
+	auth := v4.CardAuthorizationResponse{AuthorizationMode: "FULL"}
+	mark := v4.MarkAuthorizationResponse{}
+	if v.refund != nil {
+		return auth, mark
+	}
+	if first := t.First(); first.Kind == guichet.OpVerify {
+		mark = v4.MarkAuthorizationResponse{Amount: i64(0), Currency: &t.Currency, AuthorizationDate: &v4.Time{Time: first.CreatedAt},
+			AuthorizationResult: str("0")}
+		if t.Status == guichet.StatusVerified || t.Status == guichet.StatusWaiting {
+			mark.AuthorizationNumber = str(t.AuthCode)
+		}
+		if t.Status == guichet.StatusVerified {
+			auth.AuthorizationMode = "MARK"
+			return auth, mark
+		}
+	}
+	for i := len(t.Operations) - 1; i >= 0; i-- {
+		op := &t.Operations[i]
+		if op.Kind != guichet.OpAuthorize {
+			continue
+		}
+		auth.Amount, auth.Currency, auth.AuthorizationDate = i64(op.Amount), &t.Currency, &v4.Time{Time: op.CreatedAt}
+		auth.AuthorizationResult = str("0")
+		if op.Approved {
+			auth.AuthorizationNumber = str(t.AuthCode)
+		} else {
+			auth.AuthorizationResult = str(op.Code)
+		}
+		break
+	}
+	return auth, mark
 }
 
 // sequenceType is MULTI_PAYMENT for the payments of an order paid in

@@ -141,6 +141,16 @@ func (a *API) refund(c *call) (any, error) {
 	return a.refundFound(c, f)
 }
 
+// notCaptured reports whether a detailedStatus is one of a payment not
+// captured yet, which may be cancelled or updated.
+func notCaptured(detailed string) bool {
+	switch detailed {
+	case "AUTHORISED", "AUTHORISED_TO_VALIDATE", "WAITING_AUTHORISATION", "WAITING_AUTHORISATION_TO_VALIDATE":
+		return true
+	}
+	return false
+}
+
 // cancelFound cancels the whole transaction, or lowers its amount when the
 // amount sent is less: Lyra cancels part of a payment not yet captured by
 // lowering it.
@@ -150,7 +160,7 @@ func (a *API) cancelFound(c *call, f *found) (any, error) {
 		return nil, fail("PSP_102", "a refund cannot be cancelled")
 	case f.detailed == "CANCELLED":
 		return nil, fail("PSP_105")
-	case f.detailed != "AUTHORISED" && f.detailed != "AUTHORISED_TO_VALIDATE":
+	case !notCaptured(f.detailed):
 		return nil, fail("PSP_102", "the transaction is "+f.detailed)
 	}
 	m, err := a.money(c, f, f.t.Amount)
@@ -219,6 +229,16 @@ func (a *API) validate(c *call) (any, error) {
 }
 
 func (a *API) validateFound(c *call, f *found) (any, error) {
+	if f.detailed == "WAITING_AUTHORISATION_TO_VALIDATE" && f.refund == nil {
+		// Validated before its authorization: it is captured once
+		// authorized.
+		t, err := a.svc.ValidateWaiting(c.ctx, c.shop, protocol, f.uuid())
+		if err != nil {
+			return nil, asFailure(err, opValidate)
+		}
+		f.t = t
+		return a.answer(c, &f.view), nil
+	}
 	if f.detailed != "AUTHORISED_TO_VALIDATE" || f.refund != nil {
 		return nil, fail("PSP_011", "only a transaction AUTHORISED_TO_VALIDATE can be validated; this one is "+f.detailed)
 	}
@@ -245,7 +265,7 @@ func (a *API) update(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.refund != nil || (f.detailed != "AUTHORISED" && f.detailed != "AUTHORISED_TO_VALIDATE") {
+	if f.refund != nil || !notCaptured(f.detailed) {
 		return nil, fail("PSP_110", "the transaction is "+f.detailed)
 	}
 	var manual string
@@ -291,7 +311,7 @@ func (a *API) update(c *call) (any, error) {
 		f.t, changed = t, true
 	}
 	switch {
-	case manual == "NO" && f.detailed == "AUTHORISED_TO_VALIDATE":
+	case manual == "NO" && strings.HasSuffix(f.detailed, "_TO_VALIDATE"):
 		return a.validateFound(c, f)
 	case manual == "YES" && f.detailed == "AUTHORISED":
 		// Only YES to NO is a change the platform takes.
