@@ -173,3 +173,47 @@ func TestNotifierRequired(t *testing.T) {
 		}
 	})
 }
+
+// TestDeferredAuthorization: a payment expected to be captured beyond a
+// week is checked at once, authorized by its job the day before its
+// capture date, and captured then; cancelled meanwhile, it stays so.
+func TestDeferredAuthorization(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		now := svc.Now(shop)
+		pay := func(ref string) *guichet.Transaction {
+			tr, err := svc.Authorize(ctx, core.CardRequest{Shop: shop, Reference: ref, Amount: eur(700), Card: testCard,
+				Capture: true, Front: "lyra", Ref: "uuid-" + ref, CaptureBy: now.Add(10 * 24 * time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tr
+		}
+		kept := pay("kept")
+		pay("dropped")
+		if kept.Status != guichet.StatusWaiting || kept.First().Kind != guichet.OpVerify || kept.Captured != 0 {
+			t.Fatalf("waiting payment: %+v", kept)
+		}
+		if _, _, err := svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: guichet.OpCapture, Amount: eur(700),
+			Front: "lyra", TransactionRef: "uuid-kept"}); guichet.ErrorReason(err) != guichet.ReasonState {
+			t.Errorf("capturing a waiting payment: %v", err)
+		}
+		if _, _, err := svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: guichet.OpCancel, Amount: eur(700),
+			Front: "lyra", TransactionRef: "uuid-dropped"}); err != nil {
+			t.Fatal(err)
+		}
+		for range 9 {
+			clk.t = clk.t.Add(24 * time.Hour)
+			if _, err := svc.RunDue(ctx, shop.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _, _, err := svc.TransactionByRef(ctx, shop, "lyra", "uuid-kept")
+		if err != nil || got.Status != guichet.StatusCaptured || got.Captured != 700 || !got.Has(guichet.OpAuthorize) {
+			t.Errorf("the day before its capture date: %+v, %v", got, err)
+		}
+		if got, _, _, _ := svc.TransactionByRef(ctx, shop, "lyra", "uuid-dropped"); got.Status != guichet.StatusCancelled || got.Has(guichet.OpAuthorize) {
+			t.Errorf("cancelled while waiting: %+v", got)
+		}
+	})
+}
