@@ -986,3 +986,30 @@ func TestWaitingAuthorisation(t *testing.T) {
 		}
 	})
 }
+
+// TestClockJump: the sandbox's clock advance stops at each job due on the
+// way, so that the later payments of a schedule within one jump of three
+// weeks are charged on their own dates.
+func TestClockJump(t *testing.T) {
+	g := newGateway(t)
+	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 10000, "currency": "EUR", "orderId": "jump",
+		"transactionOptions": map[string]any{"installmentOptions": []any{map[string]any{"firstAmount": 5000, "count": 3, "period": 7}}}})
+	fields := card("4970100000000055")
+	fields["installmentOption"] = 0
+	paidAnswer(t, g.pay(answer["formToken"].(string), fields))
+	g.runDue()
+	before := len(g.merchant.received())
+	if _, _, err := g.svc.AdvanceClock(context.Background(), demoShopID, 21*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	var dates []string
+	for _, f := range g.merchant.received()[before:] {
+		var p map[string]any
+		json.Unmarshal([]byte(f.Get("kr-answer")), &p)
+		dates = append(dates, p["transactions"].([]any)[0].(map[string]any)["creationDate"].(string)[:10])
+	}
+	// Due at 00:00 in Paris: 23:00 UTC the day before.
+	if fmt.Sprint(dates) != "[2026-11-29 2026-12-06]" {
+		t.Errorf("later payments created on %v", dates)
+	}
+}
