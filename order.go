@@ -92,10 +92,16 @@ type Delivery struct {
 	// SuccessCodes are the HTTP statuses that acknowledge the
 	// notification; none means any 2xx.
 	SuccessCodes []int
-	Status       DeliveryStatus
-	Attempts     int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// RetryMarks, when set, times the retries at the next multiple of it
+	// on the clock (Lyra retries at the next quarter-hour), instead of the
+	// gateway's retry delays; MaxAttempts, when set, bounds the attempts
+	// instead of the shop's setting.
+	RetryMarks  time.Duration
+	MaxAttempts int
+	Status      DeliveryStatus
+	Attempts    int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Acknowledged reports whether an HTTP status acknowledges the delivery.

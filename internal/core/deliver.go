@@ -103,6 +103,14 @@ func (s *Service) deliver(ctx context.Context, shop *guichet.Shop, j *guichet.Jo
 		cur.Attempts++
 		cur.UpdatedAt = now
 		delay, again := s.nextRetry(cur.Attempts, shop.NotifyAttempts)
+		if cur.MaxAttempts > 0 {
+			again = cur.Attempts < cur.MaxAttempts
+		}
+		if cur.RetryMarks > 0 {
+			// The next mark of the clock (the next quarter-hour, say),
+			// in the shop's time.
+			delay = now.Truncate(cur.RetryMarks).Add(cur.RetryMarks).Sub(now)
+		}
 		// A delivery another job settled meanwhile (an operator's resend)
 		// keeps its status: this attempt only adds to its log.
 		if cur.Status == guichet.DeliveryPending {

@@ -1013,3 +1013,29 @@ func TestClockJump(t *testing.T) {
 		t.Errorf("later payments created on %v", dates)
 	}
 }
+
+// TestIPNRetrySchedule: an IPN the merchant keeps refusing is retried four
+// times, at the next quarter-hours, then given up.
+func TestIPNRetrySchedule(t *testing.T) {
+	g := newGateway(t)
+	g.merchant.mu.Lock()
+	g.merchant.fail = 100
+	g.merchant.mu.Unlock()
+	g.clock.add(7 * time.Minute) // 10:07
+	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 990, "currency": "EUR", "orderId": "late"})
+	paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))
+	if _, _, err := g.svc.AdvanceClock(context.Background(), demoShopID, 3*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	sent, err := g.svc.Notifications(context.Background(), guichet.DeliveryFilter{ShopID: demoShopID})
+	if err != nil || len(sent) != 1 {
+		t.Fatalf("notifications: %d, %v", len(sent), err)
+	}
+	var at []string
+	for _, a := range sent[0].Attempts {
+		at = append(at, a.At.UTC().Format("15:04"))
+	}
+	if fmt.Sprint(at) != "[10:07 10:15 10:30 10:45 11:00]" || sent[0].Status != guichet.DeliveryFailed {
+		t.Errorf("attempts at %v, %s", at, sent[0].Status)
+	}
+}

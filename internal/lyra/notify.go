@@ -2,6 +2,7 @@ package lyra
 
 import (
 	"encoding/json"
+	"time"
 
 	"guichet"
 	"guichet/internal/core"
@@ -73,8 +74,13 @@ func (a *API) notifier(n core.Notice) ([]guichet.Delivery, error) {
 		return []byte(signed.Encode())
 	}
 	return []guichet.Delivery{{Method: "POST", URL: url, ContentType: "application/x-www-form-urlencoded",
-		Body: body(src), RetryBody: body(v4.SourceRetry), ResendBody: body(v4.SourceBO), SuccessCodes: ipnSuccess}}, nil
+		Body: body(src), RetryBody: body(v4.SourceRetry), ResendBody: body(v4.SourceBO), SuccessCodes: ipnSuccess,
+		RetryMarks: 15 * time.Minute, MaxAttempts: ipnAttempts}}, nil
 }
+
+// ipnAttempts is how many times an IPN is sent at most: once, then four
+// automatic retries at the next quarter-hours (hh:00, :15, :30, :45).
+const ipnAttempts = 5
 
 // ipnSuccess are the answers of a merchant's server that acknowledge an
 // IPN; any other is a failure, retried.

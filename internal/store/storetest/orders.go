@@ -431,6 +431,8 @@ func newDelivery(prefix, shop, ref string, at time.Time) *guichet.Delivery {
 		RetryBody:     []byte("kr-src=RETRY"),
 		ResendBody:    []byte("kr-src=BO"),
 		SuccessCodes:  []int{200, 201, 301},
+		RetryMarks:    15 * time.Minute,
+		MaxAttempts:   5,
 		Status:        guichet.DeliveryPending,
 		CreatedAt:     at,
 		UpdatedAt:     at,

@@ -72,16 +72,16 @@ func ScanJobBacklog(d Dialect, row Row, b *guichet.JobBacklog) error {
 var Deliveries = Table[guichet.Delivery]{
 	Name: "deliveries",
 	Columns: `id, shop_id, event_id, transaction_id, order_ref, method, url, content_type, body,
-		retry_body, resend_body, success_codes, status, attempts, created_at, updated_at`,
+		retry_body, resend_body, success_codes, retry_marks_ns, max_attempts, status, attempts, created_at, updated_at`,
 	Append: func(d Dialect, args []any, v guichet.Delivery) []any {
 		return append(args, v.ID, v.ShopID, v.EventID, v.TransactionID, v.OrderRef, v.Method, v.URL, v.ContentType, Blob(v.Body),
-			Blob(v.RetryBody), Blob(v.ResendBody), joinCodes(v.SuccessCodes),
+			Blob(v.RetryBody), Blob(v.ResendBody), joinCodes(v.SuccessCodes), int64(v.RetryMarks), v.MaxAttempts,
 			string(v.Status), v.Attempts, d.Time(v.CreatedAt), d.Time(v.UpdatedAt))
 	},
 	Scan: func(d Dialect, row Row, v *guichet.Delivery) error {
 		var codes string
 		err := row.Scan(&v.ID, &v.ShopID, &v.EventID, &v.TransactionID, &v.OrderRef, &v.Method, &v.URL, &v.ContentType, &v.Body,
-			&v.RetryBody, &v.ResendBody, &codes,
+			&v.RetryBody, &v.ResendBody, &codes, (*int64)(&v.RetryMarks), &v.MaxAttempts,
 			(*string)(&v.Status), &v.Attempts, d.ScanTime(&v.CreatedAt), d.ScanTime(&v.UpdatedAt))
 		if err != nil {
 			return err

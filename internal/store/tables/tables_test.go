@@ -112,7 +112,7 @@ func TestRoundTrip(t *testing.T) {
 	roundTrip(t, Jobs, guichet.Job{ID: "job", ShopID: "shop", Kind: "deliver", Ref: "ref", DueAt: at(17), Data: []byte("d"), Group: "g"})
 	roundTrip(t, Deliveries, guichet.Delivery{ID: "del", ShopID: "shop", EventID: "ev", TransactionID: "tx", OrderRef: "ref",
 		Method: "POST", URL: "https://example.com", ContentType: "text/plain", Body: []byte("b"), RetryBody: []byte("r"),
-		ResendBody: []byte("s"), SuccessCodes: []int{200, 302}, Status: guichet.DeliveryFailed,
+		ResendBody: []byte("s"), SuccessCodes: []int{200, 302}, RetryMarks: 15 * time.Minute, MaxAttempts: 5, Status: guichet.DeliveryFailed,
 		Attempts: 2, CreatedAt: at(18), UpdatedAt: at(19)})
 	roundTrip(t, Attempts, guichet.Attempt{DeliveryID: "del", At: at(20), StatusCode: 500, Error: "e", Duration: time.Second})
 
