@@ -143,6 +143,23 @@ type PayRequest struct {
 	CaptureBy time.Time
 }
 
+// CanPayAgain tells whether the card of a transaction of the shop may pay
+// again (see canPayAgain), for a front to ask before it opens an order.
+func (s *Service) CanPayAgain(ctx context.Context, shop *guichet.Shop, transactionID string) error {
+	var src *guichet.Transaction
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		src, err = tx.Transaction(transactionID)
+		return err
+	})
+	if err == nil && src.ShopID != shop.ID {
+		err = guichet.Errorf(guichet.CodeNotFound, "no transaction %s", transactionID)
+	}
+	if err != nil {
+		return err
+	}
+	return canPayAgain(src, s.Now(shop))
+}
+
 // orderClosed refuses a payment of an order that takes none any more.
 func orderClosed(o *guichet.Order, now time.Time) error {
 	if o.Status != guichet.OrderOpen {
@@ -168,18 +185,7 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 		return o, nil, nil, err
 	}
 	if r.CardOf != "" {
-		var src *guichet.Transaction
-		err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
-			src, err = tx.Transaction(r.CardOf)
-			return err
-		})
-		if err == nil && src.ShopID != r.Shop.ID {
-			err = guichet.Errorf(guichet.CodeNotFound, "no transaction %s", r.CardOf)
-		}
-		if err != nil {
-			return o, nil, nil, err
-		}
-		if err := canPayAgain(src, s.Now(r.Shop)); err != nil {
+		if err := s.CanPayAgain(ctx, r.Shop, r.CardOf); err != nil {
 			return o, nil, nil, err
 		}
 	}

@@ -108,11 +108,17 @@ func errNotRecurring(orderID string) error {
 		Message: fmt.Sprintf("no recurring payments under order %s", orderID)}
 }
 
-// StartRecurring starts charging the token of reference token at the
-// dates of r, as payments of the shop's open order orderID. The first
+// StartRecurring opens the order o (the subscription) and starts charging
+// the token of reference token at the dates of r, as payments of o, in one
+// unit of work: either both are written or neither is. The first
 // occurrence may not be before today on the shop's clock.
-func (s *Service) StartRecurring(ctx context.Context, shop *guichet.Shop, orderID, token string, r Recurrence) error {
-	return s.setRecurring(ctx, shop, orderID, token, r, nil, true)
+func (s *Service) StartRecurring(ctx context.Context, shop *guichet.Shop, o *guichet.Order, token string, r Recurrence) error {
+	if err := checkCurrency(o.Amount); err != nil {
+		return err
+	}
+	now := s.Now(shop)
+	o.ShopID, o.Status, o.CreatedAt, o.UpdatedAt = shop.ID, guichet.OrderOpen, now, now
+	return s.setRecurring(ctx, shop, o.ID, o, token, r, nil)
 }
 
 // UpdateRecurring replaces the token and recurrence of running recurring
@@ -120,10 +126,14 @@ func (s *Service) StartRecurring(ctx context.Context, shop *guichet.Shop, orderI
 // occurrences already charged count against the new recurrence's Count.
 // The order's amount becomes the recurrence's.
 func (s *Service) UpdateRecurring(ctx context.Context, shop *guichet.Shop, orderID, token string, r Recurrence, content *guichet.OrderContent) error {
-	return s.setRecurring(ctx, shop, orderID, token, r, content, false)
+	return s.setRecurring(ctx, shop, orderID, nil, token, r, content)
 }
 
-func (s *Service) setRecurring(ctx context.Context, shop *guichet.Shop, orderID, token string, r Recurrence, content *guichet.OrderContent, start bool) error {
+// setRecurring starts recurring payments on a new order (opened), or
+// changes those of an existing one.
+func (s *Service) setRecurring(ctx context.Context, shop *guichet.Shop, orderID string, opened *guichet.Order, token string, r Recurrence,
+	content *guichet.OrderContent) error {
+	start := opened != nil
 	if err := r.Check(); err != nil {
 		return err
 	}
@@ -133,9 +143,16 @@ func (s *Service) setRecurring(ctx context.Context, shop *guichet.Shop, orderID,
 		return recurrenceError("first", "the first occurrence may not be in the past")
 	}
 	return s.store.Update(ctx, func(tx guichet.Tx) error {
-		o, err := shopOrder(tx, shop, orderID)
-		if err != nil {
-			return err
+		o := opened
+		if start {
+			if err := tx.PutOrder(o); err != nil {
+				return err
+			}
+		} else {
+			var err error
+			if o, err = shopOrder(tx, shop, orderID); err != nil {
+				return err
+			}
 		}
 		if o.Status != guichet.OrderOpen {
 			return errNotRecurring(orderID)

@@ -173,13 +173,8 @@ func (a *API) createSubscription(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, err := a.svc.OpenOrder(c.ctx, c.shop, &guichet.Order{ID: a.newUUID(), Protocol: protocol, Reference: orderID,
-		Amount: amount, Request: c.body, Content: content})
-	if err != nil {
-		return nil, err
-	}
-	if err := a.svc.StartRecurring(c.ctx, c.shop, o.ID, token, r); err != nil {
-		a.svc.CloseOrder(c.ctx, c.shop, o.ID, guichet.OrderCancelled)
+	o := &guichet.Order{ID: a.newUUID(), Protocol: protocol, Reference: orderID, Amount: amount, Request: c.body, Content: content}
+	if err := a.svc.StartRecurring(c.ctx, c.shop, o, token, r); err != nil {
 		return nil, subscriptionFailure(err)
 	}
 	c.reference = orderID

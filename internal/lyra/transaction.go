@@ -367,6 +367,17 @@ func (a *API) orderGet(c *call) (any, error) {
 	return out, nil
 }
 
+// duplicateFailure maps the refusal of a duplicate.
+func duplicateFailure(err error, f *found) *failure {
+	switch guichet.ErrorReason(err) {
+	case guichet.ReasonState:
+		return fail("PSP_016", "the transaction is "+f.detailed)
+	case guichet.ReasonNotSupported:
+		return fail("PSP_613", err.Error())
+	}
+	return asFailure(err, opPay)
+}
+
 // duplicate pays again with the card of a settled transaction: a new
 // DEBIT of the amount asked, under an order of its own.
 func (a *API) duplicate(c *call) (any, error) {
@@ -397,6 +408,11 @@ func (a *API) duplicate(c *call) (any, error) {
 	}
 	p.amount = guichet.Money{Amount: amount, Currency: currency}
 	p.formAction = actionSilent
+	// The rule is asked first, so that a refused duplicate opens no
+	// order.
+	if err := a.svc.CanPayAgain(c.ctx, c.shop, f.t.ID); err != nil {
+		return nil, duplicateFailure(err, f)
+	}
 	if p.orderID == "" {
 		p.orderID = f.t.Reference
 	}
@@ -410,13 +426,7 @@ func (a *API) duplicate(c *call) (any, error) {
 	if err != nil {
 		// The order opened for the duplicate takes no payment any more.
 		a.svc.CloseOrder(c.ctx, c.shop, o.ID, guichet.OrderCancelled)
-		switch guichet.ErrorReason(err) {
-		case guichet.ReasonState:
-			return nil, fail("PSP_016", "the transaction is "+f.detailed)
-		case guichet.ReasonNotSupported:
-			return nil, fail("PSP_613", err.Error())
-		}
-		return nil, asFailure(err, opPay)
+		return nil, duplicateFailure(err, f)
 	}
 	v := view{t: res.t, order: res.order, sequence: 1}
 	return a.answer(c, &v), nil
