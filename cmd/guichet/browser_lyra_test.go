@@ -542,6 +542,14 @@ func TestBrowserLyraEmbedded(t *testing.T) {
 	if got := ipnStatuses(sub.Ref); strings.Join(got, " ") != "PAID" {
 		t.Errorf("onsubmit: IPNs %v, want exactly one PAID", got)
 	}
+
+	// The order paid in the browser is captured, refunded with
+	// Transaction/CancelOrRefund, and listed beside a Paybox payment.
+	if uuid, ok := paid["paid"].transaction()["uuid"].(string); ok {
+		refundBesidePaybox(t, base, data, results["paid"].Ref, uuid)
+	} else {
+		t.Errorf("paid: no transaction uuid in %v", paid["paid"].answer)
+	}
 }
 
 // withoutResult shortens the RESULT line of the script's output, which
