@@ -164,11 +164,8 @@ func (s *Service) ValidateWaiting(ctx context.Context, shop *guichet.Shop, front
 	now := s.Now(shop)
 	var t *guichet.Transaction
 	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
-		if t, err = tx.TransactionByRef(front, ref); err != nil {
+		if t, err = shopTransactionByRef(tx, shop.ID, front, ref); err != nil {
 			return err
-		}
-		if t.ShopID != shop.ID {
-			return guichet.Errorf(guichet.CodeNotFound, "no transaction %s", ref)
 		}
 		if t.Status != guichet.StatusWaiting || t.Has(guichet.OpValidate) {
 			return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,

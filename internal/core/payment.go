@@ -333,10 +333,7 @@ func (s *Service) load(ctx context.Context, r OperationRequest) (*guichet.Transa
 	var t *guichet.Transaction
 	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
 		if r.TransactionRef != "" {
-			t, err = tx.TransactionByRef(r.Front, r.TransactionRef)
-			if err == nil && t.ShopID != r.Shop.ID {
-				err = guichet.Errorf(guichet.CodeNotFound, "no transaction %s", r.TransactionRef)
-			}
+			t, err = shopTransactionByRef(tx, r.Shop.ID, r.Front, r.TransactionRef)
 			return err
 		}
 		t, err = tx.TransactionByNumber(r.Shop.ID, r.Number)

@@ -175,17 +175,26 @@ func related(tx guichet.Tx, t *guichet.Transaction) (Related, error) {
 func (s *Service) TransactionByRef(ctx context.Context, shop *guichet.Shop, front, ref string) (*guichet.Transaction, *guichet.Order, *guichet.Token, error) {
 	var r Related
 	err := s.store.View(ctx, func(tx guichet.Tx) error {
-		t, err := tx.TransactionByRef(front, ref)
+		t, err := shopTransactionByRef(tx, shop.ID, front, ref)
 		if err != nil {
 			return err
-		}
-		if t.ShopID != shop.ID {
-			return guichet.Errorf(guichet.CodeNotFound, "no transaction %s", ref)
 		}
 		r, err = related(tx, t)
 		return err
 	})
 	return r.Transaction, r.Order, r.Token, err
+}
+
+// shopTransactionByRef finds the transaction holding the operation a front
+// named ref, and answers not found when it belongs to another shop: the
+// lookup spans every shop, and one shop must never reach another's
+// payments by naming them.
+func shopTransactionByRef(tx guichet.Tx, shopID, front, ref string) (*guichet.Transaction, error) {
+	t, err := tx.TransactionByRef(front, ref)
+	if err == nil && t.ShopID != shopID {
+		return nil, guichet.Errorf(guichet.CodeNotFound, "no transaction %s", ref)
+	}
+	return t, err
 }
 
 // OrderTransactions lists the shop's transactions of a merchant's order
