@@ -111,17 +111,18 @@ func NewCredential(protocol, key string, data any) Credential {
 	return Credential{Protocol: protocol, Key: key, Data: b}
 }
 
-// DecodeCredential reads the shop's credential of a protocol into data,
-// and reports false when the shop has none.
-func (s *Shop) DecodeCredential(protocol string, data any) (bool, error) {
+// AccountOf decodes the shop's credential of a protocol into the front's
+// account type A, and reports false when the shop has none.
+func AccountOf[A any](s *Shop, protocol string) (*A, bool, error) {
 	c := s.Credential(protocol)
 	if c == nil {
-		return false, nil
+		return nil, false, nil
 	}
-	if err := json.Unmarshal(c.Data, data); err != nil {
-		return false, fmt.Errorf("%s credential of shop %s: %w", protocol, s.ID, err)
+	var a A
+	if err := json.Unmarshal(c.Data, &a); err != nil {
+		return nil, false, fmt.Errorf("%s credential of shop %s: %w", protocol, s.ID, err)
 	}
-	return true, nil
+	return &a, true, nil
 }
 
 // Credential returns the shop's credential for protocol, or nil.

@@ -65,12 +65,7 @@ func (a Account) Credential() guichet.Credential {
 // AccountOf returns the Lyra account of a shop, and false when the shop
 // speaks no Lyra.
 func AccountOf(shop *guichet.Shop) (*Account, bool, error) {
-	var a Account
-	ok, err := shop.DecodeCredential(protocol, &a)
-	if !ok || err != nil {
-		return nil, ok, err
-	}
-	return &a, true, nil
+	return guichet.AccountOf[Account](shop, protocol)
 }
 
 // mode returns the mode a key opens, given the account's keys of both

@@ -41,12 +41,7 @@ func (a Account) Credential() guichet.Credential {
 // AccountOf returns the Paybox account of a shop, and false when the shop
 // speaks no Paybox.
 func AccountOf(shop *guichet.Shop) (*Account, bool, error) {
-	var a Account
-	ok, err := shop.DecodeCredential(protocol, &a)
-	if !ok || err != nil {
-		return nil, ok, err
-	}
-	return &a, true, nil
+	return guichet.AccountOf[Account](shop, protocol)
 }
 
 // Identifiant is the contract's current identifier, or "".
