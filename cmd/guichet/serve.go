@@ -162,9 +162,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err != nil {
 			return err
 		}
-		for protocol, n := range f.Notifiers() {
-			svc.RegisterNotifier(protocol, n)
-		}
+		front.Plug(svc, f)
 		serving = append(serving, f)
 	}
 	if err := svc.CheckNotifiers(ctx); err != nil {

@@ -409,7 +409,7 @@ func (s *Service) writeTransaction(tx guichet.Tx, shop *guichet.Shop, p *pending
 	if t.Number, err = tx.NextNumber(); err != nil {
 		return err
 	}
-	if t.Operations[0].Number, err = tx.NextNumber(); err != nil {
+	if err = s.number(tx, &t.Operations[0]); err != nil {
 		return err
 	}
 	events := []guichet.Event{s.event(t, &t.Operations[0], typ, now)}
@@ -454,7 +454,7 @@ func (s *Service) writeOperation(tx guichet.Tx, shop *guichet.Shop, p *pendingRe
 	}
 	o := guichet.Operation{ID: s.NewID("op_"), TransactionID: t.ID, Kind: p.Kind,
 		Amount: p.Amount.Amount, Approved: res.Approved, Code: res.Code, Front: p.Front, Ref: p.Ref, CreatedAt: now}
-	if o.Number, err = tx.NextNumber(); err != nil {
+	if err = s.number(tx, &o); err != nil {
 		return nil, nil, err
 	}
 	if res.Approved {

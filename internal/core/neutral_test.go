@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -214,6 +215,61 @@ func TestDeferredAuthorization(t *testing.T) {
 		}
 		if got, _, _, _ := svc.TransactionByRef(ctx, shop, "lyra", "uuid-dropped"); got.Status != guichet.StatusCancelled || got.Has(guichet.OpAuthorize) {
 			t.Errorf("cancelled while waiting: %+v", got)
+		}
+	})
+}
+
+// TestRegisteredRefs: a front that names its operations gets a name for
+// every operation it sends without one, and for the payments the core
+// makes on its own; a name it gives is kept.
+func TestRegisteredRefs(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		svc.RegisterRefs("acme", func(n int64) string { return fmt.Sprintf("acme-%d", n) })
+		svc.RegisterNotifier("acme", core.Silent)
+		named := func(op *guichet.Operation) bool { return op.Ref == fmt.Sprintf("acme-%d", op.Number) }
+
+		tr, err := svc.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "r", Amount: eur(1000), Card: testCard, Front: "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if op := tr.First(); !named(op) {
+			t.Errorf("authorization named %q, want acme-%d", op.Ref, op.Number)
+		}
+		got, op, err := svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: guichet.OpCapture, Amount: eur(600),
+			Front: "acme", TransactionRef: tr.First().Ref})
+		if err != nil || got.ID != tr.ID || !named(op) {
+			t.Fatalf("capture found by the authorization's name: %v, %+v", err, op)
+		}
+		_, op, err = svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: guichet.OpCapture, Amount: eur(100),
+			Front: "acme", TransactionRef: op.Ref, Ref: "given"})
+		if err != nil || op.Ref != "given" {
+			t.Fatalf("a name the front gives: %v, %+v", err, op)
+		}
+		// A front without names leaves operations unnamed.
+		tr, err = svc.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "r2", Amount: eur(1000), Card: testCard, Front: "other"})
+		if err != nil || tr.First().Ref != "" {
+			t.Fatalf("unnamed front: %v, %q", err, tr.First().Ref)
+		}
+
+		// A recurring payment the core makes is named too.
+		if _, _, err := svc.RegisterToken(ctx, core.TokenRequest{Shop: shop, Reference: "w1", Order: "w1", Card: testCard, Amount: eur(100)}); err != nil {
+			t.Fatal(err)
+		}
+		o := &guichet.Order{ID: "sub1", Protocol: "acme", Reference: "sub", Amount: eur(500)}
+		rec := core.Recurrence{First: svc.Now(shop).Add(24 * time.Hour), Freq: core.Monthly, Interval: 1, Count: 2, Amount: 500}
+		if err := svc.StartRecurring(ctx, shop, o, "w1", rec); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.AdvanceClock(ctx, shop.ID, 2*24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		list, err := svc.Transactions(ctx, guichet.TransactionFilter{ShopID: shop.ID, OrderID: "sub1"})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("recurring payments: %v, %d", err, len(list))
+		}
+		if op := list[0].First(); op.Front != "acme" || !named(op) {
+			t.Errorf("recurring payment's operation %+v, want named by the front", op)
 		}
 	})
 }

@@ -33,6 +33,31 @@ func (s *Service) RegisterNotifier(protocol string, n Notifier) {
 	s.notifiers[protocol] = n
 }
 
+// RefFunc names an operation in its front's protocol, from the number the
+// store gave it, which no other operation has: the identifier a protocol
+// gives each payment and operation (Lyra's uuid, Payline's transaction
+// id), which the front finds it again by (Tx.TransactionByRef).
+type RefFunc func(number int64) string
+
+// RegisterRefs sets how a front names its operations. The core names with
+// it every operation of the front that comes without a name, those it
+// makes on its own (a recurring payment, an instalment) included.
+func (s *Service) RegisterRefs(front string, f RefFunc) {
+	s.refs[front] = f
+}
+
+// number gives an operation its number and, when its front names
+// operations and it has no name yet, its name.
+func (s *Service) number(tx guichet.Tx, op *guichet.Operation) (err error) {
+	if op.Number, err = tx.NextNumber(); err != nil {
+		return err
+	}
+	if f := s.refs[op.Front]; op.Ref == "" && f != nil {
+		op.Ref = f(op.Number)
+	}
+	return nil
+}
+
 // Silent is the notifier of orders whose protocol notifies nothing.
 func Silent(Notice) ([]guichet.Delivery, error) { return nil, nil }
 

@@ -2,8 +2,6 @@ package core
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -337,13 +335,14 @@ func (s *Service) runRecurring(ctx context.Context, shop *guichet.Shop, j *guich
 	return err
 }
 
-// ref is the identifier of occurrence k: the one the front gave it in a
-// plan, or a new one.
+// ref is the identifier the front gave occurrence k in a plan, if any;
+// otherwise the core names the payment as the front names its operations
+// (see RegisterRefs).
 func (rj *recurringJob) ref(k int) string {
-	if plan := rj.Recurrence.Plan; k >= 1 && k <= len(plan) && plan[k-1].Ref != "" {
+	if plan := rj.Recurrence.Plan; k >= 1 && k <= len(plan) {
 		return plan[k-1].Ref
 	}
-	return newRef()
+	return ""
 }
 
 // occurrenceEvent announces occurrence k of recurring payments: a renewal
@@ -373,28 +372,4 @@ func (s *Service) occurrenceEvent(rj *recurringJob, o *guichet.Order, t *guichet
 // civil is the civil date of a time, as recurrences count them.
 func civil(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
-
-// newRef makes the identifier of a payment the core makes on its own (an
-// occurrence), for the front of its order to name it: 32 hexadecimal
-// digits, drawn again while they hold a run of twelve digits or more,
-// which the log masker would take for a card number.
-func newRef() string {
-	var b [16]byte
-	for {
-		rand.Read(b[:])
-		s := hex.EncodeToString(b[:])
-		run, longest := 0, 0
-		for _, c := range s {
-			if c >= '0' && c <= '9' {
-				run++
-				longest = max(longest, run)
-			} else {
-				run = 0
-			}
-		}
-		if longest < 12 {
-			return s
-		}
-	}
 }

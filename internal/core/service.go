@@ -21,8 +21,10 @@ type Service struct {
 	shops    shopCache
 	// notifiers build the notifications of each front's orders.
 	notifiers map[string]Notifier
-	sender    Sender
-	reviewer  guichet.Reviewer
+	// refs name the operations of the fronts that name theirs.
+	refs     map[string]RefFunc
+	sender   Sender
+	reviewer guichet.Reviewer
 	// work is how due work runs; running counts the jobs the background
 	// workers run; wakeJobs and wakeDeliveries wake them.
 	work           WorkConfig
@@ -48,7 +50,7 @@ func New(store guichet.Store, acquirer guichet.Acquirer, vault guichet.Vault, cl
 		paris = time.FixedZone("CET", 3600)
 	}
 	s := &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris,
-		notifiers: map[string]Notifier{}, work: DefaultWorkConfig(), running: newInflight(),
+		notifiers: map[string]Notifier{}, refs: map[string]RefFunc{}, work: DefaultWorkConfig(), running: newInflight(),
 		wakeJobs: make(chan struct{}, 1), wakeDeliveries: make(chan struct{}, 1), NewID: newID,
 		acquirerTimeout: defaultAcquirerTimeout}
 	s.exchanges.wake = make(chan struct{}, 1)

@@ -38,6 +38,17 @@ type Deps struct {
 // creating its keys).
 type New func(ctx context.Context, d Deps) (Front, error)
 
+// Plug registers in the core what the front's orders and operations need:
+// their notifiers and their names.
+func Plug(svc *core.Service, f Front) {
+	for protocol, n := range f.Notifiers() {
+		svc.RegisterNotifier(protocol, n)
+	}
+	for name, r := range f.Refs() {
+		svc.RegisterRefs(name, r)
+	}
+}
+
 // Front is one provider's protocol, served on the core.
 type Front interface {
 	// Name is the protocol's name, as shop credentials name it
@@ -48,6 +59,10 @@ type Front interface {
 	// Notifiers are the notifiers of the orders the front takes, by
 	// order protocol (guichet.Order.Protocol).
 	Notifiers() map[string]core.Notifier
+	// Refs are how the front names its operations, by the front name
+	// operations record (guichet.Operation.Front), for protocols that give
+	// each payment an identifier of their own; nil for the others.
+	Refs() map[string]core.RefFunc
 	// Errors maps every refusal reason of the core to the front's wire
 	// code for it, in words where the protocol has several.
 	Errors() map[guichet.Reason]string

@@ -60,6 +60,12 @@ func (f *Front) Notifiers() map[string]core.Notifier {
 	return map[string]core.Notifier{protocol: f.api.notifier}
 }
 
+// Refs name the operations the core makes on its own (recurring payments,
+// later instalments) with a uuid, as the front names its own.
+func (f *Front) Refs() map[string]core.RefFunc {
+	return map[string]core.RefFunc{protocol: func(int64) string { return newUUID() }}
+}
+
 // Errors maps the core's refusals to the front's codes.
 func (f *Front) Errors() map[guichet.Reason]string { return reasonCodes[opAny] }
 

@@ -135,9 +135,7 @@ func newGatewayOn(t *testing.T, store guichet.Store) *gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for p, n := range f.Notifiers() {
-		svc.RegisterNotifier(p, n)
-	}
+	front.Plug(svc, f)
 	m := newMerchant(t)
 	err = store.Update(ctx, func(tx guichet.Tx) error {
 		for _, s := range f.Demo(clk.Now()) {

@@ -44,6 +44,9 @@ func (f *Front) Notifiers() map[string]core.Notifier {
 	return map[string]core.Notifier{protocolSystem: f.system.notifier}
 }
 
+// Refs is nil: Paybox names operations by their numbers.
+func (f *Front) Refs() map[string]core.RefFunc { return nil }
+
 // Errors maps the core's refusals to Paybox Direct's codes, KWIXO's for
 // the reasons only KWIXO gives.
 func (f *Front) Errors() map[guichet.Reason]string {

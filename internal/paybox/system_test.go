@@ -132,9 +132,7 @@ func newHostedLog(t *testing.T, log *slog.Logger) *hosted {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for protocol, n := range f.Notifiers() {
-		svc.RegisterNotifier(protocol, n)
-	}
+	front.Plug(svc, f)
 	f.Register(mux)
 	backoffice.Register(mux, svc, log, adminToken)
 	srv := httptest.NewServer(mux)
