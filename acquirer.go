@@ -20,8 +20,13 @@ type AcquirerRequest struct {
 	Shop   *Shop
 	Kind   OperationKind
 	Amount Money
-	// Card is set for authorizations and credits, with the PAN in clear.
+	// Card is set for authorizations and credits, with the PAN in clear,
+	// unless Partner is.
 	Card *Card
+	// Partner, when set, is a means of payment that is not a card
+	// ("PAYCONIQ"), whose provider the buyer paid on its own page: the
+	// acquirer asks that provider for the payment's outcome.
+	Partner string
 	// Transaction is set for operations on an existing transaction.
 	Transaction *Transaction
 	// ForceCode, in TEST only, asks the simulator for this two-digit issuer
@@ -59,6 +64,9 @@ type AcquirerResult struct {
 	AuthCode string
 	Brand    Brand
 	Country  string // ISO 3166 alpha-3 of the issuer, when known
+	// Details are what a partner's means of payment tells of the payment
+	// (see Transaction.Details).
+	Details map[string]string
 }
 
 // Clock tells the time. The core reads it instead of time.Now so that tests

@@ -40,6 +40,10 @@ type Order struct {
 	// ExpiresAt, when set, is when the order stops taking payments, on
 	// the shop's clock.
 	ExpiresAt time.Time
+	// SeenAt is when the buyer first reached the order's payment page,
+	// zero until then: a protocol may tell an order nobody opened from
+	// one a buyer left.
+	SeenAt    time.Time
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -68,8 +68,8 @@ type Transaction struct {
 	TokenID  string
 	// OrderID is the hosted-payment order the transaction paid, if any.
 	OrderID string
-	// Method is the means of payment: "CARTE", "KWIXO", …; empty means a
-	// card.
+	// Method is the means of payment: "CARTE", "KWIXO", a partner such as
+	// "PAYCONIQ", …; empty means a card.
 	Method string
 	// Option is the variant of the method the buyer chose: KWIXO's
 	// STANDARD, 1XRNP or CREDIT.
@@ -93,7 +93,14 @@ type Transaction struct {
 	// CaptureBy, when set, is the date the payment is expected to be
 	// captured: an authorization left to the merchant's validation
 	// expires when it passes uncaptured.
-	CaptureBy  time.Time
+	CaptureBy time.Time
+	// RefundBy, when set, is the last date the payment may be refunded
+	// on: a partner's means of payment may bound it.
+	RefundBy time.Time
+	// Details are what the provider of a means of payment that is not a
+	// card told of the payment (a wallet's masked card, the payer's bank
+	// account), by the provider's own names.
+	Details    map[string]string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Operations []Operation

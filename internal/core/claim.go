@@ -69,6 +69,10 @@ type pendingRequest struct {
 	ThreeDS      string              `json:"three_ds,omitempty"`
 	TokenID      string              `json:"token,omitempty"`
 	CaptureBy    time.Time           `json:"capture_by,omitzero"`
+	// Partner is the means of payment that is not a card the payment is
+	// made with, instead of Card; RefundBy bounds its refunds.
+	Partner  string    `json:"partner,omitempty"`
+	RefundBy time.Time `json:"refund_by,omitzero"`
 
 	// The front that asked, and its identifier for the operation.
 	Front string `json:"front,omitempty"`
@@ -165,7 +169,7 @@ func (s *Service) inquire(ctx context.Context, shop *guichet.Shop, c *guichet.Cl
 	if err := json.Unmarshal(c.Request, &p); err != nil {
 		return guichet.AcquirerResult{}, false, nil
 	}
-	r := guichet.AcquirerRequest{Shop: shop, Kind: p.Kind, Amount: p.Amount, ForceCode: p.Force, Key: c.Key}
+	r := guichet.AcquirerRequest{Shop: shop, Kind: p.Kind, Amount: p.Amount, ForceCode: p.Force, Key: c.Key, Partner: p.Partner}
 	if p.Card != nil {
 		card, err := s.vault.Open(*p.Card)
 		if err != nil {
@@ -371,12 +375,16 @@ func closeOrder(orderID string) func(guichet.Tx, *guichet.Transaction) ([]guiche
 // payment or credit gives, with its first operation, not yet numbered,
 // and the type of the event that announces it.
 func (s *Service) buildTransaction(shop *guichet.Shop, p *pendingRequest, res guichet.AcquirerResult, now time.Time) (*guichet.Transaction, guichet.EventType) {
-	card := *p.Card
-	card.Brand, card.Country = res.Brand, res.Country
+	var card guichet.StoredCard
+	if p.Card != nil {
+		card = *p.Card
+		card.Brand, card.Country = res.Brand, res.Country
+	}
 	t := &guichet.Transaction{
 		ID: s.NewID("tx_"), ShopID: shop.ID, Reference: p.Reference, OrderID: p.OrderID,
 		Currency: p.Amount.Currency, Amount: p.Amount.Amount, Card: card, TokenID: p.TokenID,
 		AuthCode: res.AuthCode, ResponseCode: res.Code, ThreeDS: p.ThreeDS, CaptureBy: p.CaptureBy, CreatedAt: now, UpdatedAt: now,
+		Method: p.Partner, RefundBy: p.RefundBy, Details: res.Details,
 	}
 	t.Operations = []guichet.Operation{{ID: s.NewID("op_"), TransactionID: t.ID, Kind: p.Kind,
 		Amount: p.Amount.Amount, Approved: res.Approved, Code: res.Code, Front: p.Front, Ref: p.Ref, CreatedAt: now}}
@@ -483,7 +491,10 @@ func (s *Service) writeOperation(tx guichet.Tx, shop *guichet.Shop, p *pendingRe
 func describe(r *CardRequest, kind guichet.OperationKind, card guichet.StoredCard, tokenID string) *pendingRequest {
 	p := &pendingRequest{Kind: kind, Amount: r.Amount, OrderID: r.OrderID, Card: &card, Reference: r.Reference,
 		Capture: r.Capture || r.Forced, CaptureDelay: r.CaptureDelay, ThreeDS: r.ThreeDS, TokenID: tokenID,
-		CaptureBy: r.CaptureBy, Front: r.Front, Ref: r.Ref}
+		CaptureBy: r.CaptureBy, Front: r.Front, Ref: r.Ref, Partner: r.Partner, RefundBy: r.RefundBy}
+	if r.Partner != "" {
+		p.Card = nil
+	}
 	if r.Shop.IsTest() {
 		p.Force = r.ForceCode
 	}

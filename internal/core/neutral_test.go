@@ -9,6 +9,7 @@ import (
 
 	"guichet"
 	"guichet/internal/core"
+	"guichet/internal/sim"
 )
 
 // TestOrderAttempts: a refused payment leaves the order open while
@@ -270,6 +271,57 @@ func TestRegisteredRefs(t *testing.T) {
 		}
 		if op := list[0].First(); op.Front != "acme" || !named(op) {
 			t.Errorf("recurring payment's operation %+v, want named by the front", op)
+		}
+	})
+}
+
+// TestPartnerPayment: an order paid with a partner's means of payment
+// records the partner's details and no card; its refunds end at its
+// RefundBy date; and the first view of the order's page is kept.
+func TestPartnerPayment(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		o, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ordP", Protocol: "lyra", Reference: "pq", Amount: eur(1000),
+			ExpiresAt: svc.Now(shop).Add(15 * time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen, err := svc.SeeOrder(ctx, shop, o.ID)
+		if err != nil || !seen.SeenAt.Equal(svc.Now(shop)) {
+			t.Fatalf("first view: %v, seen at %v", err, seen.SeenAt)
+		}
+		first := seen.SeenAt
+		clk.t = clk.t.Add(time.Minute)
+		if again, err := svc.SeeOrder(ctx, shop, o.ID); err != nil || !again.SeenAt.Equal(first) {
+			t.Errorf("second view: %v, seen at %v, want the first view's %v", err, again.SeenAt, first)
+		}
+
+		refundBy := svc.Now(shop).Add(365 * 24 * time.Hour)
+		o, tr, _, err := svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Partner: sim.PartnerPayconiq, RefundBy: refundBy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Status != guichet.OrderPaid || tr.Status != guichet.StatusCaptured || tr.Method != sim.PartnerPayconiq ||
+			tr.Card.Masked != "" || len(tr.Card.Sealed) != 0 || tr.Details["bankCode"] != "GKCCBEBB" || !tr.RefundBy.Equal(refundBy) {
+			t.Fatalf("partner payment: order %s, transaction %+v", o.Status, tr)
+		}
+		clk.t = clk.t.Add(48 * time.Hour)
+		if _, _, err := svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: guichet.OpRefund, Amount: eur(400), Number: tr.Number}); err != nil {
+			t.Fatalf("refund within the window: %v", err)
+		}
+		clk.t = clk.t.Add(365 * 24 * time.Hour)
+		_, _, err = svc.Operate(ctx, core.OperationRequest{Shop: shop, Kind: guichet.OpRefund, Amount: eur(100), Number: tr.Number})
+		wantReason(t, err, guichet.ReasonExpired, "a refund past the payment's refund date")
+
+		// A refused partner payment leaves the order refused, with the
+		// partner's code.
+		o2, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ordP2", Protocol: "lyra", Reference: "pq2", Amount: eur(2020)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o2, tr, _, err = svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o2.ID, Partner: sim.PartnerPayconiq})
+		if err != nil || o2.Status != guichet.OrderRefused || tr.Status != guichet.StatusRefused || tr.ResponseCode != sim.PartnerCodeRefused {
+			t.Fatalf("refused partner payment: %v, %+v", err, tr)
 		}
 	})
 }

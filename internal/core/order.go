@@ -166,6 +166,31 @@ type PayRequest struct {
 	// CardRequest.Ref); CaptureBy is its expected capture date.
 	Ref       string
 	CaptureBy time.Time
+	// Partner and RefundBy pay with a means of payment that is not a card
+	// (see CardRequest.Partner).
+	Partner  string
+	RefundBy time.Time
+}
+
+// SeeOrder records that the buyer reached the payment page of an open
+// order, the first time only, and returns the order.
+func (s *Service) SeeOrder(ctx context.Context, shop *guichet.Shop, id string) (*guichet.Order, error) {
+	now := s.Now(shop)
+	var o *guichet.Order
+	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
+		if o, err = tx.Order(id); err != nil {
+			return err
+		}
+		if o.ShopID != shop.ID {
+			return guichet.Errorf(guichet.CodeNotFound, "no order %s", id)
+		}
+		if !o.SeenAt.IsZero() || orderClosed(o, now) != nil {
+			return nil
+		}
+		o.SeenAt, o.UpdatedAt = now, now
+		return tx.PutOrder(o)
+	})
+	return o, err
 }
 
 // CanPayAgain tells whether the card of a transaction of the shop may pay
@@ -246,7 +271,8 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 	var tok *guichet.Token
 	t, err := s.authorize(ctx, CardRequest{Shop: r.Shop, Reference: o.Reference, Amount: amount, OrderID: o.ID, Front: o.Protocol,
 		Card: r.Card, Capture: !r.AuthOnly, CaptureDelay: r.CaptureDelay, ForceCode: r.ForceCode, Decline: r.Decline,
-		Ref: r.Ref, CaptureBy: r.CaptureBy, Token: r.Token, Handle: r.Handle, Verify: amount.Amount == 0, CardOf: r.CardOf},
+		Ref: r.Ref, CaptureBy: r.CaptureBy, Token: r.Token, Handle: r.Handle, Verify: amount.Amount == 0, CardOf: r.CardOf,
+		Partner: r.Partner, RefundBy: r.RefundBy},
 		func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
 			cur, err := tx.Order(o.ID)
 			if err != nil {
@@ -259,7 +285,10 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 					Message: fmt.Sprintf("order %s is %s", o.ID, cur.Status)}
 			}
 			o = cur
-			t.OrderID, t.Method, t.ThreeDS = o.ID, r.Method, r.ThreeDS
+			t.OrderID, t.ThreeDS = o.ID, r.ThreeDS
+			if r.Partner == "" {
+				t.Method = r.Method
+			}
 			o.TransactionID, o.UpdatedAt = t.ID, t.CreatedAt
 			o.Attempts++
 			o.Status = guichet.OrderPaid

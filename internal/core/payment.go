@@ -64,6 +64,13 @@ type CardRequest struct {
 	// CardOf, when set, names a transaction of the shop whose card pays
 	// again, as a merchant duplicates a payment.
 	CardOf string
+	// Partner, when set, pays with a means of payment that is not a card
+	// ("PAYCONIQ"), on its provider's page: Card is unused, and the
+	// acquirer asks the provider for the outcome.
+	Partner string
+	// RefundBy, when set, is the last date the payment may be refunded
+	// on.
+	RefundBy time.Time
 }
 
 // card returns the card to charge and the token it came from, if any.
@@ -155,21 +162,25 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 	} else if err := checkMoney(nil, r.Amount); err != nil {
 		return nil, err
 	}
-	card, tok, err := s.card(ctx, &r)
-	if err != nil {
-		return nil, err
-	}
-	if r.Decline == "" {
-		// A payment declined beforehand (failed authentication, an
-		// instalment on a card that has since expired) is recorded as
-		// refused whatever the card.
-		if err := checkCard(card, now); err != nil {
+	var card guichet.Card
+	var tok *guichet.Token
+	var stored guichet.StoredCard
+	var err error
+	if r.Partner == "" {
+		if card, tok, err = s.card(ctx, &r); err != nil {
 			return nil, err
 		}
-	}
-	stored, err := s.vault.Seal(card)
-	if err != nil {
-		return nil, err
+		if r.Decline == "" {
+			// A payment declined beforehand (failed authentication, an
+			// instalment on a card that has since expired) is recorded as
+			// refused whatever the card.
+			if err := checkCard(card, now); err != nil {
+				return nil, err
+			}
+		}
+		if stored, err = s.vault.Seal(card); err != nil {
+			return nil, err
+		}
 	}
 	tokenID := ""
 	if tok != nil {
@@ -209,6 +220,9 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 		}
 		ask := guichet.AcquirerRequest{Shop: r.Shop, Kind: kind, Amount: r.Amount, Card: &card,
 			Front: r.Front, Stored: tok != nil, ForceCode: p.Force, Key: key}
+		if r.Partner != "" {
+			ask.Card, ask.Partner = nil, r.Partner
+		}
 		if p.Defer {
 			ask.Kind, ask.Amount.Amount = guichet.OpVerify, 0
 		}

@@ -88,9 +88,13 @@ func canCancel(t *guichet.Transaction, m guichet.Money, now time.Time) error {
 
 // canRefund allows refunds, partial and repeated, while their sum stays
 // within what was captured.
-func canRefund(t *guichet.Transaction, m guichet.Money) error {
+func canRefund(t *guichet.Transaction, m guichet.Money, now time.Time) error {
 	if err := checkMoney(t, m); err != nil {
 		return err
+	}
+	if !t.RefundBy.IsZero() && now.After(t.RefundBy) {
+		return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonExpired,
+			Message: fmt.Sprintf("the payment could be refunded until %s", t.RefundBy.UTC().Format(time.RFC3339))}
 	}
 	if t.Status == guichet.StatusRefunded {
 		// Everything captured came back already: what is asked is more
@@ -159,7 +163,7 @@ func check(t *guichet.Transaction, kind guichet.OperationKind, m guichet.Money, 
 	case guichet.OpCancel:
 		return canCancel(t, m, now)
 	case guichet.OpRefund:
-		return canRefund(t, m)
+		return canRefund(t, m, now)
 	case guichet.OpUpdateAmount:
 		return canUpdateAmount(t, m, now)
 	}

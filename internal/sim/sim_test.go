@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -194,7 +195,7 @@ func TestAuthorize(t *testing.T) {
 				}
 			}
 			again, err := a.Process(context.Background(), r)
-			if err != nil || again != res {
+			if err != nil || !reflect.DeepEqual(again, res) {
 				t.Errorf("same request answered %+v, then %+v, %v", res, again, err)
 			}
 		})

@@ -79,6 +79,7 @@ func newOrder(shop string, at time.Time) *guichet.Order {
 		Attempts:    1,
 		MaxAttempts: 3,
 		ExpiresAt:   at.Add(15 * time.Minute),
+		SeenAt:      at.Add(time.Minute),
 		CreatedAt:   at,
 		UpdatedAt:   at,
 	}
@@ -87,7 +88,7 @@ func newOrder(shop string, at time.Time) *guichet.Order {
 func ptr[T any](v T) *T { return &v }
 
 func normalizeOrder(o guichet.Order) guichet.Order {
-	o.ExpiresAt, o.CreatedAt, o.UpdatedAt = instant(o.ExpiresAt), instant(o.CreatedAt), instant(o.UpdatedAt)
+	o.ExpiresAt, o.SeenAt, o.CreatedAt, o.UpdatedAt = instant(o.ExpiresAt), instant(o.SeenAt), instant(o.CreatedAt), instant(o.UpdatedAt)
 	if len(o.Request) == 0 {
 		o.Request = nil
 	}

@@ -203,6 +203,8 @@ func newTransaction(tx guichet.Tx, shopID, reference string, amount int64, at ti
 		ResponseCode: "00",
 		RemitAt:      at.Add(24 * time.Hour),
 		CaptureBy:    at.Add(6 * 24 * time.Hour),
+		RefundBy:     at.Add(365 * 24 * time.Hour),
+		Details:      map[string]string{"bankCode": "GKCCBEBB"},
 		CreatedAt:    at,
 		UpdatedAt:    at,
 		Operations: []guichet.Operation{{
@@ -231,7 +233,7 @@ func sameTransaction(t *testing.T, got, want *guichet.Transaction) {
 }
 
 func normalize(tr guichet.Transaction) guichet.Transaction {
-	tr.RemitAt, tr.CaptureBy = instant(tr.RemitAt), instant(tr.CaptureBy)
+	tr.RemitAt, tr.CaptureBy, tr.RefundBy = instant(tr.RemitAt), instant(tr.CaptureBy), instant(tr.RefundBy)
 	tr.CreatedAt, tr.UpdatedAt = instant(tr.CreatedAt), instant(tr.UpdatedAt)
 	if len(tr.Card.Sealed) == 0 {
 		tr.Card.Sealed = nil

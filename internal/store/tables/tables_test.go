@@ -97,7 +97,8 @@ func TestRoundTrip(t *testing.T) {
 	roundTrip(t, Transactions, guichet.Transaction{ID: "tx", ShopID: "shop", Number: 1000001, Reference: "ref", Currency: "EUR",
 		Amount: 1000, Captured: 400, Refunded: 100, Status: guichet.StatusCaptured, Card: card, TokenID: "tok", OrderID: "order",
 		Method: "card", Option: "opt", Review: "review", ThreeDS: "Y", AuthCode: "123456", ResponseCode: "00",
-		RemitAt: at(2), CaptureBy: at(3), CreatedAt: at(4), UpdatedAt: at(5)})
+		RemitAt: at(2), CaptureBy: at(3), RefundBy: at(8), Details: map[string]string{"cardMaskedPan": "670999XXXXXX9999"},
+		CreatedAt: at(4), UpdatedAt: at(5)})
 	roundTrip(t, Operations, guichet.Operation{ID: "op", TransactionID: "tx", Number: 1000002, Kind: guichet.OpCapture,
 		Amount: 400, Approved: true, Code: "00", Front: "paybox", Ref: "r", CreatedAt: at(6)})
 	roundTrip(t, Claims, guichet.Claim{ShopID: "shop", Key: "key", At: at(7), State: guichet.ClaimPending, Request: []byte("req"),
@@ -108,7 +109,7 @@ func TestRoundTrip(t *testing.T) {
 	roundTrip(t, Orders, guichet.Order{ID: "order", ShopID: "shop", Protocol: "paybox-system", Reference: "ref",
 		Amount: guichet.Money{Amount: 1000, Currency: "EUR"}, Status: guichet.OrderPaid, Request: []byte("req"), TransactionID: "tx",
 		Content: guichet.OrderContent{Metadata: []guichet.Field{{Name: "k", Value: "v"}}}, Attempts: 1, MaxAttempts: 3,
-		ExpiresAt: at(14), CreatedAt: at(15), UpdatedAt: at(16)})
+		ExpiresAt: at(14), SeenAt: at(13), CreatedAt: at(15), UpdatedAt: at(16)})
 	roundTrip(t, Jobs, guichet.Job{ID: "job", ShopID: "shop", Kind: "deliver", Ref: "ref", DueAt: at(17), Data: []byte("d"), Group: "g"})
 	roundTrip(t, Deliveries, guichet.Delivery{ID: "del", ShopID: "shop", EventID: "ev", TransactionID: "tx", OrderRef: "ref",
 		Method: "POST", URL: "https://example.com", ContentType: "text/plain", Body: []byte("b"), RetryBody: []byte("r"),

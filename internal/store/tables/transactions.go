@@ -1,6 +1,8 @@
 package tables
 
 import (
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"guichet"
@@ -13,21 +15,39 @@ var Transactions = Table[guichet.Transaction]{
 	Columns: `id, shop_id, number, reference, currency, amount, captured, refunded, status,
 		card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, card_sealed,
 		token_id, order_id, method, method_option, review, three_ds, auth_code, response_code,
-		remit_at, capture_by, created_at, updated_at`,
+		remit_at, capture_by, details, refund_by, created_at, updated_at`,
 	Append: func(d Dialect, args []any, tr guichet.Transaction) []any {
 		c := &tr.Card
 		return append(args, tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, Blob(c.Sealed),
 			tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
-			d.Time(tr.RemitAt), d.Time(tr.CaptureBy), d.Time(tr.CreatedAt), d.Time(tr.UpdatedAt))
+			d.Time(tr.RemitAt), d.Time(tr.CaptureBy), details(tr.Details), d.Time(tr.RefundBy), d.Time(tr.CreatedAt), d.Time(tr.UpdatedAt))
 	},
 	Scan: func(d Dialect, row Row, tr *guichet.Transaction) error {
 		c := &tr.Card
-		return row.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, (*string)(&tr.Status),
+		var details string
+		err := row.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, (*string)(&tr.Status),
 			&c.Masked, &c.Fingerprint, (*string)(&c.Brand), &c.Country, &c.ExpMonth, &c.ExpYear, &c.Sealed,
 			&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Option, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode,
-			d.ScanTime(&tr.RemitAt), d.ScanTime(&tr.CaptureBy), d.ScanTime(&tr.CreatedAt), d.ScanTime(&tr.UpdatedAt))
+			d.ScanTime(&tr.RemitAt), d.ScanTime(&tr.CaptureBy), &details, d.ScanTime(&tr.RefundBy), d.ScanTime(&tr.CreatedAt), d.ScanTime(&tr.UpdatedAt))
+		if err != nil || details == "" {
+			return err
+		}
+		if err := json.Unmarshal([]byte(details), &tr.Details); err != nil {
+			return fmt.Errorf("transaction %s: details: %w", tr.ID, err)
+		}
+		return nil
 	},
+}
+
+// details is the column value of a transaction's details: JSON, or "" for
+// none.
+func details(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
 }
 
 // Operations maps the operations of transactions.
