@@ -60,7 +60,7 @@ func New() (*Pages, error) {
 	p := &Pages{pages: make(map[string]*template.Template), css: template.CSS(css), text: text}
 	// Each page template defines the "content" block of the shared layout,
 	// so each gets its own copy of the layout.
-	for _, name := range []string{"choice", "card", "challenge", "kwixo", "message"} {
+	for _, name := range []string{"choice", "card", "challenge", "kwixo", "partner", "message"} {
 		t, err := base.Clone()
 		if err != nil {
 			return nil, fmt.Errorf("checkout: %s: %w", name, err)
@@ -135,6 +135,9 @@ const (
 	KindCard Kind = iota
 	// KindKwixo is a Kwixo account, whose login Pages.Kwixo draws.
 	KindKwixo
+	// KindPayconiq is the Payconiq app, whose simulator Pages.Partner
+	// draws.
+	KindPayconiq
 )
 
 // Method is one payment method offered on the choice page, e.g.
@@ -209,6 +212,17 @@ type KwixoData struct {
 	CancelAction string
 }
 
+// PartnerData is the content of the simulator of a partner's app, where
+// the buyer pays without a card: Label is the text of the payment's
+// ticket. The page posts "outcome" "pay" or "abort".
+type PartnerData struct {
+	Common
+	Action string
+	Hidden map[string]string
+	Kind   Kind
+	Label  string
+}
+
 // MessageData is the content of a result or error page. Text may hold line
 // breaks, which are kept.
 type MessageData struct {
@@ -239,7 +253,7 @@ type view struct {
 	Methods      []method
 	Icon         string // pictogram of the card or Kwixo page
 	Brand        string // brand name on the card page
-	Option       string // Kwixo option, translated
+	Option       string // Kwixo option, translated, or the label of a partner's ticket
 	RNP          string // who pays for Kwixo's receive-and-pay, translated
 	Kind         string
 	Message      string
@@ -389,6 +403,18 @@ func (p *Pages) Kwixo(w http.ResponseWriter, d KwixoData) error {
 	return p.render(w, 0, "kwixo", v)
 }
 
+// Partner renders the simulator of a partner's app: as on the
+// providers' test platforms, it offers a payment that succeeds and one the
+// buyer abandons.
+func (p *Pages) Partner(w http.ResponseWriter, d PartnerData) error {
+	m := Method{Kind: d.Kind}
+	v := p.view(d.Common, "")
+	v.Title = fmt.Sprintf(v.T["partnerTitle"], m.label())
+	v.Heading = v.Title
+	v.Action, v.Hidden, v.Icon, v.Option = d.Action, d.Hidden, m.icon(), d.Label
+	return p.render(w, 0, "partner", v)
+}
+
 // Message renders a result or error page with the given status; 0 means
 // 200. It takes the status because error pages are the ones callers most
 // often answer with something other than 200.
@@ -497,14 +523,19 @@ func (m Method) label() string {
 		return m.Label
 	case m.Kind == KindKwixo:
 		return "Kwixo"
+	case m.Kind == KindPayconiq:
+		return "Payconiq"
 	}
 	return brandName(m.Brand)
 }
 
 // icon names the pictogram of a method (a template in icons.html).
 func (m Method) icon() string {
-	if m.Kind == KindKwixo {
+	switch m.Kind {
+	case KindKwixo:
 		return "KWIXO"
+	case KindPayconiq:
+		return "PAYCONIQ"
 	}
 	return brandIcon(m.Brand)
 }

@@ -93,6 +93,9 @@ func allPages(t *testing.T, p *Pages, c Common) map[string]string {
 	_, out["kwixo"] = record(t, func(w http.ResponseWriter) error {
 		return p.Kwixo(w, KwixoData{Common: c, Action: "/kwixo", Hidden: hidden, Option: guichet.KwixoStandard, CancelAction: "/cancel"})
 	})
+	_, out["partner"] = record(t, func(w http.ResponseWriter) error {
+		return p.Partner(w, PartnerData{Common: c, Action: "/partner", Hidden: hidden, Kind: KindPayconiq, Label: "Monext Demo"})
+	})
 	_, out["message"] = record(t, func(w http.ResponseWriter) error {
 		return p.Message(w, 0, MessageData{Common: c, Title: "Paiement accepté", Text: "Merci.", Kind: "success",
 			Links: []Link{{"https://shop.example/ok", "Retour boutique"}}})
@@ -477,6 +480,24 @@ func TestChallenge(t *testing.T) {
 		}
 		if !strings.Contains(body, ">"+want[0]+"</button>") || !strings.Contains(body, ">"+want[1]+"</button>") {
 			t.Errorf("%s: buttons are not labelled %q and %q", lang, want[0], want[1])
+		}
+	}
+}
+
+// TestPartner: the simulator of a partner's app names the partner and the
+// ticket's label, escaped, and offers the two outcomes of Payline's
+// simulator.
+func TestPartner(t *testing.T) {
+	p := newPages(t)
+	for lang, title := range map[string]string{"fr": "Simulateur Payconiq", "en": "Payconiq simulator"} {
+		_, body := record(t, func(w http.ResponseWriter) error {
+			return p.Partner(w, PartnerData{Common: common(lang, true), Action: "/partner", Kind: KindPayconiq, Label: "Tom & Co <shop>"})
+		})
+		for _, want := range []string{"<h1>" + title + "</h1>", "<strong>Tom &amp; Co &lt;shop&gt;</strong>",
+			`name="outcome" value="pay">MAKE A PAYMENT</button>`, `name="outcome" value="abort">ABORT</button>`, "icon-payconiq"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: page lacks %q", lang, want)
+			}
 		}
 	}
 }

@@ -53,6 +53,9 @@ func messages() map[string]map[string]string {
 			"kwixoCredit":      "Kwixo crédit",
 			"kwixoRNPBuyer":    "Paiement à réception : service facturé par Kwixo.",
 			"kwixoRNPMerchant": "Paiement à réception : service offert par le marchand.",
+			"partnerTitle":     "Simulateur %s",
+			"partnerIntro":     "Environnement de test : choisissez l'issue du paiement.",
+			"partnerLabel":     "Libellé du ticket\u00a0:",
 		},
 		"en": {
 			"gateway":          "Secure payment",
@@ -100,6 +103,9 @@ func messages() map[string]map[string]string {
 			"kwixoCredit":      "Kwixo credit",
 			"kwixoRNPBuyer":    "Pay on delivery: a service Kwixo charges you for.",
 			"kwixoRNPMerchant": "Pay on delivery: a service offered by the merchant.",
+			"partnerTitle":     "%s simulator",
+			"partnerIntro":     "Test environment: choose how the payment ends.",
+			"partnerLabel":     "Ticket label:",
 		},
 	}
 }
