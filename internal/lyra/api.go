@@ -15,6 +15,7 @@ import (
 	"guichet"
 	"guichet/internal/core"
 	v4 "guichet/internal/lyra/v4"
+	"guichet/internal/web"
 )
 
 // applicationVersion is the platform build the envelopes announce: the
@@ -90,7 +91,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	name := r.PathValue("service")
 	env := v4.Response{WebService: name, ApplicationVersion: applicationVersion, Status: v4.StatusSuccess,
-		Ticket: a.newUUID(), ApplicationProvider: provider(r.Host), Mode: v4.ModeTest, ServerURL: baseURL(r)}
+		Ticket: a.newUUID(), ApplicationProvider: provider(r.Host), Mode: v4.ModeTest, ServerURL: web.BaseURL(r)}
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	c, answer, err := a.serve(r, name, body, readErr)
 	env.ServerDate = v4.Time{Time: time.Now()}
@@ -205,7 +206,7 @@ func (a *API) authenticateCall(r *http.Request) (*call, error) {
 	case mode == "" || mode != shop.Mode:
 		return nil, fail("INT_905")
 	}
-	return &call{ctx: r.Context(), shop: shop, acct: acct, mode: mode, host: baseURL(r)}, nil
+	return &call{ctx: r.Context(), shop: shop, acct: acct, mode: mode, host: web.BaseURL(r)}, nil
 }
 
 // provider is the brand an API host belongs to, as its envelopes name it.
@@ -217,15 +218,6 @@ func provider(host string) string {
 		}
 	}
 	return "LYRA"
-}
-
-// baseURL is guichet's URL as the client called it.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 // record writes an exchange to the log, after the answer went out.

@@ -111,3 +111,15 @@ func Wrap(h http.Handler, log *slog.Logger, m *Metrics) http.Handler {
 		h.ServeHTTP(sw, r)
 	})
 }
+
+// BaseURL is guichet's URL as the client called it, scheme and host:
+// links a front hands out (a payment page, a WSDL's address) point back
+// to it. Behind a proxy that terminates TLS, X-Forwarded-Proto tells the
+// scheme.
+func BaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
