@@ -42,8 +42,10 @@ type Order struct {
 	ExpiresAt time.Time
 	// SeenAt is when the buyer first reached the order's payment page,
 	// zero until then: a protocol may tell an order nobody opened from
-	// one a buyer left.
+	// one a buyer left. Method is the means of payment the buyer last
+	// chose there, as the front names it.
 	SeenAt    time.Time
+	Method    string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

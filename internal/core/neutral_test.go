@@ -286,14 +286,14 @@ func TestPartnerPayment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		seen, err := svc.SeeOrder(ctx, shop, o.ID)
-		if err != nil || !seen.SeenAt.Equal(svc.Now(shop)) {
+		seen, err := svc.SeeOrder(ctx, shop, o.ID, "")
+		if err != nil || !seen.SeenAt.Equal(svc.Now(shop)) || seen.Method != "" {
 			t.Fatalf("first view: %v, seen at %v", err, seen.SeenAt)
 		}
 		first := seen.SeenAt
 		clk.t = clk.t.Add(time.Minute)
-		if again, err := svc.SeeOrder(ctx, shop, o.ID); err != nil || !again.SeenAt.Equal(first) {
-			t.Errorf("second view: %v, seen at %v, want the first view's %v", err, again.SeenAt, first)
+		if again, err := svc.SeeOrder(ctx, shop, o.ID, "PAYCONIQ"); err != nil || !again.SeenAt.Equal(first) || again.Method != "PAYCONIQ" {
+			t.Errorf("second view: %v, seen at %v with %q, want the first view's %v and the method chosen", err, again.SeenAt, again.Method, first)
 		}
 
 		refundBy := svc.Now(shop).Add(365 * 24 * time.Hour)

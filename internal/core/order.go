@@ -173,8 +173,9 @@ type PayRequest struct {
 }
 
 // SeeOrder records that the buyer reached the payment page of an open
-// order, the first time only, and returns the order.
-func (s *Service) SeeOrder(ctx context.Context, shop *guichet.Shop, id string) (*guichet.Order, error) {
+// order (the first time only) and, when method is not empty, the means
+// of payment the buyer chose there; it returns the order.
+func (s *Service) SeeOrder(ctx context.Context, shop *guichet.Shop, id, method string) (*guichet.Order, error) {
 	now := s.Now(shop)
 	var o *guichet.Order
 	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
@@ -184,10 +185,16 @@ func (s *Service) SeeOrder(ctx context.Context, shop *guichet.Shop, id string) (
 		if o.ShopID != shop.ID {
 			return guichet.Errorf(guichet.CodeNotFound, "no order %s", id)
 		}
-		if !o.SeenAt.IsZero() || orderClosed(o, now) != nil {
+		if orderClosed(o, now) != nil || !o.SeenAt.IsZero() && (method == "" || method == o.Method) {
 			return nil
 		}
-		o.SeenAt, o.UpdatedAt = now, now
+		if o.SeenAt.IsZero() {
+			o.SeenAt = now
+		}
+		if method != "" {
+			o.Method = method
+		}
+		o.UpdatedAt = now
 		return tx.PutOrder(o)
 	})
 	return o, err

@@ -80,6 +80,7 @@ func newOrder(shop string, at time.Time) *guichet.Order {
 		MaxAttempts: 3,
 		ExpiresAt:   at.Add(15 * time.Minute),
 		SeenAt:      at.Add(time.Minute),
+		Method:      "CB",
 		CreatedAt:   at,
 		UpdatedAt:   at,
 	}

@@ -14,17 +14,17 @@ import (
 var Orders = Table[guichet.Order]{
 	Name: "orders",
 	Columns: `id, shop_id, protocol, reference, amount, currency, status, request, transaction_id,
-		content, attempts, max_attempts, expires_at, seen_at, created_at, updated_at`,
+		content, attempts, max_attempts, expires_at, seen_at, method, created_at, updated_at`,
 	Append: func(d Dialect, args []any, o guichet.Order) []any {
 		return append(args, o.ID, o.ShopID, o.Protocol, o.Reference, o.Amount.Amount, o.Amount.Currency, string(o.Status),
 			Blob(o.Request), o.TransactionID, orderContent(o), o.Attempts, o.MaxAttempts,
-			d.Time(o.ExpiresAt), d.Time(o.SeenAt), d.Time(o.CreatedAt), d.Time(o.UpdatedAt))
+			d.Time(o.ExpiresAt), d.Time(o.SeenAt), o.Method, d.Time(o.CreatedAt), d.Time(o.UpdatedAt))
 	},
 	Scan: func(d Dialect, row Row, o *guichet.Order) error {
 		var content string
 		err := row.Scan(&o.ID, &o.ShopID, &o.Protocol, &o.Reference, &o.Amount.Amount, &o.Amount.Currency, (*string)(&o.Status),
 			&o.Request, &o.TransactionID, &content, &o.Attempts, &o.MaxAttempts,
-			d.ScanTime(&o.ExpiresAt), d.ScanTime(&o.SeenAt), d.ScanTime(&o.CreatedAt), d.ScanTime(&o.UpdatedAt))
+			d.ScanTime(&o.ExpiresAt), d.ScanTime(&o.SeenAt), &o.Method, d.ScanTime(&o.CreatedAt), d.ScanTime(&o.UpdatedAt))
 		if err != nil || content == "" {
 			return err
 		}

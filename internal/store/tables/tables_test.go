@@ -109,7 +109,7 @@ func TestRoundTrip(t *testing.T) {
 	roundTrip(t, Orders, guichet.Order{ID: "order", ShopID: "shop", Protocol: "paybox-system", Reference: "ref",
 		Amount: guichet.Money{Amount: 1000, Currency: "EUR"}, Status: guichet.OrderPaid, Request: []byte("req"), TransactionID: "tx",
 		Content: guichet.OrderContent{Metadata: []guichet.Field{{Name: "k", Value: "v"}}}, Attempts: 1, MaxAttempts: 3,
-		ExpiresAt: at(14), SeenAt: at(13), CreatedAt: at(15), UpdatedAt: at(16)})
+		ExpiresAt: at(14), SeenAt: at(13), Method: "PAYCONIQFP", CreatedAt: at(15), UpdatedAt: at(16)})
 	roundTrip(t, Jobs, guichet.Job{ID: "job", ShopID: "shop", Kind: "deliver", Ref: "ref", DueAt: at(17), Data: []byte("d"), Group: "g"})
 	roundTrip(t, Deliveries, guichet.Delivery{ID: "del", ShopID: "shop", EventID: "ev", TransactionID: "tx", OrderRef: "ref",
 		Method: "POST", URL: "https://example.com", ContentType: "text/plain", Body: []byte("b"), RetryBody: []byte("r"),
