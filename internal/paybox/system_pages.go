@@ -162,7 +162,7 @@ func (s *System) card(w http.ResponseWriter, r *http.Request) {
 		s.showChoice(w, ss)
 		return
 	}
-	c, errs := readCard(r, lang)
+	c, errs := checkout.ReadCard(r, lang, cvvOptional)
 	if len(errs) == 0 && c.Expired(s.svc.Now(ss.shop)) {
 		errs = map[string]string{"expiry": text(lang, "Cette carte est expirée.", "This card has expired.")}
 	}
@@ -387,42 +387,6 @@ func (s *System) finish(w http.ResponseWriter, ss *session, t *guichet.Transacti
 		d.Links = []checkout.Link{{URL: s.returnURL(ss, target, t, tok, code), Label: text(c.Lang, "Retour boutique", "Back to the shop")}}
 	}
 	s.pages.Message(w, http.StatusOK, d)
-}
-
-// readCard reads the card form, with a message per wrong field.
-func readCard(r *http.Request, lang string) (guichet.Card, map[string]string) {
-	errs := map[string]string{}
-	number := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' {
-			return -1
-		}
-		return r
-	}, r.PostForm.Get("number"))
-	if !guichet.LuhnValid(number) {
-		errs["number"] = text(lang, "Numéro de carte invalide.", "Invalid card number.")
-	}
-	c := guichet.Card{PAN: number, CVV: strings.TrimSpace(r.PostForm.Get("cvv")), Holder: strings.TrimSpace(r.PostForm.Get("holder"))}
-	exp := strings.ReplaceAll(strings.TrimSpace(r.PostForm.Get("expiry")), " ", "")
-	m, y, ok := strings.Cut(exp, "/")
-	if !ok && len(exp) == 4 {
-		m, y, ok = exp[:2], exp[2:], true
-	}
-	mm, err1 := strconv.Atoi(m)
-	yy, err2 := strconv.Atoi(y)
-	if !ok || err1 != nil || err2 != nil || mm < 1 || mm > 12 || (len(y) != 2 && len(y) != 4) {
-		errs["expiry"] = text(lang, "Date d'expiration invalide (MM/AA).", "Invalid expiry date (MM/YY).")
-	} else {
-		if len(y) == 2 {
-			yy += 2000
-		}
-		c.ExpMonth, c.ExpYear = mm, yy
-	}
-	if _, ok := parseDigits(c.CVV, 4); c.CVV != "" && (!ok || len(c.CVV) < 3) {
-		errs["cvv"] = text(lang, "Cryptogramme invalide.", "Invalid security code.")
-	} else if c.CVV == "" && !cvvOptional(number) {
-		errs["cvv"] = text(lang, "Saisissez le cryptogramme visuel.", "Enter the security code.")
-	}
-	return c, errs
 }
 
 // expiryYYMM writes a card's expiry as PBX_DATEVALMAX and the D variable do.
