@@ -4,6 +4,7 @@ import (
 	"guichet/internal/front"
 	"guichet/internal/lyra"
 	"guichet/internal/paybox"
+	"guichet/internal/payline"
 )
 
 // fronts are the protocols guichet serves, in the order the banner lists
@@ -11,4 +12,5 @@ import (
 var fronts = []front.New{
 	paybox.New,
 	lyra.New,
+	payline.New,
 }

@@ -74,6 +74,13 @@ type spec struct {
 var operations = map[string]spec{
 	"doWebPayment":         {(*API).doWebPayment, opAny},
 	"getWebPaymentDetails": {(*API).getWebPaymentDetails, opAny},
+	"doAuthorization":      {(*API).doAuthorization, opAny},
+	"doCapture":            {(*API).doCapture, opCapture},
+	"doRefund":             {(*API).doRefund, opRefund},
+	"doReset":              {(*API).doReset, opReset},
+	"doReAuthorization":    {(*API).doReAuthorization, opAny},
+	"doDebit":              {(*API).doDebit, opAny},
+	"doCredit":             {(*API).doCredit, opAny},
 }
 
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -58,6 +58,10 @@ var reasonCodes = map[opKind]map[guichet.Reason]string{
 	opRefund: {
 		guichet.ReasonAmount: "02613",
 		guichet.ReasonState:  "02618",
+		// Past its refund window (a Payconiq payment's 365 days) a
+		// payment is no longer refundable; no code of the platform's
+		// is documented for it, and this one says so.
+		guichet.ReasonExpired: "02314",
 	},
 	opReset: {
 		guichet.ReasonState:  "02603",

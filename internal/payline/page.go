@@ -322,7 +322,8 @@ func (a *API) pay(w http.ResponseWriter, r *http.Request, ss *session, value str
 // differed date.
 func (a *API) cardPayment(shop *guichet.Shop, orderID string, p *soap.Payment, c guichet.Card) core.PayRequest {
 	now := a.svc.Now(shop)
-	req := core.PayRequest{Shop: shop, OrderID: orderID, Card: c, ForceCode: forcedCode(shop, c.PAN, p.Amount)}
+	amount, _ := readAmount("payment.amount", p.Amount)
+	req := core.PayRequest{Shop: shop, OrderID: orderID, Card: c, ForceCode: forcedCode(shop, c.PAN, amount)}
 	switch {
 	case p.Action == actionAuthorize:
 		req.AuthOnly, req.CaptureBy = true, now.Add(authorizationLife)
@@ -339,17 +340,13 @@ func (a *API) cardPayment(shop *guichet.Shop, orderID string, p *soap.Payment, c
 // forcedCode is the issuer code the homologation simulator asks of the
 // acquirer for a payment of a TEST shop: by the card number (10th digit
 // 9), else by the amount (333.xx); "" lets the acquirer decide.
-func forcedCode(shop *guichet.Shop, pan, amount string) string {
+func forcedCode(shop *guichet.Shop, pan string, amount int64) string {
 	if !shop.IsTest() {
 		return ""
 	}
 	code, ok := simulatedCard(pan)
 	if !ok {
-		n, err := readAmount("", amount)
-		if err != nil {
-			return ""
-		}
-		code = simulatedAmounts[n]
+		code = simulatedAmounts[amount]
 	}
 	if code == "" || code == "00000" {
 		return ""

@@ -357,3 +357,133 @@ func TestWebPaymentByCard(t *testing.T) {
 		}
 	})
 }
+
+// payconiqPayment is a doWebPayment request for the demo merchant's
+// Payconiq contract, with every field seed 003 makes mandatory.
+func (g *gateway) payconiqPayment(amount string) *soap.DoWebPaymentRequest {
+	return g.webPayment(payconiq, amount)
+}
+
+// payconiqSession opens a Payconiq session and reaches its simulator
+// page, which it returns.
+func (g *gateway) payconiqSession(req *soap.DoWebPaymentRequest) (string, page) {
+	g.t.Helper()
+	res := g.open(req)
+	p := g.get(res.RedirectURL)
+	if !strings.Contains(p.body, `value="pay"`) || !strings.Contains(p.body, `value="abort"`) {
+		g.t.Fatalf("Payconiq page:\n%s", p.body)
+	}
+	return res.Token, p
+}
+
+// TestPayconiq: seed 003 from end to end. The ticket's label follows the
+// soft descriptor, the contract's trade name, the merchant's; MAKE A
+// PAYMENT gives 00000 with the partner's data and the payer's bank
+// account, ABORT 02008; the documented test amounts give 02020, 02106 and
+// 02012; an idle session expires (02324); a refund is accepted for 365
+// days, refused after.
+func TestPayconiq(t *testing.T) {
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		token, p := g.payconiqSession(g.payconiqPayment("1000"))
+		if !strings.Contains(p.body, "Monext Demo") {
+			t.Errorf("the page does not show the contract's trade name:\n%s", p.body)
+		}
+		form := p.hidden()
+		form.Set("outcome", "pay")
+		ticket := g.submit("partner", form)
+		if !strings.Contains(ticket.body, "token="+token) {
+			t.Fatalf("ticket page:\n%s", ticket.body)
+		}
+		d := g.details(token)
+		expectCode(t, "paid", d.Result, "00000")
+		want := `{"cardMaskedPan":"670999XXXXXX9999","cardExpiry":"12/29","transactionFlow":"ecommerce"}`
+		if d.Transaction.PartnerAdditionalData != want {
+			t.Errorf("partnerAdditionalData %s, want %s", d.Transaction.PartnerAdditionalData, want)
+		}
+		if d.BankAccountData == nil || d.BankAccountData.BankCode != "GKCCBEBB" || d.BankAccountData.AccountNumber != "BE12XXXXXXXXXX92" {
+			t.Errorf("bankAccountData %+v", d.BankAccountData)
+		}
+		if d.Buyer == nil || d.Buyer.FirstName != "John" || d.Buyer.LastName != "Doe" || d.Card != nil || d.ContractNumber != payconiq {
+			t.Errorf("buyer %+v card %+v contract %q", d.Buyer, d.Card, d.ContractNumber)
+		}
+
+		// The refund window: 365 days on the shop's clock.
+		id := d.Transaction.ID
+		g.advance(364 * 24 * time.Hour)
+		refund := g.call("DirectPaymentAPI", &soap.DoRefundRequest{Version: "34", TransactionID: id,
+			Payment: &soap.Payment{Amount: "400", Currency: "978", Action: "421", Mode: "CPT"}}).(*soap.DoRefundResponse)
+		expectCode(t, "refund within 365 days", refund.Result, "00000")
+		g.advance(2 * 24 * time.Hour)
+		refund = g.call("DirectPaymentAPI", &soap.DoRefundRequest{Version: "34", TransactionID: id,
+			Payment: &soap.Payment{Amount: "100", Currency: "978", Action: "421", Mode: "CPT"}}).(*soap.DoRefundResponse)
+		expectCode(t, "refund after 365 days", refund.Result, "02314")
+	})
+}
+
+// TestPayconiqOutcomes: every code of seed 003's table, deterministically.
+func TestPayconiqOutcomes(t *testing.T) {
+	g := newGateway(t)
+	token, p := g.payconiqSession(g.payconiqPayment("1000"))
+	form := p.hidden()
+	form.Set("outcome", "abort")
+	back := g.submit("partner", form)
+	if back.status != http.StatusSeeOther || back.header.Get("Location") != g.merchant.URL+"/cancel?token="+token {
+		t.Errorf("ABORT: HTTP %d to %q", back.status, back.header.Get("Location"))
+	}
+	expectCode(t, "ABORT", g.details(token).Result, "02008")
+
+	for amount, code := range map[string]string{"2020": "02020", "2106": "02106", "2012": "02012"} {
+		token, p := g.payconiqSession(g.payconiqPayment(amount))
+		form := p.hidden()
+		form.Set("outcome", "pay")
+		g.submit("partner", form)
+		expectCode(t, "amount "+amount, g.details(token).Result, code)
+	}
+
+	// A session the buyer reached but left expires after 15 minutes.
+	token, _ = g.payconiqSession(g.payconiqPayment("1000"))
+	g.advance(16 * time.Minute)
+	expectCode(t, "idle session", g.details(token).Result, "02324")
+	// One the buyer never reached: 02533, then 02534.
+	res := g.open(g.payconiqPayment("1000"))
+	expectCode(t, "never reached", g.details(res.Token).Result, "02533")
+	g.advance(16 * time.Minute)
+	expectCode(t, "never reached, expired", g.details(res.Token).Result, "02534")
+	// A token that is no session: 02304.
+	expectCode(t, "unknown token", g.details("1234567890abcdefghijKLMNOP").Result, "02304")
+}
+
+// TestPayconiqMandatoryFields: a Payconiq request missing a field of seed
+// 003's list, or whose order amount is below the payment's, is refused
+// with 02308 naming the field, and opens no session.
+func TestPayconiqMandatoryFields(t *testing.T) {
+	g := newGateway(t)
+	for _, c := range []struct {
+		field string
+		edit  func(r *soap.DoWebPaymentRequest)
+	}{
+		{"payment.action", func(r *soap.DoWebPaymentRequest) { r.Payment.Action = "100" }},
+		{"payment.mode", func(r *soap.DoWebPaymentRequest) {
+			r.Payment.Mode, r.Payment.DifferedActionDate = "DIF", "25/11/26"
+		}},
+		{"order.country", func(r *soap.DoWebPaymentRequest) { r.Order.Country = "" }},
+		{"buyer.firstName", func(r *soap.DoWebPaymentRequest) { r.Buyer.FirstName = "" }},
+		{"buyer.lastName", func(r *soap.DoWebPaymentRequest) { r.Buyer.LastName = "" }},
+		{"buyer.firstName", func(r *soap.DoWebPaymentRequest) { r.Buyer = nil }},
+		{"order.amount", func(r *soap.DoWebPaymentRequest) { r.Order.Amount = "999" }},
+	} {
+		req := g.payconiqPayment("1000")
+		c.edit(req)
+		res := g.call("WebPaymentAPI", req).(*soap.DoWebPaymentResponse)
+		if res.Result.Code != "02308" || res.Result.LongMessage != "Invalid value for "+c.field || res.Token != "" {
+			t.Errorf("%s: %+v token %q", c.field, res.Result, res.Token)
+		}
+	}
+	// The ticket's label: the soft descriptor first.
+	req := g.payconiqPayment("1000")
+	req.Payment.SoftDescriptor = "Ma boutique"
+	_, p := g.payconiqSession(req)
+	if !strings.Contains(p.body, "Ma boutique") {
+		t.Errorf("the page does not show the soft descriptor")
+	}
+}
