@@ -14,9 +14,9 @@ import (
 // authorization is a doAuthorization request of the demo merchant.
 func authorization(action, amount, pan string) *soap.DoAuthorizationRequest {
 	return &soap.DoAuthorizationRequest{Version: "34",
-		Payment: &soap.Payment{Amount: amount, Currency: "978", Action: action, Mode: "CPT", ContractNumber: cardNumber},
-		Card:    &soap.Card{Number: pan, Type: "CB", ExpirationDate: "1230", CVX: "123", Cardholder: "JEAN CLAUDE"},
-		Order:   &soap.Order{Ref: "DIRECT-1", Amount: amount, Currency: "978", Date: "23/11/2026 11:00"},
+		Payment:         &soap.Payment{Amount: amount, Currency: "978", Action: action, Mode: "CPT", ContractNumber: cardNumber},
+		Card:            &soap.Card{Number: pan, Type: "CB", ExpirationDate: "1230", CVX: "123", Cardholder: "JEAN CLAUDE"},
+		Order:           &soap.Order{Ref: "DIRECT-1", Amount: amount, Currency: "978", Date: "23/11/2026 11:00"},
 		PrivateDataList: &soap.PrivateDataList{PrivateData: []soap.PrivateData{{Key: "k", Value: "v"}}}}
 }
 
