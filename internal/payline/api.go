@@ -72,15 +72,18 @@ type spec struct {
 // operations are the operations guichet runs, by name. Any other answers
 // 02010, "requested function not available".
 var operations = map[string]spec{
-	"doWebPayment":         {(*API).doWebPayment, opAny},
-	"getWebPaymentDetails": {(*API).getWebPaymentDetails, opAny},
-	"doAuthorization":      {(*API).doAuthorization, opAny},
-	"doCapture":            {(*API).doCapture, opCapture},
-	"doRefund":             {(*API).doRefund, opRefund},
-	"doReset":              {(*API).doReset, opReset},
-	"doReAuthorization":    {(*API).doReAuthorization, opAny},
-	"doDebit":              {(*API).doDebit, opAny},
-	"doCredit":             {(*API).doCredit, opAny},
+	"doWebPayment":          {(*API).doWebPayment, opAny},
+	"getWebPaymentDetails":  {(*API).getWebPaymentDetails, opAny},
+	"doAuthorization":       {(*API).doAuthorization, opAny},
+	"doCapture":             {(*API).doCapture, opCapture},
+	"doRefund":              {(*API).doRefund, opRefund},
+	"doReset":               {(*API).doReset, opReset},
+	"doReAuthorization":     {(*API).doReAuthorization, opAny},
+	"doDebit":               {(*API).doDebit, opAny},
+	"doCredit":              {(*API).doCredit, opAny},
+	"getTransactionDetails": {(*API).getTransactionDetails, opAny},
+	"transactionsSearch":    {(*API).transactionsSearch, opAny},
+	"getAlertDetails":       {(*API).getAlertDetails, opAny},
 }
 
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package payline_test
 import (
 	"context"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,4 +186,74 @@ func TestAnotherMerchant(t *testing.T) {
 		t.Fatalf("another merchant's capture: HTTP %d %s", status, out)
 	}
 	expectCode(t, "the merchant's own capture", g.capture(auth.Transaction.ID, "1000").Result, "00000")
+}
+
+// TestTransactionDetails: getTransactionDetails finds a payment by any
+// of its operations' IDs or by the order reference, with its operations
+// in order; transactionsSearch lists the period's payments.
+func TestTransactionDetails(t *testing.T) {
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		auth := g.authorize(authorization("100", "1000", "4970101122334455"))
+		capture := g.capture(auth.Transaction.ID, "1000")
+		refund := g.refund(auth.Transaction.ID, "250")
+		details := func(req *soap.GetTransactionDetailsRequest) *soap.GetTransactionDetailsResponse {
+			t.Helper()
+			req.Version = "34"
+			return g.call("ExtendedAPI", req).(*soap.GetTransactionDetailsResponse)
+		}
+		d := details(&soap.GetTransactionDetailsRequest{TransactionID: auth.Transaction.ID, TransactionHistory: "Y"})
+		expectCode(t, "details", d.Result, "00000")
+		if d.Transaction.ID != auth.Transaction.ID || d.Transaction.Type != "AUTHOR" || d.Payment.Amount != "1000" ||
+			d.Payment.Action != "100" || d.ContractNumber != cardNumber || d.Order.Ref != "DIRECT-1" || d.PrivateDataList.PrivateData[0].Value != "v" {
+			t.Errorf("details: transaction %+v payment %+v contract %q order %+v", d.Transaction, d.Payment, d.ContractNumber, d.Order)
+		}
+		var ids, types []string
+		for _, a := range d.AssociatedTransactionsList.AssociatedTransactions {
+			ids, types = append(ids, a.TransactionID), append(types, a.Type)
+		}
+		want := []string{auth.Transaction.ID, capture.Transaction.ID, refund.Transaction.ID}
+		if strings.Join(ids, ",") != strings.Join(want, ",") || strings.Join(types, ",") != "AUTHOR,CAPTURE,REFUND" {
+			t.Errorf("associated %v %v, want %v", ids, types, want)
+		}
+		if d.StatusHistoryList == nil || len(d.StatusHistoryList.StatusHistory) != 3 {
+			t.Errorf("history %+v", d.StatusHistoryList)
+		}
+		byRefund := details(&soap.GetTransactionDetailsRequest{TransactionID: refund.Transaction.ID})
+		if byRefund.Transaction.ID != refund.Transaction.ID || byRefund.Transaction.Type != "REFUND" || byRefund.Payment.Amount != "250" {
+			t.Errorf("by the refund's ID: %+v %+v", byRefund.Transaction, byRefund.Payment)
+		}
+		byRef := details(&soap.GetTransactionDetailsRequest{OrderRef: "DIRECT-1"})
+		if byRef.Transaction.ID != auth.Transaction.ID {
+			t.Errorf("by order reference: %+v", byRef.Transaction)
+		}
+		expectCode(t, "unknown", details(&soap.GetTransactionDetailsRequest{TransactionID: "20000000000017"}).Result, "02604")
+
+		search := g.call("ExtendedAPI", &soap.TransactionsSearchRequest{Version: "34", StartDate: "23/11/2026", EndDate: "23/11/2026",
+			OrderRef: "DIRECT-1"}).(*soap.TransactionsSearchResponse)
+		expectCode(t, "search", search.Result, "00000")
+		if len(search.TransactionList.Transaction) != 1 || search.TransactionList.Transaction[0].ID != auth.Transaction.ID {
+			t.Errorf("search: %+v", search.TransactionList)
+		}
+		none := g.call("ExtendedAPI", &soap.TransactionsSearchRequest{Version: "34", StartDate: "01/01/2026", EndDate: "02/01/2026"}).(*soap.TransactionsSearchResponse)
+		expectCode(t, "search of an empty period", none.Result, "02310")
+	})
+}
+
+// TestPayconiqDirect: the seed's DirectPayment route: doAuthorization
+// answers at once, getTransactionDetails later, with the partner's data.
+func TestPayconiqDirect(t *testing.T) {
+	g := newGateway(t)
+	req := authorization("101", "1000", "")
+	req.Payment.ContractNumber, req.Card = payconiq, nil
+	auth := g.authorize(req)
+	expectCode(t, "Payconiq doAuthorization", auth.Result, "00000")
+	d := g.call("ExtendedAPI", &soap.GetTransactionDetailsRequest{Version: "34", TransactionID: auth.Transaction.ID}).(*soap.GetTransactionDetailsResponse)
+	expectCode(t, "details", d.Result, "00000")
+	if !strings.Contains(d.Transaction.PartnerAdditionalData, `"cardMaskedPan":"670999XXXXXX9999"`) || d.BankAccountData.BankCode != "GKCCBEBB" ||
+		d.Transaction.Type != "AUTHOR+CAP" {
+		t.Errorf("details: %+v %+v", d.Transaction, d.BankAccountData)
+	}
+	req = authorization("101", "2020", "")
+	req.Payment.ContractNumber, req.Card = payconiq, nil
+	expectCode(t, "refused by the partner", g.authorize(req).Result, "02020")
 }
