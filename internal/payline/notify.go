@@ -20,8 +20,20 @@ func notifier(n core.Notice) ([]guichet.Delivery, error) {
 	default:
 		return nil, nil
 	}
+	if o.TransactionID != t.ID || o.Status == guichet.OrderOpen {
+		return nil, nil
+	}
 	target := o.Content.Extra(extraNotificationURL)
-	if target == "" || o.TransactionID != t.ID || o.Status == guichet.OrderOpen {
+	if target == "" {
+		// The merchant's account may name the URL of every payment.
+		acct, ok, err := AccountOf(n.Shop)
+		if err != nil || !ok {
+			return nil, err
+		}
+		target = acct.NotificationURL
+	}
+	if target == "" || o.Content.Extra(extraReturnURL) == "" {
+		// Only web payments are notified this way.
 		return nil, nil
 	}
 	to := withParams(target, "notificationType=WEBTRS&token="+url.QueryEscape(o.ID))
