@@ -161,7 +161,10 @@ type PayRequest struct {
 	Token, Handle string
 	// CardOf, when set, pays with the card of a settled transaction of the
 	// shop, as a merchant duplicates a payment (see canPayAgain).
-	CardOf string
+	// Reauthorize makes the payment a new authorization of that
+	// transaction instead, which may still be live (see canReauthorize).
+	CardOf      string
+	Reauthorize bool
 	// Ref, when set, is the front's identifier for the payment (see
 	// CardRequest.Ref); CaptureBy is its expected capture date.
 	Ref       string
@@ -203,6 +206,13 @@ func (s *Service) SeeOrder(ctx context.Context, shop *guichet.Shop, id, method s
 // CanPayAgain tells whether the card of a transaction of the shop may pay
 // again (see canPayAgain), for a front to ask before it opens an order.
 func (s *Service) CanPayAgain(ctx context.Context, shop *guichet.Shop, transactionID string) error {
+	return s.checkCardOf(ctx, shop, transactionID, false)
+}
+
+// checkCardOf tells whether the card of a transaction of the shop may pay
+// again: as a duplicate (canPayAgain) or a re-authorization
+// (canReauthorize).
+func (s *Service) checkCardOf(ctx context.Context, shop *guichet.Shop, transactionID string, reauthorize bool) error {
 	var src *guichet.Transaction
 	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
 		src, err = tx.Transaction(transactionID)
@@ -213,6 +223,9 @@ func (s *Service) CanPayAgain(ctx context.Context, shop *guichet.Shop, transacti
 	}
 	if err != nil {
 		return err
+	}
+	if reauthorize {
+		return canReauthorize(src)
 	}
 	return canPayAgain(src, s.Now(shop))
 }
@@ -242,7 +255,7 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 		return o, nil, nil, err
 	}
 	if r.CardOf != "" {
-		if err := s.CanPayAgain(ctx, r.Shop, r.CardOf); err != nil {
+		if err := s.checkCardOf(ctx, r.Shop, r.CardOf, r.Reauthorize); err != nil {
 			return o, nil, nil, err
 		}
 	}

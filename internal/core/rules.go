@@ -155,6 +155,17 @@ func canPayAgain(t *guichet.Transaction, now time.Time) error {
 	return nil
 }
 
+// canReauthorize allows a new authorization on the card of a transaction
+// the issuer approved, live or not: a merchant re-authorizes a payment
+// whose authorization expired, or that it ships in several parts. A
+// refused or cancelled payment has nothing to re-authorize.
+func canReauthorize(t *guichet.Transaction) error {
+	if t.Status == guichet.StatusRefused || t.Status == guichet.StatusCancelled || len(t.Card.Sealed) == 0 {
+		return stateError(t, "re-authorize")
+	}
+	return nil
+}
+
 // check runs the rule of an operation kind.
 func check(t *guichet.Transaction, kind guichet.OperationKind, m guichet.Money, now time.Time) error {
 	switch kind {

@@ -107,3 +107,34 @@ func TestRemittance(t *testing.T) {
 		t.Errorf("remittance = %v, want %v", got, want)
 	}
 }
+
+// TestReauthorize: a re-authorization takes the card of any payment the
+// issuer approved, live, captured or expired, where a duplicate
+// (canPayAgain) waits for the source to be settled.
+func TestReauthorize(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	card := guichet.StoredCard{Sealed: []byte("sealed")}
+	for _, c := range []struct {
+		status      guichet.Status
+		sealed      bool
+		reauthorize bool
+		again       bool
+	}{
+		{guichet.StatusAuthorized, true, true, false},
+		{guichet.StatusCaptured, true, true, false},
+		{guichet.StatusRefused, true, false, true},
+		{guichet.StatusCancelled, true, false, true},
+		{guichet.StatusAuthorized, false, false, false},
+	} {
+		tr := &guichet.Transaction{Status: c.status, Amount: 100, Currency: "EUR", RemitAt: now.Add(time.Hour)}
+		if c.sealed {
+			tr.Card = card
+		}
+		if got := canReauthorize(tr) == nil; got != c.reauthorize {
+			t.Errorf("%s (sealed %v): re-authorize %v, want %v", c.status, c.sealed, got, c.reauthorize)
+		}
+		if got := canPayAgain(tr, now) == nil; got != c.again {
+			t.Errorf("%s (sealed %v): pay again %v, want %v", c.status, c.sealed, got, c.again)
+		}
+	}
+}

@@ -84,6 +84,7 @@ var operations = map[string]spec{
 	"getTransactionDetails": {(*API).getTransactionDetails, opAny},
 	"transactionsSearch":    {(*API).transactionsSearch, opAny},
 	"getAlertDetails":       {(*API).getAlertDetails, opAny},
+	"getMerchantSettings":   {(*API).getMerchantSettings, opAny},
 }
 
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {

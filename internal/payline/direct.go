@@ -143,7 +143,7 @@ func (a *API) operate(c *call, kind guichet.OperationKind, id string, m guichet.
 // for the last of partial captures).
 func (a *API) doCapture(c *call) (soap.Message, error) {
 	r := c.req.(*soap.DoCaptureRequest)
-	p, err := readPayment(r.Payment, a.svc.Now(c.shop).In(a.svc.Paris()), actionCapture, actionFinalCapture)
+	p, err := readPayment(r.Payment, a.svc.Now(c.shop).In(a.svc.Paris()))
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func (a *API) doCapture(c *call) (soap.Message, error) {
 // authorization not captured is reset instead (02618).
 func (a *API) doRefund(c *call) (soap.Message, error) {
 	r := c.req.(*soap.DoRefundRequest)
-	p, err := readPayment(r.Payment, a.svc.Now(c.shop).In(a.svc.Paris()), actionRefund)
+	p, err := readPayment(r.Payment, a.svc.Now(c.shop).In(a.svc.Paris()))
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +215,7 @@ func (a *API) doReset(c *call) (soap.Message, error) {
 func (a *API) doReAuthorization(c *call) (soap.Message, error) {
 	r := c.req.(*soap.DoReAuthorizationRequest)
 	now := a.svc.Now(c.shop)
-	p, err := readPayment(r.Payment, now.In(a.svc.Paris()), actionReAuthorize, actionAuthorize, actionAuthorizeCharge)
+	p, err := readPayment(r.Payment, now.In(a.svc.Paris()))
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +224,7 @@ func (a *API) doReAuthorization(c *call) (soap.Message, error) {
 		return nil, err
 	}
 	if src.Card.Masked == "" {
+		// A partner's payment has no card to authorize again.
 		return nil, fail("02619")
 	}
 	if p.money.Currency != src.Currency {
@@ -238,7 +239,7 @@ func (a *API) doReAuthorization(c *call) (soap.Message, error) {
 	if _, err := a.svc.OpenOrder(c.ctx, c.shop, order); err != nil {
 		return nil, err
 	}
-	req := core.PayRequest{Shop: c.shop, OrderID: order.ID, CardOf: src.ID, AuthOnly: p.action != actionAuthorizeCharge,
+	req := core.PayRequest{Shop: c.shop, OrderID: order.ID, CardOf: src.ID, Reauthorize: true, AuthOnly: p.action != actionAuthorizeCharge,
 		ForceCode: forcedCode(c.shop, "", p.money.Amount)}
 	if req.AuthOnly {
 		req.CaptureBy = now.Add(authorizationLife)
@@ -258,7 +259,7 @@ func (a *API) doReAuthorization(c *call) (soap.Message, error) {
 func (a *API) doDebit(c *call) (soap.Message, error) {
 	r := c.req.(*soap.DoDebitRequest)
 	now := a.svc.Now(c.shop)
-	p, err := readPayment(r.Payment, now.In(a.svc.Paris()), actionDebit, actionAuthorizeCharge)
+	p, err := readPayment(r.Payment, now.In(a.svc.Paris()))
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +292,7 @@ func (a *API) doDebit(c *call) (soap.Message, error) {
 func (a *API) doCredit(c *call) (soap.Message, error) {
 	r := c.req.(*soap.DoCreditRequest)
 	now := a.svc.Now(c.shop)
-	p, err := readPayment(r.Payment, now.In(a.svc.Paris()), actionCredit)
+	p, err := readPayment(r.Payment, now.In(a.svc.Paris()))
 	if err != nil {
 		return nil, err
 	}

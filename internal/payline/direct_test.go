@@ -18,6 +18,7 @@ func authorization(action, amount, pan string) *soap.DoAuthorizationRequest {
 		Payment:         &soap.Payment{Amount: amount, Currency: "978", Action: action, Mode: "CPT", ContractNumber: cardNumber},
 		Card:            &soap.Card{Number: pan, Type: "CB", ExpirationDate: "1230", CVX: "123", Cardholder: "JEAN CLAUDE"},
 		Order:           &soap.Order{Ref: "DIRECT-1", Amount: amount, Currency: "978", Date: "23/11/2026 11:00"},
+		Buyer:           &soap.Buyer{LastName: "Claude", FirstName: "Jean", Email: "jean.claude@example.net"},
 		PrivateDataList: &soap.PrivateDataList{PrivateData: []soap.PrivateData{{Key: "k", Value: "v"}}}}
 }
 

@@ -131,6 +131,7 @@ func (a *API) getTransactionDetails(c *call) (soap.Message, error) {
 	tr := pr.transaction(t, op, layoutDetails)
 	tr.Type = typ
 	ord, buyer, private := original(o)
+	ord = echoOrder(ord)
 	contract := contractOf(o)
 	out := &soap.GetTransactionDetailsResponse{Result: res.wire(), Transaction: tr,
 		Payment: &soap.Payment{Amount: fmt.Sprint(op.Amount), Currency: numericCurrency(t.Currency), Action: action, Mode: modeFull,
@@ -146,7 +147,9 @@ func (a *API) getTransactionDetails(c *call) (soap.Message, error) {
 		out.StatusHistoryList = pr.history(t)
 	}
 	if k := c.acct.contract(contract); k != nil && k.PointOfSale != "" {
-		out.PointOfSell = &soap.PointOfSell{Label: k.PointOfSale}
+		// guichet's points of sale have no number of their own: the
+		// label names them.
+		out.PointOfSell = &soap.PointOfSell{ID: k.PointOfSale, Label: k.PointOfSale}
 	}
 	return out, nil
 }
@@ -231,9 +234,10 @@ func (a *API) transactionsSearch(c *call) (soap.Message, error) {
 	return &soap.TransactionsSearchResponse{Result: wireResult("00000"), TransactionList: out}, nil
 }
 
-// searchDate reads a date of a search, dd/mm/yyyy, in Paris time.
+// searchDate reads a date of a search, dd/mm/yyyy, in Paris time: the
+// day it names, whatever time follows it (clients send dd/mm/yyyy HH:mm).
 func searchDate(field, s string, loc *time.Location) (time.Time, error) {
-	s = strings.TrimSpace(s)
+	s, _, _ = strings.Cut(strings.TrimSpace(s), " ")
 	if s == "" {
 		return time.Time{}, invalidFormat(field, "missing")
 	}

@@ -134,10 +134,14 @@ func (a *API) open(w http.ResponseWriter, ss *session) bool {
 		return true
 	}
 	c := a.common(ss)
+	target := ss.order.Content.Extra(extraReturnURL)
+	if ss.order.Status == guichet.OrderCancelled {
+		target = ss.order.Content.Extra(extraCancelURL)
+	}
 	a.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "info",
 		Title: text(c.Lang, "Session de paiement terminée", "Payment session ended"),
 		Text:  text(c.Lang, "Cette session de paiement est terminée.", "This payment session has ended."),
-		Links: a.back(ss, ss.order.Content.Extra(extraReturnURL))})
+		Links: a.back(ss, target)})
 	return false
 }
 
@@ -225,8 +229,11 @@ func (a *API) showMethod(w http.ResponseWriter, r *http.Request, ss *session, va
 			Hidden: a.hidden(ss, value), Kind: checkout.KindPayconiq, Label: ss.order.Content.Extra(extraLabel)})
 		return
 	}
+	// After an error, the holder and the expiry come back as typed; the
+	// number and the security code never do.
 	a.pages.Card(w, checkout.CardData{Common: a.common(ss), Action: pagePath + "card", Hidden: a.hidden(ss, value),
-		Brand: brand, Errors: errs, CancelAction: pagePath + "cancel"})
+		Brand: brand, Errors: errs, CancelAction: pagePath + "cancel",
+		Holder: strings.TrimSpace(r.PostForm.Get("holder")), Expiry: strings.TrimSpace(r.PostForm.Get("expiry"))})
 }
 
 // card takes the card form: the buyer goes through 3-D Secure when the
@@ -412,7 +419,7 @@ func (a *API) finish(w http.ResponseWriter, ss *session, t *guichet.Transaction)
 		d.Kind = "success"
 		d.Title = text(c.Lang, "Paiement accepté", "Payment accepted")
 		d.Text = text(c.Lang, "Votre paiement a été accepté.", "Your payment was accepted.")
-		if t.AuthCode != "" {
+		if t.AuthCode != "" && t.Method == "" {
 			d.Text += text(c.Lang, " Numéro d'autorisation : ", " Authorization number: ") + t.AuthCode
 		}
 	} else {

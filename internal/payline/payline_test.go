@@ -487,3 +487,26 @@ func TestPayconiqMandatoryFields(t *testing.T) {
 		t.Errorf("the page does not show the soft descriptor")
 	}
 }
+
+// addContracts gives the demo merchant more card contracts (CB, Visa,
+// Mastercard), before any call reads its account.
+func (g *gateway) addContracts(numbers ...string) {
+	g.t.Helper()
+	ctx := context.Background()
+	shop, err := g.svc.ShopByID(ctx, demoShopID)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	acct, _, err := payline.AccountOf(shop)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	for _, n := range numbers {
+		acct.Contracts = append(acct.Contracts, payline.Contract{Number: n, Label: n, CardCode: "CB", Currency: "978",
+			PointOfSale: "DemoShop", Brands: []guichet.Brand{guichet.BrandCB, guichet.BrandVisa, guichet.BrandMastercard}})
+	}
+	shop.Credentials = []guichet.Credential{acct.Credential()}
+	if err := g.svc.Store().Update(ctx, func(tx guichet.Tx) error { return tx.PutShop(shop) }); err != nil {
+		g.t.Fatal(err)
+	}
+}

@@ -175,3 +175,16 @@ func numericCurrency(code string) string {
 	}
 	return ""
 }
+
+// echoOrder is a request's order as answers give it back: the platform
+// writes its date with seconds (dd/MM/yyyy HH:mm:ss).
+func echoOrder(o *soap.Order) *soap.Order {
+	if o == nil {
+		return nil
+	}
+	out := *o
+	if d, err := time.Parse("02/01/2006 15:04", strings.TrimSpace(o.Date)); err == nil {
+		out.Date = d.Format(layoutDetails)
+	}
+	return &out
+}

@@ -70,8 +70,11 @@ type payment struct {
 }
 
 // readPayment reads a payment object. actions lists the actions the
-// operation takes; paris is the shop's time in Paris, for the deferred
-// date.
+// operation takes, none meaning any action code: an operation on an
+// existing transaction is what it is whatever action its payment says,
+// and real integrations send 100 with every call (Monext's own Java kit
+// does, in its recorded doCapture and doCredit requests). paris is the
+// shop's time in Paris, for the deferred date.
 func readPayment(p *soap.Payment, paris time.Time, actions ...string) (payment, error) {
 	if p == nil {
 		return payment{}, invalidFormat("payment", "missing")
@@ -90,7 +93,7 @@ func readPayment(p *soap.Payment, paris time.Time, actions ...string) (payment, 
 	if out.action == "" {
 		return out, invalidFormat("payment.action", "missing")
 	}
-	if !slices.Contains(actions, out.action) {
+	if len(out.action) != 3 || !allDigits(out.action) || len(actions) > 0 && !slices.Contains(actions, out.action) {
 		return out, fail("02321")
 	}
 	switch out.mode {

@@ -181,7 +181,7 @@ func (a *API) getWebPaymentDetails(c *call) (soap.Message, error) {
 		return nil, err
 	}
 	req := msg.(*soap.DoWebPaymentRequest)
-	out := &soap.GetWebPaymentDetailsResponse{Payment: req.Payment, Order: req.Order, PrivateDataList: req.PrivateDataList,
+	out := &soap.GetWebPaymentDetailsResponse{Payment: req.Payment, Order: echoOrder(req.Order), PrivateDataList: req.PrivateDataList,
 		Buyer: req.Buyer}
 	var t *guichet.Transaction
 	if o.TransactionID != "" {

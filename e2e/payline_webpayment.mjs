@@ -1,0 +1,367 @@
+// The Payline front's web payment page in a real headless browser, as a
+// merchant's buyer goes through it: the merchant's page, whose server
+// opens the session with doWebPayment, the choice of a card brand, the
+// card form (with a typing mistake first), the simulated 3-D Secure
+// challenge, the ticket and its link back to the shop; the Payconiq
+// simulator, paid and aborted.
+//
+//   node e2e/payline_webpayment.mjs <merchantURL> [card|payconiq|abort ...]
+//
+// <merchantURL> is the merchant server that
+// cmd/guichet/browser_payline_test.go starts: /shop?contract=&ref= serves
+// an order page with a "Pay" button, whose server sends the buyer to the
+// session's redirectURL; /return and /cancel are its returnURL and
+// cancelURL, which echo their query string in #result. Without scenario
+// names every scenario runs.
+//
+// The browser is Debian's chromium (never a downloaded one). The script
+// prints one "RESULT {json}" line (each scenario's order reference, the
+// session's token and the URL the browser landed on), and exits 1 with the
+// reason on the first failed check. Screenshots go to
+// $GUICHET_E2E_SCREENSHOTS, or to a new directory under the system's
+// temporary directory, and their paths are printed.
+
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.GUICHET_E2E_CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const TIMEOUT = 15_000; // per action or wait
+
+const [merchantArg, ...wanted] = process.argv.slice(2);
+if (!merchantArg) {
+  console.error('usage: node payline_webpayment.mjs <merchantURL> [card|payconiq|abort ...]');
+  process.exit(2);
+}
+const merchant = merchantArg.replace(/\/+$/, '');
+
+let shotDir = process.env.GUICHET_E2E_SCREENSHOTS;
+if (shotDir) mkdirSync(shotDir, { recursive: true });
+else shotDir = mkdtempSync(join(tmpdir(), 'guichet-e2e-payline-'));
+
+const runID = Date.now().toString(36);
+
+// What the pages show of the order (LanguageCode "en").
+const MERCHANT = 'Enseigne Mon compte';
+const AMOUNT = '€10.00';
+
+class CheckError extends Error {}
+
+function check(cond, message) {
+  if (!cond) throw new CheckError(message);
+}
+
+// expectVisible waits for a locator and fails with what was expected.
+async function expectVisible(locator, what) {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  } catch {
+    throw new CheckError(`expected ${what}`);
+  }
+}
+
+async function expectAttr(locator, name, want, what) {
+  const got = await locator.getAttribute(name);
+  check(got === want, `${what}: ${name}=${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+async function shot(page, name) {
+  const path = join(shotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  console.log(`screenshot ${name}: ${path}`);
+  return path;
+}
+
+// accessible checks what every page of the payment page owes assistive
+// technologies: the page's language, one h1, a label for every visible
+// input, a name for every button and link, no duplicate id, no positive
+// tabindex, a main landmark.
+async function accessible(page, what) {
+  const problems = await page.evaluate(() => {
+    const out = [];
+    const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+    const name = (el) => (el.getAttribute('aria-label') || el.textContent || '').trim();
+    if (document.documentElement.lang !== 'en') out.push(`html lang=${JSON.stringify(document.documentElement.lang)}, want "en"`);
+    const h1 = document.querySelectorAll('h1').length;
+    if (h1 !== 1) out.push(`${h1} h1 elements`);
+    if (!document.querySelector('main')) out.push('no main landmark');
+    for (const el of document.querySelectorAll('input:not([type="hidden"]), select, textarea')) {
+      if (visible(el) && el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')) {
+        out.push(`input ${el.name || el.id} has no label`);
+      }
+    }
+    for (const el of document.querySelectorAll('button, a[href]')) {
+      if (visible(el) && !name(el)) out.push(`${el.tagName.toLowerCase()} ${el.outerHTML.slice(0, 80)} has no name`);
+    }
+    const ids = new Map();
+    for (const el of document.querySelectorAll('[id]')) ids.set(el.id, (ids.get(el.id) || 0) + 1);
+    for (const [id, n] of ids) if (n > 1) out.push(`id ${id} used ${n} times`);
+    for (const el of document.querySelectorAll('[tabindex]')) {
+      if (el.tabIndex > 0) out.push(`tabindex=${el.tabIndex} on ${el.tagName.toLowerCase()}`);
+    }
+    return out;
+  });
+  check(problems.length === 0, `${what}: ${problems.join('; ')}`);
+}
+
+// expectPage waits for a page by its h1 and checks what every page of a TEST
+// shop's session shows: the ***TEST*** banner and title, the order.
+async function expectPage(page, heading, what) {
+  await expectVisible(page.getByRole('heading', { level: 1, name: heading, exact: true }), `${what} ("${heading}")`);
+  await expectVisible(page.locator('.test-banner').getByText('***TEST***', { exact: true }), `the ***TEST*** banner on ${what}`);
+  const title = await page.title();
+  check(title.startsWith('***TEST*** '), `${what}: title ${JSON.stringify(title)} lacks ***TEST***`);
+  await accessible(page, what);
+}
+
+// expectOrder checks the order summary of a page.
+async function expectOrder(page, ref, what) {
+  const summary = page.getByRole('region', { name: 'Your order', exact: true });
+  await expectVisible(summary, `the order summary on ${what}`);
+  const text = (await summary.textContent()).replace(/\s+/g, ' ');
+  for (const want of [MERCHANT, AMOUNT, ref]) {
+    check(text.includes(want), `${what}: the order summary ${JSON.stringify(text)} lacks ${JSON.stringify(want)}`);
+  }
+}
+
+// openShop opens the merchant's page and clicks its "Pay" button, whose
+// server sends the browser to the session's page; it returns the
+// session's token and its page's URL (the redirectURL).
+async function openShop(page, contract, ref) {
+  await page.goto(`${merchant}/shop?contract=${encodeURIComponent(contract)}&ref=${encodeURIComponent(ref)}`);
+  await page.getByRole('button', { name: 'Pay', exact: true }).click();
+  try {
+    await page.waitForURL((u) => u.pathname === '/webpayment/v2/', { timeout: TIMEOUT });
+  } catch {
+    throw new CheckError(`expected the payment page, at ${page.url()}`);
+  }
+  const token = new URL(page.url()).searchParams.get('token');
+  check(token, `no token in the payment page's URL ${page.url()}`);
+  return { token, pageURL: page.url() };
+}
+
+// cardFields finds the card form's inputs by their labels and checks what
+// lets a browser or a password manager fill them.
+async function cardFields(page) {
+  const f = {
+    number: page.getByLabel('Card number', { exact: true }),
+    expiry: page.getByLabel('Expiry date', { exact: true }),
+    cvv: page.getByLabel('Security code', { exact: true }),
+    holder: page.getByLabel(/^Cardholder name/),
+  };
+  await expectVisible(f.number, 'a "Card number" input on the card page');
+  await expectAttr(f.number, 'autocomplete', 'cc-number', 'card number');
+  await expectAttr(f.expiry, 'autocomplete', 'cc-exp', 'expiry');
+  await expectAttr(f.cvv, 'autocomplete', 'cc-csc', 'security code');
+  await expectAttr(f.holder, 'autocomplete', 'cc-name', 'cardholder');
+  for (const k of ['number', 'expiry', 'cvv']) {
+    check(await f[k].evaluate((el) => el.required), `the ${k} input is not required`);
+  }
+  return f;
+}
+
+async function fillCard(page, f, number, expiry, cvv, holder) {
+  await f.number.fill(number);
+  await f.expiry.fill(expiry);
+  await f.cvv.fill(cvv);
+  if (holder !== undefined) await f.holder.fill(holder);
+  await page.getByRole('button', { name: /^Pay\b/ }).click();
+}
+
+// backToShop checks the ticket page and follows its "Back to the shop"
+// link to the merchant's returnURL with the token.
+async function backToShop(page, token, ref, screenshot) {
+  await expectPage(page, 'Payment accepted', 'the ticket page');
+  await expectVisible(page.getByText(/^Your payment was accepted\./), 'the accepted message');
+  await expectOrder(page, ref, 'the ticket page');
+  if (screenshot) await shot(page, screenshot);
+  const link = page.getByRole('link', { name: 'Back to the shop', exact: true });
+  await expectVisible(link, 'a "Back to the shop" link on the ticket');
+  const href = await link.getAttribute('href');
+  const want = `${merchant}/return?shop=1&token=${encodeURIComponent(token)}`;
+  check(href === want, `the ticket's link goes to ${JSON.stringify(href)}, want ${JSON.stringify(want)}`);
+  await link.click();
+  try {
+    await page.waitForURL((u) => u.pathname === '/return', { timeout: TIMEOUT });
+  } catch {
+    throw new CheckError(`expected to land on the returnURL, at ${page.url()}`);
+  }
+  await expectVisible(page.getByRole('heading', { level: 1, name: 'Back from the payment', exact: true }), "the merchant's return page");
+  const result = await page.locator('#result').textContent();
+  check(result.includes(`token=${token}`), `/return: #result ${JSON.stringify(result)} lacks the token`);
+  return page.url();
+}
+
+const scenarios = {
+  // The card contract: a brand chosen among CB, Visa and Mastercard, a
+  // Luhn-invalid number first, then the test card through the 3-D Secure
+  // challenge (the demo merchant has it on), the ticket and the shop.
+  async card(page) {
+    const ref = `e2e-payline-card-${runID}`;
+    const { token, pageURL } = await openShop(page, '1234567', ref);
+
+    await expectPage(page, 'Choose your payment method', 'the choice page');
+    await expectOrder(page, ref, 'the choice page');
+    const methods = page.locator('button[name="method"]');
+    const values = await methods.evaluateAll((bs) => bs.map((b) => b.value));
+    check(JSON.stringify(values) === JSON.stringify(['1234567:CB', '1234567:VISA', '1234567:MASTERCARD']),
+      `choice page: method buttons ${JSON.stringify(values)}`);
+    for (const name of ['CB', 'Visa', 'Mastercard']) {
+      await expectVisible(page.getByRole('button', { name, exact: true }), `a "${name}" button on the choice page`);
+    }
+    await expectVisible(page.getByRole('group', { name: 'Accepted payment methods' }), 'the methods grouped under their legend');
+    await expectVisible(page.getByRole('button', { name: 'Cancel payment', exact: true }), 'a cancel button on the choice page');
+    await shot(page, 'payline-choice');
+    await page.getByRole('button', { name: 'Visa', exact: true }).click();
+
+    await expectPage(page, 'Enter your card details', 'the card page');
+    await expectVisible(page.getByText('Card: Visa', { exact: true }), 'the chosen brand on the card page');
+    let f = await cardFields(page);
+    const pay = (await page.getByRole('button', { name: /^Pay\b/ }).textContent()).trim();
+    check(pay === `Pay ${AMOUNT}`, `pay button ${JSON.stringify(pay)}, want "Pay ${AMOUNT}"`);
+    await shot(page, 'payline-card');
+
+    await fillCard(page, f, '4970 1011 2233 4456', '12/30', '123', 'John Doe');
+    await expectPage(page, 'Enter your card details', 'the card page after a Luhn-invalid number');
+    f = await cardFields(page);
+    await expectVisible(page.locator('#number-error'), 'an error next to the card number after a Luhn-invalid number');
+    const err = (await page.locator('#number-error').textContent()).trim();
+    check(err === 'Invalid card number.', `number error ${JSON.stringify(err)}`);
+    await expectAttr(f.number, 'aria-invalid', 'true', 'card number after a Luhn-invalid number');
+    const describedBy = (await f.number.getAttribute('aria-describedby')) || '';
+    check(describedBy.split(/\s+/).includes('number-error'), `card number aria-describedby ${JSON.stringify(describedBy)} lacks number-error`);
+    // The layout puts the ***TEST*** prefix before the error's.
+    check((await page.title()).startsWith('***TEST*** Error: '), `the title ${JSON.stringify(await page.title())} does not announce the error`);
+    await expectVisible(page.getByRole('alert').getByRole('link', { name: 'Invalid card number.' }), 'the error summary linking to the number');
+    check((await f.number.inputValue()) === '', 'the mistyped card number was written back into the page');
+    check((await f.cvv.inputValue()) === '', 'the security code was written back into the page');
+    const expiry = await f.expiry.inputValue();
+    check(expiry === '12/30', `the expiry after an error is ${JSON.stringify(expiry)}, want "12/30" typed again by the page`);
+    await shot(page, 'payline-card-error');
+
+    await fillCard(page, f, '4970101122334455', '12/30', '123');
+    await expectPage(page, 'Your bank asks you to confirm this payment', 'the 3-D Secure challenge page');
+    const otp = page.getByLabel('Confirmation code', { exact: true });
+    await expectVisible(otp, 'a "Confirmation code" input');
+    await expectAttr(otp, 'autocomplete', 'one-time-code', 'challenge code');
+    await expectVisible(page.getByText('Test environment: the code is 1234.'), "the challenge's TEST hint");
+    await shot(page, 'payline-challenge');
+    await otp.fill('1234');
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+
+    const url = await backToShop(page, token, ref, 'payline-ticket');
+
+    // The page of a paid session takes no second payment.
+    await page.goto(pageURL);
+    await expectPage(page, 'Payment session ended', 'the paid session page');
+    check(await page.getByLabel('Card number', { exact: true }).count() === 0, "a paid session's page offers the card form");
+    check(await page.locator('button[name="method"]').count() === 0, "a paid session's page offers a choice of methods");
+    return { ref, token, url };
+  },
+
+  // The Payconiq contract alone: the page is the Payconiq simulator, with
+  // the ticket's label; the buyer makes the payment.
+  async payconiq(page) {
+    const ref = `e2e-payline-payconiq-${runID}`;
+    const { token } = await openShop(page, 'PAYCONIQFP', ref);
+    await payconiqPage(page, ref);
+    await shot(page, 'payline-payconiq');
+    await page.getByRole('button', { name: 'MAKE A PAYMENT', exact: true }).click();
+    const url = await backToShop(page, token, ref, 'payline-payconiq-ticket');
+    return { ref, token, url };
+  },
+
+  // The buyer aborts in the Payconiq simulator: straight to the
+  // cancelURL, with the token.
+  async abort(page) {
+    const ref = `e2e-payline-abort-${runID}`;
+    const { token, pageURL } = await openShop(page, 'PAYCONIQFP', ref);
+    await payconiqPage(page, ref);
+    await page.getByRole('button', { name: 'ABORT', exact: true }).click();
+    try {
+      await page.waitForURL((u) => u.pathname === '/cancel', { timeout: TIMEOUT });
+    } catch {
+      throw new CheckError(`expected to land on the cancelURL, at ${page.url()}`);
+    }
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'Payment cancelled', exact: true }), "the merchant's cancel page");
+    const landed = new URL(page.url());
+    check(landed.searchParams.get('token') === token, `the cancelURL ${page.url()} lacks token=${token}`);
+    const url = page.url();
+
+    // The aborted session takes no payment afterwards.
+    await page.goto(pageURL);
+    await expectPage(page, 'Payment session ended', 'the aborted session page');
+    check(await page.getByRole('button', { name: 'MAKE A PAYMENT', exact: true }).count() === 0,
+      "an aborted session's page offers the Payconiq simulator");
+    return { ref, token, url };
+  },
+};
+
+// payconiqPage checks the Payconiq simulator.
+async function payconiqPage(page, ref) {
+  await expectPage(page, 'Payconiq simulator', 'the Payconiq simulator');
+  await expectOrder(page, ref, 'the Payconiq simulator');
+  const label = page.locator('.option');
+  await expectVisible(label, "the ticket's label");
+  const text = (await label.textContent()).replace(/\s+/g, ' ').trim();
+  check(text === 'Ticket label: Monext Demo', `the ticket's label reads ${JSON.stringify(text)}, want "Ticket label: Monext Demo"`);
+  for (const [name, outcome] of [['MAKE A PAYMENT', 'pay'], ['ABORT', 'abort']]) {
+    const button = page.getByRole('button', { name, exact: true });
+    await expectVisible(button, `a "${name}" button in the simulator`);
+    await expectAttr(button, 'value', outcome, `the "${name}" button`);
+  }
+  check(await page.getByLabel('Card number', { exact: true }).count() === 0, 'the Payconiq simulator asks for a card');
+}
+
+const names = wanted.length ? wanted : Object.keys(scenarios);
+for (const n of names) {
+  if (!scenarios[n]) {
+    console.error(`unknown scenario ${JSON.stringify(n)}; known: ${Object.keys(scenarios).join(', ')}`);
+    process.exit(2);
+  }
+}
+
+const t0 = Date.now();
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 });
+console.log(`chromium ${browser.version()} launched in ${Date.now() - t0} ms`);
+const results = {};
+let failed = false;
+try {
+  for (const n of names) {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    page.setDefaultNavigationTimeout(TIMEOUT);
+    // The pages need no script: any error in them fails the scenario.
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      // Resources the merchant's test server lacks (its favicon) are not
+      // the pages' errors.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
+    });
+    const s0 = Date.now();
+    try {
+      results[n] = await scenarios[n](page);
+      check(pageErrors.length === 0, `errors in the page: ${pageErrors.join('; ')}`);
+      console.log(`ok   ${n} (${Date.now() - s0} ms) -> ${results[n].url}`);
+    } catch (e) {
+      failed = true;
+      console.error(`FAIL ${n} (${Date.now() - s0} ms): ${e instanceof CheckError ? e.message : e.stack || e}`);
+      console.error(`     at ${page.url()}`);
+      if (pageErrors.length) console.error(`     page errors: ${pageErrors.join('; ')}`);
+      await shot(page, `failed-${n}`).catch(() => {});
+      break;
+    } finally {
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
+console.log('RESULT ' + JSON.stringify(results));
+console.log(`total ${Date.now() - t0} ms`);
+process.exit(failed ? 1 : 0);
