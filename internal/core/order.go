@@ -141,8 +141,13 @@ type PayRequest struct {
 	// Decline, when set, refuses the payment with this issuer code without
 	// asking the acquirer: the buyer failed 3-D Secure authentication.
 	Decline string
-	// SaveAs, when set, keeps the card as a token under that reference.
-	SaveAs string
+	// SaveAs, when set, keeps the card as a token under that reference,
+	// replacing the card of a token already registered under it unless
+	// SaveAsNew refuses to (ReasonTokenExists): a protocol whose merchant
+	// creates a stored card under a name of its own, which must not
+	// silently take over an existing one.
+	SaveAs    string
+	SaveAsNew bool
 	// Instalments, when set, are the later payments of the order, charged
 	// on the card kept as a token (under SaveAs, or an internal reference)
 	// once the first payment is accepted. See CheckInstalments.
@@ -280,6 +285,14 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 			r.SaveAs = instalmentTokenPrefix + o.ID
 		}
 	}
+	if r.SaveAsNew && r.SaveAs != "" {
+		// A first look spares the acquirer a payment whose card could
+		// not be kept; the unit of work looks again.
+		err := s.store.View(ctx, func(tx guichet.Tx) error { return tokenFree(tx, r.Shop.ID, r.SaveAs) })
+		if err != nil {
+			return o, nil, nil, err
+		}
+	}
 	if r.Subscription != nil {
 		// A first look spares the acquirer a payment that could not
 		// start its subscription; the unit of work looks again.
@@ -323,12 +336,19 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 				return nil, err
 			}
 			if r.SaveAs != "" && t.Status != guichet.StatusRefused {
+				if r.SaveAsNew {
+					if err := tokenFree(tx, r.Shop.ID, r.SaveAs); err != nil {
+						return nil, err
+					}
+				}
 				tok = &guichet.Token{ID: s.NewID("tok_"), ShopID: r.Shop.ID, Reference: r.SaveAs, Handle: newHandle(),
 					Card: t.Card, OrderID: o.ID, CreatedAt: t.CreatedAt, UpdatedAt: t.CreatedAt}
-				t.TokenID = tok.ID
 				if err := tx.PutToken(tok); err != nil {
 					return nil, err
 				}
+				// A token replaced keeps its ID, which PutToken gives
+				// back: the transaction names that one.
+				t.TokenID = tok.ID
 				// The later payments are scheduled only once the first
 				// one is accepted.
 				if err := s.scheduleInstalments(tx, o, tok.Reference, r.Instalments); err != nil {

@@ -119,6 +119,30 @@ func (s *Service) StartRecurring(ctx context.Context, shop *guichet.Shop, o *gui
 	return s.setRecurring(ctx, shop, o.ID, o, token, r, nil)
 }
 
+// StartRecurringDue starts recurring payments as StartRecurring does and,
+// when the first occurrence falls due today on the shop's clock, charges it
+// before returning rather than leaving it to the worker: a protocol whose
+// answer tells the outcome of the first payment. A charge that could not
+// run (the acquirer did not answer) does not undo the start: the job
+// stays due, and the worker charges the occurrence as it charges any
+// other. Should the worker take the job meanwhile, the occurrence's request
+// key lets only one of them charge it.
+func (s *Service) StartRecurringDue(ctx context.Context, shop *guichet.Shop, o *guichet.Order, token string, r Recurrence) error {
+	if err := s.StartRecurring(ctx, shop, o, token, r); err != nil {
+		return err
+	}
+	date, _, ok := r.Occurrence(1)
+	if !ok || s.instalmentDue(date).After(s.Now(shop)) {
+		return nil
+	}
+	rj := &recurringJob{Order: o.ID, Token: token, Recurrence: r}
+	j := &guichet.Job{ID: rj.jobID(), ShopID: shop.ID, Kind: jobRecurring, Ref: o.ID}
+	if err := s.runRecurring(ctx, shop, j, rj); err != nil {
+		s.log.Warn("first recurring payment left to the worker", "order", o.ID, "err", err)
+	}
+	return nil
+}
+
 // UpdateRecurring replaces the token and recurrence of running recurring
 // payments, and the content of their order when content is not nil; the
 // occurrences already charged count against the new recurrence's Count.

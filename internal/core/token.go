@@ -160,6 +160,19 @@ func tokenCancelled(ref string) error {
 		Message: fmt.Sprintf("token %q was cancelled", ref)}
 }
 
+// tokenFree refuses a reference under which the shop already keeps a
+// token.
+func tokenFree(tx guichet.Tx, shopID, ref string) error {
+	_, err := tx.Token(shopID, ref)
+	switch {
+	case err == nil:
+		return tokenExists(ref)
+	case guichet.ErrorCode(err) == guichet.CodeNotFound:
+		return nil
+	}
+	return err
+}
+
 func tokenExists(ref string) error {
 	return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonTokenExists, Param: "token",
 		Message: fmt.Sprintf("subscriber %q already exists", ref)}

@@ -85,6 +85,26 @@ var operations = map[string]spec{
 	"transactionsSearch":    {(*API).transactionsSearch, opAny},
 	"getAlertDetails":       {(*API).getAlertDetails, opAny},
 	"getMerchantSettings":   {(*API).getMerchantSettings, opAny},
+	"createWebWallet":       {(*API).createWebWallet, opWallet},
+	"updateWebWallet":       {(*API).updateWebWallet, opWallet},
+	"manageWebWallet":       {(*API).manageWebWallet, opWallet},
+	"getWebWallet":          {(*API).getWebWallet, opWallet},
+	// Wallets and the payment records charged on them (wallet.go,
+	// wallet_pay.go, wallet_record.go, wallet_ledger.go).
+	"createWallet":             {(*API).createWallet, opWallet},
+	"updateWallet":             {(*API).updateWallet, opWallet},
+	"getWallet":                {(*API).getWallet, opWallet},
+	"getCards":                 {(*API).getCards, opWallet},
+	"disableWallet":            {(*API).disableWallet, opWallet},
+	"enableWallet":             {(*API).enableWallet, opWallet},
+	"doImmediateWalletPayment": {(*API).doImmediateWalletPayment, opAny},
+	"doScheduledWalletPayment": {(*API).doScheduledWalletPayment, opAny},
+	"doRecurrentWalletPayment": {(*API).doRecurrentWalletPayment, opAny},
+	"getPaymentRecord":         {(*API).getPaymentRecord, opAny},
+	"disablePaymentRecord":     {(*API).disablePaymentRecord, opAny},
+	"updatePaymentRecord":      {(*API).updatePaymentRecord, opAny},
+	"getBillingRecord":         {(*API).getBillingRecord, opAny},
+	"updateBillingRecord":      {(*API).updateBillingRecord, opAny},
 }
 
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -71,7 +71,13 @@ func (a *API) doAuthorization(c *call) (soap.Message, error) {
 			req.ThreeDS = sim.StatusAuthenticated
 		}
 	}
-	order := &guichet.Order{ID: a.svc.NewID("pld_"), Protocol: protocol, Reference: o.ref, Amount: p.money, Request: c.body,
+	// The order keeps the request without the card's number and code,
+	// for getTransactionDetails to echo.
+	request, err := kept(r)
+	if err != nil {
+		return nil, err
+	}
+	order := &guichet.Order{ID: a.svc.NewID("pld_"), Protocol: protocol, Reference: o.ref, Amount: p.money, Request: request,
 		MaxAttempts: directAttempts, Content: content(r.Buyer, r.Order, r.PrivateDataList)}
 	order.Content.Extras = []guichet.Field{{Name: extraContract, Value: k.Number}}
 	if _, err := a.svc.OpenOrder(c.ctx, c.shop, order); err != nil {

@@ -258,3 +258,25 @@ func TestPayconiqDirect(t *testing.T) {
 	req.Payment.ContractNumber, req.Card = payconiq, nil
 	expectCode(t, "refused by the partner", g.authorize(req).Result, "02020")
 }
+
+// TestNoCardKept: the order of a doAuthorization keeps the request for
+// getTransactionDetails, without the card's number or security code.
+func TestNoCardKept(t *testing.T) {
+	g := newGateway(t)
+	auth := g.authorize(authorization("100", "1000", "4970101122334455"))
+	list, err := g.svc.Transactions(context.Background(), guichet.TransactionFilter{ShopID: demoShopID, Limit: 1})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("%d transactions (%v)", len(list), err)
+	}
+	o, err := g.svc.OrderByID(context.Background(), list[0].OrderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(o.Request), "4970101122334455") || strings.Contains(string(o.Request), "cvx") {
+		t.Errorf("the order keeps the card:\n%s", o.Request)
+	}
+	d := g.call("ExtendedAPI", &soap.GetTransactionDetailsRequest{Version: "34", TransactionID: auth.Transaction.ID}).(*soap.GetTransactionDetailsResponse)
+	if d.Order.Ref != "DIRECT-1" || d.Buyer.LastName != "Claude" {
+		t.Errorf("details lost the echo: %+v %+v", d.Order, d.Buyer)
+	}
+}

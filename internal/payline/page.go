@@ -1,6 +1,7 @@
 package payline
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,13 +27,23 @@ const payconiqRefundDays = 365
 // seven days, then 02602.
 const authorizationLife = 7 * 24 * time.Hour
 
-// session is a web payment session as its page sees it.
+// session is a web session as its page sees it: a payment
+// (doWebPayment), or the registration of a wallet's card
+// (createWebWallet, updateWebWallet, manageWebWallet).
 type session struct {
 	order     *guichet.Order
 	shop      *guichet.Shop
 	acct      *Account
-	req       *soap.DoWebPaymentRequest
 	contracts []*Contract
+	// payment is the payment of a web payment, nil for a wallet's.
+	payment *soap.Payment
+	// wallet is the wallet whose card the session registers, nil for a
+	// payment.
+	wallet *webWallet
+	// merchantName, languageCode and buyer are what the request said
+	// of the page.
+	merchantName, languageCode string
+	buyer                      *soap.Buyer
 }
 
 // registerPages mounts the payment page and its steps.
@@ -70,15 +81,29 @@ func (a *API) load(w http.ResponseWriter, r *http.Request, token string) (*sessi
 		a.failPage(w, err)
 		return nil, false
 	}
-	ss.req = msg.(*soap.DoWebPaymentRequest)
-	// The request was checked when the session opened; a contract the
-	// merchant removed since is no longer offered.
-	numbers := []string{ss.req.Payment.ContractNumber}
-	if l := ss.req.SelectedContractList; l != nil && len(l.SelectedContract) > 0 {
-		numbers = l.SelectedContract
+	var numbers []string
+	var selected *soap.SelectedContractList
+	switch r := msg.(type) {
+	case *soap.DoWebPaymentRequest:
+		ss.payment, numbers, selected = r.Payment, []string{r.Payment.ContractNumber}, r.SelectedContractList
+		ss.merchantName, ss.languageCode, ss.buyer = r.MerchantName, r.LanguageCode, r.Buyer
+	default:
+		ww, ok := webWalletOf(o, msg)
+		if !ok {
+			a.failPage(w, fmt.Errorf("order %s holds no web session", o.ID))
+			return nil, false
+		}
+		ss.wallet, numbers = ww, ww.contracts
+		ss.languageCode, ss.buyer = ww.languageCode, ww.buyer
 	}
+	if selected != nil && len(selected.SelectedContract) > 0 {
+		numbers = selected.SelectedContract
+	}
+	// The request was checked when the session opened; a contract the
+	// merchant removed since is no longer offered, and a wallet keeps
+	// cards only.
 	for _, n := range numbers {
-		if k := acct.contract(n); k != nil {
+		if k := acct.contract(n); k != nil && (ss.wallet == nil || !k.Payconiq()) {
 			ss.contracts = append(ss.contracts, k)
 		}
 	}
@@ -88,16 +113,16 @@ func (a *API) load(w http.ResponseWriter, r *http.Request, token string) (*sessi
 // common is what every page of a session shows.
 func (a *API) common(ss *session) checkout.Common {
 	c := checkout.Common{Lang: "fr", Test: ss.shop.IsTest(), Merchant: ss.acct.TradeName, Reference: ss.order.Reference}
-	if ss.req.MerchantName != "" {
-		c.Merchant = ss.req.MerchantName
+	if ss.merchantName != "" {
+		c.Merchant = ss.merchantName
 	}
-	if lang := strings.ToLower(ss.req.LanguageCode); strings.HasPrefix(lang, "en") {
+	if lang := strings.ToLower(ss.languageCode); strings.HasPrefix(lang, "en") {
 		c.Lang = "en"
 	}
 	if cur, ok := guichet.CurrencyByCode(ss.order.Amount.Currency); ok {
 		c.Amount = checkout.Amount(ss.order.Amount.Amount, cur, c.Lang)
 	}
-	if b := ss.req.Buyer; b != nil {
+	if b := ss.buyer; b != nil {
 		c.Email = b.Email
 	}
 	return c
@@ -303,12 +328,26 @@ const declineAuthentication = "05"
 // whether it is captured, and when; in TEST, the homologation simulator's
 // amounts and card numbers force the issuer's answer.
 func (a *API) pay(w http.ResponseWriter, r *http.Request, ss *session, value string, c guichet.Card, auth sim.Authentication) {
-	req := a.cardPayment(ss.shop, ss.order.ID, ss.req.Payment, c)
+	var req core.PayRequest
+	if ss.wallet != nil {
+		// A wallet's session checks the card without a payment, and
+		// keeps it under the wallet's identifier.
+		req = core.PayRequest{Shop: ss.shop, OrderID: ss.order.ID, Card: c, SaveAs: ss.wallet.id, SaveAsNew: ss.wallet.fresh,
+			ForceCode: forcedCode(ss.shop, c.PAN, 0)}
+	} else {
+		req = a.cardPayment(ss.shop, ss.order.ID, ss.payment, c)
+	}
 	req.ThreeDS = auth.Status
 	if auth.Status == sim.StatusFailed {
 		req.Decline = declineAuthentication
 	}
 	o, t, _, err := a.svc.PayOrder(r.Context(), req)
+	if guichet.ErrorReason(err) == guichet.ReasonTokenExists {
+		// Another session registered the wallet meanwhile.
+		a.showMethod(w, r, ss, value, map[string]string{"form": text(a.common(ss).Lang,
+			"Ce portefeuille existe déjà.", "This wallet already exists.")})
+		return
+	}
 	if err != nil {
 		a.payFailed(w, r, ss, err)
 		return
@@ -415,14 +454,19 @@ func (a *API) finish(w http.ResponseWriter, ss *session, t *guichet.Transaction)
 	c := a.common(ss)
 	res := paymentResult(t)
 	d := checkout.MessageData{Common: c, Links: a.back(ss, ss.order.Content.Extra(extraReturnURL))}
-	if accepted(res.Code) {
+	switch {
+	case ss.wallet != nil && accepted(res.Code):
+		d.Kind = "success"
+		d.Title = text(c.Lang, "Carte enregistrée", "Card saved")
+		d.Text = text(c.Lang, "Votre carte est enregistrée dans votre portefeuille.", "Your card is saved in your wallet.")
+	case accepted(res.Code):
 		d.Kind = "success"
 		d.Title = text(c.Lang, "Paiement accepté", "Payment accepted")
 		d.Text = text(c.Lang, "Votre paiement a été accepté.", "Your payment was accepted.")
 		if t.AuthCode != "" && t.Method == "" {
 			d.Text += text(c.Lang, " Numéro d'autorisation : ", " Authorization number: ") + t.AuthCode
 		}
-	} else {
+	default:
 		d.Kind = "refused"
 		d.Title = text(c.Lang, "Paiement refusé", "Payment refused")
 		d.Text = text(c.Lang, "Votre paiement a été refusé (", "Your payment was refused (") + res.Code + " " + res.LongMessage + ")."

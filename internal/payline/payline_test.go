@@ -57,7 +57,7 @@ type merchant struct {
 	fail int // how many notifications to answer 500 first
 }
 
-func newMerchant(t *testing.T) *merchant {
+func newMerchant(t testing.TB) *merchant {
 	m := &merchant{}
 	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.mu.Lock()
@@ -84,7 +84,7 @@ func (m *merchant) received() []url.Values {
 
 // gateway is the Payline front over a real store, with the demo merchant.
 type gateway struct {
-	t        *testing.T
+	t        testing.TB
 	url      string
 	svc      *core.Service
 	clock    *clock
@@ -92,7 +92,7 @@ type gateway struct {
 	client   *http.Client
 }
 
-func newGateway(t *testing.T) *gateway {
+func newGateway(t testing.TB) *gateway {
 	t.Helper()
 	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "guichet.db"))
 	if err != nil {
@@ -114,7 +114,7 @@ func onBothStores(t *testing.T, test func(t *testing.T, g *gateway)) {
 	})
 }
 
-func newGatewayOn(t *testing.T, store guichet.Store) *gateway {
+func newGatewayOn(t testing.TB, store guichet.Store) *gateway {
 	t.Helper()
 	ctx := context.Background()
 	t.Cleanup(func() { store.Close() })
@@ -509,4 +509,40 @@ func (g *gateway) addContracts(numbers ...string) {
 	if err := g.svc.Store().Update(ctx, func(tx guichet.Tx) error { return tx.PutShop(shop) }); err != nil {
 		g.t.Fatal(err)
 	}
+}
+
+// registerWebWallet opens a createWebWallet session for a wallet and
+// registers the test card on its page, through 3-D Secure; it returns
+// the session's token.
+func (g *gateway) registerWebWallet(id string) string {
+	g.t.Helper()
+	res := g.call("WebPaymentAPI", &soap.CreateWebWalletRequest{Version: "34", ContractNumber: cardNumber,
+		Buyer:     &soap.Buyer{WalletID: id, LastName: "Martin", FirstName: "Alice", Email: "alice@example.net"},
+		ReturnURL: g.merchant.URL + "/return", CancelURL: g.merchant.URL + "/cancel", NotificationURL: g.merchant.URL + "/notify",
+	}).(*soap.CreateWebWalletResponse)
+	if res.Result.Code != "00000" {
+		g.t.Fatalf("createWebWallet: %+v", res.Result)
+	}
+	g.payPage(res.RedirectURL, "1234567:CB", "4970101122334455")
+	return res.Token
+}
+
+// payPage goes through a session's page as a buyer: the method, the card,
+// the 3-D Secure challenge when the card asks for one; it returns the
+// last page.
+func (g *gateway) payPage(redirect, method, pan string) page {
+	g.t.Helper()
+	form := g.get(redirect).hidden()
+	form.Set("method", method)
+	form = g.submit("choose", form).hidden()
+	form.Set("number", pan)
+	form.Set("expiry", "12/30")
+	form.Set("cvv", "123")
+	p := g.submit("card", form)
+	if !strings.Contains(p.body, `name="otp"`) {
+		return p
+	}
+	form = p.hidden()
+	form.Set("outcome", "ok")
+	return g.submit("3ds", form)
 }
