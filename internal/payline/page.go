@@ -46,10 +46,13 @@ type session struct {
 	buyer                      *soap.Buyer
 }
 
-// registerPages mounts the payment page and its steps.
+// registerPages mounts the payment page and its steps, and the
+// merchant's settings.
 func (a *API) registerPages(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+pagePath, a.showPage)
 	mux.HandleFunc("POST "+pagePath+"{step}", a.step)
+	mux.HandleFunc("GET /_guichet/v1/payline/settings", a.serveSettings)
+	mux.HandleFunc("POST /_guichet/v1/payline/settings", a.serveSettings)
 }
 
 // load finds the session of a token, answering the buyer itself when

@@ -1,14 +1,16 @@
 package payline_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"guichet"
-	"guichet/internal/payline"
 	"guichet/internal/payline/soap"
 )
 
@@ -87,22 +89,21 @@ func dates(l *soap.BillingRecordList) string {
 }
 
 // setNotificationURL gives the demo merchant's account a notification
-// URL, the one payment records are notified at.
+// URL, the one payment records are notified at, through the settings
+// endpoint as a merchant would.
 func (g *gateway) setNotificationURL(u string) {
 	g.t.Helper()
-	ctx := context.Background()
-	shop, err := g.svc.ShopByID(ctx, demoShopID)
+	body, _ := json.Marshal(map[string]string{"notificationUrl": u})
+	r, _ := http.NewRequest("POST", g.url+"/_guichet/v1/payline/settings", bytes.NewReader(body))
+	r.SetBasicAuth(merchantID, accessKey)
+	resp, err := g.client.Do(r)
 	if err != nil {
 		g.t.Fatal(err)
 	}
-	acct, _, err := payline.AccountOf(shop)
-	if err != nil {
-		g.t.Fatal(err)
-	}
-	acct.NotificationURL = u
-	shop.Credentials = []guichet.Credential{acct.Credential()}
-	if err := g.svc.Store().Update(ctx, func(tx guichet.Tx) error { return tx.PutShop(shop) }); err != nil {
-		g.t.Fatal(err)
+	defer resp.Body.Close()
+	var got map[string]string
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != 200 || got["notificationUrl"] != u {
+		g.t.Fatalf("settings: HTTP %d %v (%v)", resp.StatusCode, got, err)
 	}
 }
 
