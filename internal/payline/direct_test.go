@@ -254,9 +254,17 @@ func TestPayconiqDirect(t *testing.T) {
 		d.Transaction.Type != "AUTHOR+CAP" {
 		t.Errorf("details: %+v %+v", d.Transaction, d.BankAccountData)
 	}
-	req = authorization("101", "2020", "")
-	req.Payment.ContractNumber, req.Card = payconiq, nil
-	expectCode(t, "refused by the partner", g.authorize(req).Result, "02020")
+	for amount, code := range map[string]string{"2020": "02020", "2051": "01116", "2059": "04002"} {
+		req = authorization("101", amount, "")
+		req.Payment.ContractNumber, req.Card = payconiq, nil
+		res := g.authorize(req)
+		expectCode(t, "Payconiq amount "+amount, res.Result, code)
+		if res.Result.ShortMessage != "REFUSED" {
+			t.Errorf("%s: %+v", amount, res.Result)
+		}
+		d := g.call("ExtendedAPI", &soap.GetTransactionDetailsRequest{Version: "34", TransactionID: res.Transaction.ID}).(*soap.GetTransactionDetailsResponse)
+		expectCode(t, "details of Payconiq amount "+amount, d.Result, code)
+	}
 }
 
 // TestNoCardKept: the order of a doAuthorization keeps the request for

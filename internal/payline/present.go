@@ -8,6 +8,7 @@ import (
 
 	"guichet"
 	"guichet/internal/payline/soap"
+	"guichet/internal/sim"
 )
 
 // The layouts of dates in answers, which differ by operation as the
@@ -132,13 +133,18 @@ func paymentResult(t *guichet.Transaction) Result {
 // payconiqCode is the Payline code of a refused Payconiq payment, by the
 // simulator's answer: a refusal by the partner (02020), its error (02106)
 // or an answer Payline does not know (02012), the codes of the seed's
-// table.
+// table; and, as its return-code section says, a bank's reason (01xxx)
+// or fraud screening's (04xxx).
 func payconiqCode(code string) string {
 	switch code {
-	case "05":
+	case sim.PartnerCodeRefused:
 		return "02020"
-	case "96":
+	case sim.PartnerCodeError:
 		return "02106"
+	case sim.PartnerCodeFraud:
+		return "04002"
+	case sim.PartnerCodeFunds:
+		return paylineCode(code)
 	}
 	return "02012"
 }

@@ -19,18 +19,25 @@ const (
 	PartnerCodeRefused   = "05"
 	PartnerCodeError     = "96"
 	PartnerCodeUnmatched = "12"
+	// PartnerCodeFunds is a refusal of the payer's bank (insufficient
+	// funds), and PartnerCodeFraud the partner's fraud screening's.
+	PartnerCodeFunds = "51"
+	PartnerCodeFraud = "59"
 )
 
 // PayconiqAmounts are the test amounts (minor units) that make a Payconiq
 // payment of a TEST shop fail, named after the Payline code each leads
 // to: 20.20 is refused by the partner (02020), 21.06 meets a partner error
-// (02106), 20.12 gets an answer the gateway cannot match (02012). Any
-// other amount is paid, as on Monext's Payconiq simulator, where every
-// account pays.
+// (02106), 20.12 gets an answer the gateway cannot match (02012), 20.51 is
+// refused by the payer's bank (01116) and 20.59 by fraud screening
+// (04002). Any other amount is paid, as on Monext's Payconiq simulator,
+// where every account pays.
 var PayconiqAmounts = map[int64]string{
 	2020: PartnerCodeRefused,
 	2106: PartnerCodeError,
 	2012: PartnerCodeUnmatched,
+	2051: PartnerCodeFunds,
+	2059: PartnerCodeFraud,
 }
 
 // payconiqMaskedPan and the other details are what the simulated
