@@ -16,15 +16,7 @@
 // Screenshots go to $GUICHET_E2E_SCREENSHOTS, or to a new directory under
 // the system's temporary directory, and their paths are printed.
 
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const CHROMIUM = process.env.GUICHET_E2E_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TIMEOUT = 15_000; // per action or wait
+import { CheckError, TIMEOUT, check, expectAttr, expectVisible, run, runID, shot } from './harness.mjs';
 
 const [merchantArg, ...wanted] = process.argv.slice(2);
 if (!merchantArg) {
@@ -32,39 +24,6 @@ if (!merchantArg) {
   process.exit(2);
 }
 const merchant = merchantArg.replace(/\/+$/, '');
-
-let shotDir = process.env.GUICHET_E2E_SCREENSHOTS;
-if (shotDir) mkdirSync(shotDir, { recursive: true });
-else shotDir = mkdtempSync(join(tmpdir(), 'guichet-e2e-'));
-
-const runID = Date.now().toString(36);
-
-class CheckError extends Error {}
-
-function check(cond, message) {
-  if (!cond) throw new CheckError(message);
-}
-
-// expectVisible waits for a locator and fails with what was expected.
-async function expectVisible(locator, what) {
-  try {
-    await locator.first().waitFor({ state: 'visible', timeout: TIMEOUT });
-  } catch {
-    throw new CheckError(`expected ${what}`);
-  }
-}
-
-async function expectAttr(locator, name, want, what) {
-  const got = await locator.getAttribute(name);
-  check(got === want, `${what}: ${name}=${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
-
-async function shot(page, name) {
-  const path = join(shotDir, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  console.log(`screenshot ${name}: ${path}`);
-  return path;
-}
 
 // openShop opens the merchant's page and sends its form to the gateway.
 async function openShop(page, rang, ref, extra = '') {
@@ -214,42 +173,4 @@ const scenarios = {
   },
 };
 
-const names = wanted.length ? wanted : Object.keys(scenarios);
-for (const n of names) {
-  if (!scenarios[n]) {
-    console.error(`unknown scenario ${JSON.stringify(n)}; known: ${Object.keys(scenarios).join(', ')}`);
-    process.exit(2);
-  }
-}
-
-const t0 = Date.now();
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 });
-console.log(`chromium ${browser.version()} launched in ${Date.now() - t0} ms`);
-const results = {};
-let failed = false;
-try {
-  for (const n of names) {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1024, height: 768 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
-    page.setDefaultNavigationTimeout(TIMEOUT);
-    const s0 = Date.now();
-    try {
-      results[n] = await scenarios[n](page);
-      console.log(`ok   ${n} (${Date.now() - s0} ms) -> ${results[n].url}`);
-    } catch (e) {
-      failed = true;
-      console.error(`FAIL ${n} (${Date.now() - s0} ms): ${e instanceof CheckError ? e.message : e.stack || e}`);
-      console.error(`     at ${page.url()}`);
-      await shot(page, `failed-${n}`).catch(() => {});
-      break;
-    } finally {
-      await context.close();
-    }
-  }
-} finally {
-  await browser.close();
-}
-console.log('RESULT ' + JSON.stringify(results));
-console.log(`total ${Date.now() - t0} ms`);
-process.exit(failed ? 1 : 0);
+await run(scenarios, wanted, { locale: 'fr-FR', pageErrors: false });

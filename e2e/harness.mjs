@@ -1,0 +1,107 @@
+// What every browser scenario script shares: the checks that fail a
+// scenario with what was expected, screenshots, and the runner that
+// launches Debian's chromium (never a downloaded one), runs the scenarios
+// asked for, prints one "RESULT {json}" line and exits 1 on the first
+// failed check.
+
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.GUICHET_E2E_CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// TIMEOUT bounds each action or wait.
+export const TIMEOUT = 15_000;
+
+// runID tells this run's references from earlier runs'.
+export const runID = Date.now().toString(36);
+
+export class CheckError extends Error {}
+
+export function check(cond, message) {
+  if (!cond) throw new CheckError(message);
+}
+
+// expectVisible waits for a locator and fails with what was expected.
+export async function expectVisible(locator, what) {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  } catch {
+    throw new CheckError(`expected ${what}`);
+  }
+}
+
+export async function expectAttr(locator, name, want, what) {
+  const got = await locator.getAttribute(name);
+  check(got === want, `${what}: ${name}=${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+// Screenshots go to $GUICHET_E2E_SCREENSHOTS, or to a new directory under
+// the system's temporary directory; their paths are printed.
+let shotDir = process.env.GUICHET_E2E_SCREENSHOTS;
+
+export async function shot(page, name) {
+  if (!shotDir) shotDir = mkdtempSync(join(tmpdir(), 'guichet-e2e-'));
+  mkdirSync(shotDir, { recursive: true });
+  const path = join(shotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  console.log(`screenshot ${name}: ${path}`);
+  return path;
+}
+
+// run runs the scenarios named in wanted (all without names), each in a
+// fresh browser context of the locale, and exits. With pageErrors, a
+// script error or a console error in the page fails the scenario, but
+// for resources the merchant's test server lacks (its favicon).
+export async function run(scenarios, wanted, { locale, pageErrors: watch = false }) {
+  const names = wanted.length ? wanted : Object.keys(scenarios);
+  for (const n of names) {
+    if (!scenarios[n]) {
+      console.error(`unknown scenario ${JSON.stringify(n)}; known: ${Object.keys(scenarios).join(', ')}`);
+      process.exit(2);
+    }
+  }
+  const t0 = Date.now();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 });
+  console.log(`chromium ${browser.version()} launched in ${Date.now() - t0} ms`);
+  const results = {};
+  let failed = false;
+  try {
+    for (const n of names) {
+      const context = await browser.newContext({ locale, viewport: { width: 1024, height: 768 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(TIMEOUT);
+      page.setDefaultNavigationTimeout(TIMEOUT);
+      const pageErrors = [];
+      if (watch) {
+        page.on('pageerror', (e) => pageErrors.push(String(e)));
+        page.on('console', (m) => {
+          if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
+        });
+      }
+      const s0 = Date.now();
+      try {
+        results[n] = await scenarios[n](page);
+        check(pageErrors.length === 0, `errors in the page: ${pageErrors.join('; ')}`);
+        console.log(`ok   ${n} (${Date.now() - s0} ms) -> ${results[n].url}`);
+      } catch (e) {
+        failed = true;
+        console.error(`FAIL ${n} (${Date.now() - s0} ms): ${e instanceof CheckError ? e.message : e.stack || e}`);
+        console.error(`     at ${page.url()}`);
+        if (pageErrors.length) console.error(`     page errors: ${pageErrors.join('; ')}`);
+        await shot(page, `failed-${n}`).catch(() => {});
+        break;
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log('RESULT ' + JSON.stringify(results));
+  console.log(`total ${Date.now() - t0} ms`);
+  process.exit(failed ? 1 : 0);
+}
