@@ -384,22 +384,7 @@ func (v *walletView) contracts() *soap.ContractNumberWalletList {
 // 02505 is what a payment from it answers.
 func (a *API) getWallet(c *call) (soap.Message, error) {
 	r := c.req.(*soap.GetWalletRequest)
-	id, err := readWalletID("walletId", r.WalletID)
-	if err != nil {
-		return nil, err
-	}
-	c.reference = id
-	if err := a.knownContract(c, r.ContractNumber); err != nil {
-		return nil, err
-	}
-	if err := readCardInd(r.CardInd); err != nil {
-		return nil, err
-	}
-	tok, err := a.wallet(c, id)
-	if err != nil {
-		return nil, err
-	}
-	v, err := a.view(c.ctx, c, tok)
+	tok, v, err := a.lookWallet(c, r.WalletID, r.ContractNumber, r.CardInd)
 	if err != nil {
 		return nil, err
 	}
@@ -410,25 +395,32 @@ func (a *API) getWallet(c *call) (soap.Message, error) {
 		DisableDate: v.since, PrivateDataList: v.private, ExtendedCard: extendedCard(tok.Card), ContractNumberWalletList: v.contracts()}, nil
 }
 
-// getCards lists the cards of a wallet: its one card.
-func (a *API) getCards(c *call) (soap.Message, error) {
-	r := c.req.(*soap.GetCardsRequest)
-	id, err := readWalletID("walletId", r.WalletID)
+// lookWallet reads the wallet a getWallet or getCards names, and
+// describes it.
+func (a *API) lookWallet(c *call, walletID, contract, cardInd string) (*guichet.Token, *walletView, error) {
+	id, err := readWalletID("walletId", walletID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c.reference = id
-	if err := a.knownContract(c, r.ContractNumber); err != nil {
-		return nil, err
+	if err := a.knownContract(c, contract); err != nil {
+		return nil, nil, err
 	}
-	if err := readCardInd(r.CardInd); err != nil {
-		return nil, err
+	if err := readCardInd(cardInd); err != nil {
+		return nil, nil, err
 	}
 	tok, err := a.wallet(c, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v, err := a.view(c.ctx, c, tok)
+	return tok, v, err
+}
+
+// getCards lists the cards of a wallet: its one card.
+func (a *API) getCards(c *call) (soap.Message, error) {
+	r := c.req.(*soap.GetCardsRequest)
+	tok, v, err := a.lookWallet(c, r.WalletID, r.ContractNumber, r.CardInd)
 	if err != nil {
 		return nil, err
 	}

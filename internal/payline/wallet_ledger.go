@@ -177,22 +177,29 @@ func (l *ledger) recurring() *soap.Recurring {
 	return &r
 }
 
+// readLedger reads the payment record a call names, with its
+// instalments.
+func (a *API) readLedger(c *call, contract, id string) (*ledger, error) {
+	if err := a.knownContract(c, contract); err != nil {
+		return nil, err
+	}
+	o, rec, err := a.loadRecord(c, id)
+	if err != nil {
+		return nil, err
+	}
+	return a.ledger(c, o, rec)
+}
+
 // getPaymentRecord describes a payment record and its instalments: those
 // charged with their outcome and transaction, the others to come (0) or,
 // once the record was disabled, disabled (4).
 func (a *API) getPaymentRecord(c *call) (soap.Message, error) {
 	r := c.req.(*soap.GetPaymentRecordRequest)
-	if err := a.knownContract(c, r.ContractNumber); err != nil {
-		return nil, err
-	}
-	o, rec, err := a.loadRecord(c, r.PaymentRecordID)
+	l, err := a.readLedger(c, r.ContractNumber, r.PaymentRecordID)
 	if err != nil {
 		return nil, err
 	}
-	l, err := a.ledger(c, o, rec)
-	if err != nil {
-		return nil, err
-	}
+	rec := l.rec
 	disabled, since := l.disabled()
 	order, private := l.echo()
 	return &soap.GetPaymentRecordResponse{Result: wireResult("02500"), Recurring: l.recurring(), IsDisabled: disabled,
@@ -228,17 +235,14 @@ func (a *API) disablePaymentRecord(c *call) (soap.Message, error) {
 // activeRecord finds a payment record that may still change: not
 // disabled (02508).
 func (a *API) activeRecord(c *call, contract, id string) (*ledger, error) {
-	if err := a.knownContract(c, contract); err != nil {
-		return nil, err
-	}
-	o, rec, err := a.loadRecord(c, id)
+	l, err := a.readLedger(c, contract, id)
 	if err != nil {
 		return nil, err
 	}
-	if o.Status == guichet.OrderCancelled {
+	if l.o.Status == guichet.OrderCancelled {
 		return nil, fail("02508")
 	}
-	return a.ledger(c, o, rec)
+	return l, nil
 }
 
 // replan gives the core a record's new instalments. Only those not
@@ -402,17 +406,11 @@ func billingRank(l *ledger, raw string) (int, error) {
 // getBillingRecord describes one instalment of a payment record.
 func (a *API) getBillingRecord(c *call) (soap.Message, error) {
 	r := c.req.(*soap.GetBillingRecordRequest)
-	if err := a.knownContract(c, r.ContractNumber); err != nil {
-		return nil, err
-	}
-	o, rec, err := a.loadRecord(c, r.PaymentRecordID)
+	l, err := a.readLedger(c, r.ContractNumber, r.PaymentRecordID)
 	if err != nil {
 		return nil, err
 	}
-	l, err := a.ledger(c, o, rec)
-	if err != nil {
-		return nil, err
-	}
+	rec := l.rec
 	k, err := billingRank(l, r.BillingRecordID)
 	if err != nil {
 		return nil, err
