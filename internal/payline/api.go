@@ -160,7 +160,11 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.log.Error("payline: answer not encoded", "operation", c.op, "err", err)
 		answer = soap.NewResponse(c.op, a.internalError(c))
 		if out, err = soap.Marshal(answer); err != nil {
-			http.Error(w, "answer not encoded", http.StatusInternalServerError)
+			// Not even the technical error could be written: a server
+			// fault, which clients retry.
+			w.Header().Set("Content-Type", soap.ContentType)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write((&soap.Fault{Code: soap.Server, String: "the answer could not be written"}).Marshal())
 			return
 		}
 	}
