@@ -344,7 +344,14 @@ func (a *API) pay(w http.ResponseWriter, r *http.Request, ss *session, value str
 	if auth.Status == sim.StatusFailed {
 		req.Decline = declineAuthentication
 	}
-	o, t, _, err := a.svc.PayOrder(r.Context(), req)
+	var o *guichet.Order
+	var t *guichet.Transaction
+	var err error
+	if rec := planOf(ss.order); rec != nil {
+		o, t, err = a.payPlan(r.Context(), ss, rec, req)
+	} else {
+		o, t, _, err = a.svc.PayOrder(r.Context(), req)
+	}
 	if guichet.ErrorReason(err) == guichet.ReasonTokenExists {
 		// Another session registered the wallet meanwhile.
 		a.showMethod(w, r, ss, value, map[string]string{"form": text(a.common(ss).Lang,

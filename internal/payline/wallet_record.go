@@ -1,6 +1,7 @@
 package payline
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"math/big"
@@ -288,11 +289,19 @@ func (a *API) openRecord(c *call, rec *record, ref string, money guichet.Money, 
 	if err != nil {
 		return nil, err
 	}
-	order := &guichet.Order{ID: recordPrefix + rec.ID, Protocol: protocol, Reference: ref, Amount: money, Request: request,
-		Content: content(nil, o, private)}
-	order.Content.Extras = []guichet.Field{{Name: extraContract, Value: k.Number}, {Name: extraWalletID, Value: rec.WalletID}}
+	return a.startRecord(c.ctx, c.shop, rec, ref, money, request, content(nil, o, private),
+		guichet.Field{Name: extraContract, Value: k.Number})
+}
+
+// startRecord opens the order of a payment record, with the request it
+// echoes and its content, and starts the recurring payments that charge
+// its instalments, the first at once when it falls due today.
+func (a *API) startRecord(ctx context.Context, shop *guichet.Shop, rec *record, ref string, money guichet.Money, request []byte,
+	c guichet.OrderContent, extras ...guichet.Field) (*guichet.Order, error) {
+	order := &guichet.Order{ID: recordPrefix + rec.ID, Protocol: protocol, Reference: ref, Amount: money, Request: request, Content: c}
+	order.Content.Extras = append(extras, guichet.Field{Name: extraWalletID, Value: rec.WalletID})
 	order.Content = withRecord(order.Content, rec)
-	if err := a.svc.StartRecurringDue(c.ctx, c.shop, order, rec.WalletID, rec.recurrence()); err != nil {
+	if err := a.svc.StartRecurringDue(ctx, shop, order, rec.WalletID, rec.recurrence()); err != nil {
 		return nil, err
 	}
 	return order, nil

@@ -537,3 +537,50 @@ func TestWebWallet(t *testing.T) {
 		expectCode(t, "payment with the wallet", g.payWallet(walletPayment("WEB-1", "101", "1500")).Result, "00000")
 	})
 }
+
+// TestWebPaymentInInstalments: a doWebPayment in NX keeps the buyer's card
+// as a wallet and charges its instalments through a payment record: the
+// first at once, the others as the clock reaches their dates, each
+// notified (BILL) besides the session's WEBTRS.
+func TestWebPaymentInInstalments(t *testing.T) {
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		req := g.webPayment(cardNumber, "3500")
+		req.Payment.Mode = "NX"
+		req.Order.Amount = "3500"
+		req.Recurring = &soap.Recurring{FirstAmount: "1500", Amount: "1000", BillingCycle: "40", BillingLeft: "3"}
+		res := g.open(req)
+		ticket := g.payPage(res.RedirectURL, "1234567:CB", "4970101122334455")
+		if !strings.Contains(ticket.body, "token="+res.Token) {
+			t.Fatalf("ticket:\n%s", ticket.body)
+		}
+		d := g.details(res.Token)
+		expectCode(t, "details", d.Result, "00000")
+		if !recordID.MatchString(d.PaymentRecordID) || statuses(d.BillingRecordList) != "1,0,0" ||
+			dates(d.BillingRecordList) != "23/11/2026 1500, 23/12/2026 1000, 23/01/2027 1000" {
+			t.Fatalf("record %q: %s / %s", d.PaymentRecordID, statuses(d.BillingRecordList), dates(d.BillingRecordList))
+		}
+		if d.Authorization.AuthorizedAmount != "1500" || !paylineID.MatchString(d.Transaction.ID) || d.Card.Number != "497010XXXXXXXX55" {
+			t.Errorf("the first instalment: %+v %+v %+v", d.Transaction, d.Authorization, d.Card)
+		}
+		g.advance(31 * 24 * time.Hour)
+		if rec := g.paymentRecord(d.PaymentRecordID); statuses(rec.BillingRecordList) != "1,1,0" {
+			t.Errorf("after a month: %s", statuses(rec.BillingRecordList))
+		}
+		var kinds []string
+		for _, q := range g.merchant.received() {
+			kinds = append(kinds, q.Get("notificationType"))
+		}
+		if strings.Join(kinds, ",") != "WEBTRS,BILL,BILL" {
+			t.Errorf("notifications %v, want WEBTRS then a BILL per instalment", kinds)
+		}
+
+		bad := g.webPayment(cardNumber, "3600")
+		bad.Payment.Mode = "NX"
+		bad.Recurring = &soap.Recurring{FirstAmount: "1500", Amount: "1000", BillingCycle: "40", BillingLeft: "3"}
+		expectCode(t, "amounts that do not add up", g.call("WebPaymentAPI", bad).(*soap.DoWebPaymentResponse).Result, "02509")
+		later := g.webPayment(cardNumber, "3500")
+		later.Payment.Mode = "NX"
+		later.Recurring = &soap.Recurring{FirstAmount: "1500", Amount: "1000", BillingCycle: "40", BillingLeft: "3", StartDate: "01/12/2026"}
+		expectCode(t, "a first instalment another day", g.call("WebPaymentAPI", later).(*soap.DoWebPaymentResponse).Result, "02308")
+	})
+}

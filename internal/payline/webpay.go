@@ -1,6 +1,7 @@
 package payline
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -27,7 +28,10 @@ const (
 
 // webPayment is a doWebPayment request, read.
 type webPayment struct {
-	payment                               payment
+	payment payment
+	// plan is the payment record of a payment in several times (NX,
+	// REC), nil for a payment at once.
+	plan                                  *record
 	order                                 order
 	contracts                             []*Contract
 	label                                 string
@@ -50,6 +54,16 @@ func (a *API) doWebPayment(c *call) (soap.Message, error) {
 	o.Content.Extras = []guichet.Field{{Name: extraReturnURL, Value: w.returnURL}, {Name: extraCancelURL, Value: w.cancelURL},
 		{Name: extraNotificationURL, Value: w.notificationURL}, {Name: extraLanguage, Value: r.LanguageCode},
 		{Name: extraLabel, Value: w.label}}
+	if w.plan != nil {
+		// The page checks the card, which the record then charges: the
+		// session itself charges nothing.
+		raw, err := json.Marshal(w.plan)
+		if err != nil {
+			return nil, err
+		}
+		o.Amount.Amount = 0
+		o.Content.Extras = append(o.Content.Extras, guichet.Field{Name: extraPlan, Value: string(raw)})
+	}
 	if _, err := a.svc.OpenOrder(c.ctx, c.shop, o); err != nil {
 		return nil, err
 	}
@@ -66,12 +80,12 @@ func (a *API) readWebPayment(c *call, r *soap.DoWebPaymentRequest) (*webPayment,
 	if err != nil {
 		return nil, err
 	}
-	if p.mode == modeNX || p.mode == modeRecurring {
-		// Payments in several times run through doAuthorization and
-		// the wallet operations.
-		return nil, fail("02010")
-	}
 	w := &webPayment{payment: p}
+	if p.mode == modeNX || p.mode == modeRecurring {
+		if w.plan, err = a.readPlan(c, r, p); err != nil {
+			return nil, err
+		}
+	}
 	if w.order, err = readOrder(r.Order); err != nil {
 		return nil, err
 	}
@@ -91,6 +105,10 @@ func (a *API) readWebPayment(c *call, r *soap.DoWebPaymentRequest) (*webPayment,
 		return nil, err
 	}
 	for _, k := range w.contracts {
+		if k.Payconiq() && w.plan != nil {
+			// A partner's payment is no card to charge again.
+			return nil, invalidField("payment.mode")
+		}
 		if k.Payconiq() {
 			if err := checkPayconiq(r, w); err != nil {
 				return nil, err
@@ -183,8 +201,11 @@ func (a *API) getWebPaymentDetails(c *call) (soap.Message, error) {
 	req := msg.(*soap.DoWebPaymentRequest)
 	out := &soap.GetWebPaymentDetailsResponse{Payment: req.Payment, Order: echoOrder(req.Order), PrivateDataList: req.PrivateDataList,
 		Buyer: req.Buyer}
-	var t *guichet.Transaction
-	if o.TransactionID != "" {
+	t, err := a.planDetails(c, o, out)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil && o.TransactionID != "" {
 		list, err := a.svc.Transactions(c.ctx, guichet.TransactionFilter{ShopID: c.shop.ID, OrderID: o.ID, Limit: 1})
 		if err != nil {
 			return nil, err
