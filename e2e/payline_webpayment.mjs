@@ -132,7 +132,7 @@ async function fillCard(page, f, number, expiry, cvv, holder) {
 
 // backToShop checks the ticket page and follows its "Back to the shop"
 // link to the merchant's returnURL with the token.
-async function backToShop(page, token, ref, screenshot) {
+async function backToShop(page, token, ref, screenshot, partner = false) {
   await expectPage(page, 'Payment accepted', 'the ticket page');
   await expectVisible(page.getByText(/^Your payment was accepted\./), 'the accepted message');
   await expectOrder(page, ref, 'the ticket page');
@@ -140,7 +140,9 @@ async function backToShop(page, token, ref, screenshot) {
   const link = page.getByRole('link', { name: 'Back to the shop', exact: true });
   await expectVisible(link, 'a "Back to the shop" link on the ticket');
   const href = await link.getAttribute('href');
-  const want = `${merchant}/return?shop=1&token=${encodeURIComponent(token)}`;
+  // After a partner's page the token comes as paylinetoken too.
+  let want = `${merchant}/return?shop=1&token=${encodeURIComponent(token)}`;
+  if (partner) want += `&paylinetoken=${encodeURIComponent(token)}`;
   check(href === want, `the ticket's link goes to ${JSON.stringify(href)}, want ${JSON.stringify(want)}`);
   await link.click();
   try {
@@ -229,7 +231,7 @@ const scenarios = {
     await payconiqPage(page, ref);
     await shot(page, 'payline-payconiq');
     await page.getByRole('button', { name: 'MAKE A PAYMENT', exact: true }).click();
-    const url = await backToShop(page, token, ref, 'payline-payconiq-ticket');
+    const url = await backToShop(page, token, ref, 'payline-payconiq-ticket', true);
     return { ref, token, url };
   },
 

@@ -440,7 +440,7 @@ func (a *API) cancel(w http.ResponseWriter, r *http.Request, ss *session) {
 		a.payFailed(w, r, ss, err)
 		return
 	}
-	http.Redirect(w, r, withToken(ss.order.Content.Extra(extraCancelURL), ss.order.ID), http.StatusSeeOther)
+	http.Redirect(w, r, a.returnTo(ss, ss.order.Content.Extra(extraCancelURL)), http.StatusSeeOther)
 }
 
 // payFailed answers a payment the core did not make: the session ended
@@ -489,7 +489,18 @@ func (a *API) back(ss *session, target string) []checkout.Link {
 	if target == "" {
 		return nil
 	}
-	return []checkout.Link{{URL: withToken(target, ss.order.ID), Label: text(a.common(ss).Lang, "Retour boutique", "Back to the shop")}}
+	return []checkout.Link{{URL: a.returnTo(ss, target), Label: text(a.common(ss).Lang, "Retour boutique", "Back to the shop")}}
+}
+
+// returnTo is the merchant URL the buyer goes back to, with the session's
+// token: as "token", and also as "paylinetoken" after a partner's page
+// (payline.md §4), the two names official clients read.
+func (a *API) returnTo(ss *session, target string) string {
+	u := withToken(target, ss.order.ID)
+	if k := ss.acct.contract(ss.order.Method); k != nil && k.Payconiq() {
+		u = withParams(u, "paylinetoken="+url.QueryEscape(ss.order.ID))
+	}
+	return u
 }
 
 // withToken adds the session's token to a merchant URL, as the query

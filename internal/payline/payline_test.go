@@ -427,7 +427,7 @@ func TestPayconiqOutcomes(t *testing.T) {
 	form := p.hidden()
 	form.Set("outcome", "abort")
 	back := g.submit("partner", form)
-	if back.status != http.StatusSeeOther || back.header.Get("Location") != g.merchant.URL+"/cancel?token="+token {
+	if back.status != http.StatusSeeOther || back.header.Get("Location") != g.merchant.URL+"/cancel?token="+token+"&paylinetoken="+token {
 		t.Errorf("ABORT: HTTP %d to %q", back.status, back.header.Get("Location"))
 	}
 	expectCode(t, "ABORT", g.details(token).Result, "02008")
