@@ -418,6 +418,14 @@ func (a *API) partner(w http.ResponseWriter, r *http.Request, ss *session) {
 		a.showMethod(w, r, ss, "", nil)
 		return
 	}
+	// The buyer's choice is recorded whatever page it came from: an
+	// abandoned Payconiq session answers the partner's code.
+	o, err := a.svc.SeeOrder(r.Context(), ss.shop, ss.order.ID, k.Number)
+	if err != nil {
+		a.failPage(w, err)
+		return
+	}
+	ss.order = o
 	if r.PostForm.Get("outcome") != "pay" {
 		a.cancel(w, r, ss)
 		return
