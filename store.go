@@ -30,6 +30,10 @@ type Store interface {
 	// it deleted and what is left. The exchanges still queued by
 	// RecordExchange count as recorded.
 	PurgeExchanges(ctx context.Context, p ExchangePurge) (deleted, left ExchangeTotals, err error)
+	// PurgeClaims deletes the ended claims (done or failed) made before
+	// before, in batches as PurgeExchanges does, and returns how many it
+	// deleted. Pending claims are the janitor's and are never deleted.
+	PurgeClaims(ctx context.Context, before time.Time) (int, error)
 }
 
 // ExchangeFilter selects exchanges.

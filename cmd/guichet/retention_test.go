@@ -45,3 +45,26 @@ func TestRetentionConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimAgeConfig: how long used request keys are kept, from the flag
+// or the environment; 30 days by default.
+func TestClaimAgeConfig(t *testing.T) {
+	day := 24 * time.Hour
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want time.Duration
+		err  bool
+	}{
+		{nil, nil, 30 * day, false},
+		{[]string{"-claim-max-age", "7d"}, nil, 7 * day, false},
+		{nil, map[string]string{"GUICHET_CLAIM_MAX_AGE": "48h"}, 48 * time.Hour, false},
+		{[]string{"-claim-max-age", "0"}, nil, 0, false},
+		{[]string{"-claim-max-age", "soon"}, nil, 0, true},
+	} {
+		c, err := parseConfig(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+		if (err != nil) != tt.err || err == nil && c.claimAge != tt.want {
+			t.Errorf("%v %v: claim age %v, %v; want %v (error %v)", tt.args, tt.env, c.claimAge, err, tt.want, tt.err)
+		}
+	}
+}

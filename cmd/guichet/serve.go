@@ -43,6 +43,8 @@ type config struct {
 	// retention bounds the exchange log, which takes requests from
 	// anyone, authenticated or not.
 	retention core.ExchangeRetention
+	// claimAge is how long ended claims (used request keys) are kept.
+	claimAge time.Duration
 	// work is how due work runs: notifications and other jobs.
 	work core.WorkConfig
 }
@@ -75,10 +77,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	age, size := (*ageValue)(&c.retention.MaxAge), (*sizeValue)(&c.retention.MaxBytes)
 	fs.Var(age, "exchange-max-age", "delete recorded exchanges older than `age` (30d, 720h; 0: keep them)")
 	fs.Var(size, "exchange-max-bytes", "delete the oldest recorded exchanges beyond `size` in all (256MiB; 0: no limit)")
+	c.claimAge = 30 * 24 * time.Hour
+	claimAge := (*ageValue)(&c.claimAge)
+	fs.Var(claimAge, "claim-max-age", "forget used request keys (NUMQUESTION…) older than `age`, which may then be used again (30d; 0: keep them)")
 	for _, env := range []struct {
 		name  string
 		value flag.Value
-	}{{"GUICHET_EXCHANGE_MAX_AGE", age}, {"GUICHET_EXCHANGE_MAX_BYTES", size}} {
+	}{{"GUICHET_EXCHANGE_MAX_AGE", age}, {"GUICHET_EXCHANGE_MAX_BYTES", size}, {"GUICHET_CLAIM_MAX_AGE", claimAge}} {
 		if v := getenv(env.name); v != "" {
 			if err := env.value.Set(v); err != nil {
 				return c, fmt.Errorf("%s=%q: %w", env.name, v, err)
@@ -156,6 +161,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	svc.SetSender(sender)
 	svc.SetReviewer(sim.FIANET{})
 	svc.SetExchangeRetention(cfg.retention)
+	svc.SetClaimRetention(cfg.claimAge)
 	var serving []front.Front
 	for _, build := range fronts {
 		f, err := build(ctx, front.Deps{Service: svc, Log: log, Pages: pages, Data: cfg.data})

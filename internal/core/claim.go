@@ -51,6 +51,21 @@ func (s *Service) SetAcquirerTimeout(d time.Duration) {
 	s.acquirerTimeout = d
 }
 
+// SetClaimRetention sets how long the janitor keeps ended claims; zero or
+// less keeps them for ever. A request key is unique within the retention:
+// a key used longer ago than that may be used again, as idempotency keys
+// are remembered for a while (Paybox's NUMQUESTION is unique per day).
+func (s *Service) SetClaimRetention(d time.Duration) { s.claimRetention = max(d, 0) }
+
+// PurgeClaims deletes the ended claims older than the retention, and
+// returns how many.
+func (s *Service) PurgeClaims(ctx context.Context) (int, error) {
+	if s.claimRetention == 0 {
+		return 0, nil
+	}
+	return s.store.PurgeClaims(ctx, s.clock.Now().Add(-s.claimRetention))
+}
+
 // pendingRequest describes, in a pending claim, what was asked of the
 // acquirer: enough to ask it again what became of the request, and to
 // record the outcome the way the request would have.

@@ -465,3 +465,37 @@ func TestLeaseOutlastsTheAcquirer(t *testing.T) {
 		t.Errorf("a two-minute lease refused: %v", err)
 	}
 }
+
+// TestClaimRetention: the janitor forgets used request keys once they are
+// older than the retention, and never a pending claim; a key forgotten
+// may be used again. Without a retention, keys are kept.
+func TestClaimRetention(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		pay := func(key string) error {
+			_, err := svc.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "kept", Amount: eur(100), Card: testCard, RequestKey: key})
+			return err
+		}
+		if err := pay("q1"); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := svc.PurgeClaims(ctx); err != nil || n != 0 {
+			t.Errorf("without a retention, %d purged (%v)", n, err)
+		}
+		svc.SetClaimRetention(30 * 24 * time.Hour)
+		clk.t = clk.t.Add(29 * 24 * time.Hour)
+		if n, err := svc.PurgeClaims(ctx); err != nil || n != 0 {
+			t.Errorf("within the retention, %d purged (%v)", n, err)
+		}
+		if guichet.ErrorReason(pay("q1")) != guichet.ReasonDuplicate {
+			t.Errorf("a key within the retention was taken again")
+		}
+		clk.t = clk.t.Add(2 * 24 * time.Hour)
+		if n, err := svc.PurgeClaims(ctx); err != nil || n != 1 {
+			t.Errorf("past the retention, %d purged, want 1 (%v)", n, err)
+		}
+		if err := pay("q1"); err != nil {
+			t.Errorf("a key forgotten may be used again: %v", err)
+		}
+	})
+}

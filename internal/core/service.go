@@ -39,6 +39,8 @@ type Service struct {
 	NewID func(prefix string) string
 	// exchanges is the retention of the exchange log.
 	exchanges exchangeLog
+	// claimRetention is how long ended claims are kept; zero keeps them.
+	claimRetention time.Duration
 }
 
 // New returns a Service over its collaborators.

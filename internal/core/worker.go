@@ -200,11 +200,18 @@ func (s *Service) poke() {
 // settleEvery is how often the worker runs the janitor of pending claims.
 const settleEvery = 30 * time.Second
 
-// settleClaims runs the janitor, logging what it could not do.
+// settleClaims runs the janitor, logging what it could not do: it
+// settles the pending claims, and purges the ended ones past their
+// retention.
 func (s *Service) settleClaims(ctx context.Context) {
 	if n, err := s.SettleClaims(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("janitor", "err", err)
 	} else if n > 0 {
 		s.log.Info("janitor: claims settled", "count", n)
+	}
+	if n, err := s.PurgeClaims(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("janitor: purge", "err", err)
+	} else if n > 0 {
+		s.log.Info("janitor: ended claims purged", "count", n)
 	}
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -131,4 +132,22 @@ func (s *Store) exchangeTotals(ctx context.Context, q querier) (guichet.Exchange
 		return t, convert(err, "exchange totals")
 	}
 	return t, nil
+}
+
+// PurgeClaims deletes the ended claims made before before, a batch per
+// statement, oldest first; instances purging at once skip each other's
+// rows.
+func (s *Store) PurgeClaims(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for {
+		tag, err := s.pool.Exec(ctx, `DELETE FROM claims WHERE (shop_id, key) IN (SELECT shop_id, key FROM claims
+			WHERE state <> 'pending' AND at < $1 ORDER BY at LIMIT $2 FOR UPDATE SKIP LOCKED)`, before, purgeBatch)
+		if err != nil {
+			return total, convert(err, "purge claims")
+		}
+		total += int(tag.RowsAffected())
+		if tag.RowsAffected() == 0 {
+			return total, nil
+		}
+	}
 }

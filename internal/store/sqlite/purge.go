@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"time"
 
 	"guichet"
 )
@@ -123,4 +124,26 @@ func (t *tx) exchangeTotals() (guichet.ExchangeTotals, error) {
 		return c, convert(err, "exchange totals")
 	}
 	return c, nil
+}
+
+// PurgeClaims deletes the ended claims made before before, a batch per
+// Update, oldest first.
+func (s *Store) PurgeClaims(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for {
+		var n int64
+		err := s.Update(ctx, func(gt guichet.Tx) error {
+			res, err := gt.(*tx).run.exec(`DELETE FROM claims WHERE (shop_id, key) IN (SELECT shop_id, key FROM claims
+				WHERE state <> 'pending' AND at < ? ORDER BY at LIMIT ?)`, nanos(before), purgeBatch)
+			if err != nil {
+				return convert(err, "purge claims")
+			}
+			n, err = res.RowsAffected()
+			return convert(err, "purge claims")
+		})
+		total += int(n)
+		if err != nil || n < purgeBatch {
+			return total, err
+		}
+	}
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -102,4 +103,48 @@ func leased(t *testing.T, h *harness, shop string, now, until time.Time) []guich
 		return err
 	})
 	return mine
+}
+
+// testPurgeClaims: the ended claims made before a time go, in as many
+// batches as it takes; pending claims and later ones stay, and a key
+// purged may be claimed again.
+func testPurgeClaims(t *testing.T, h *harness) {
+	shop := randomID("shop")
+	// Long before any other test's claims, which this purge must not
+	// reach.
+	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	h.update(t, func(tx guichet.Tx) error {
+		for i := range 1005 {
+			if err := tx.Claim(shop, fmt.Sprintf("old-%d", i), old.Add(time.Duration(i)*time.Second)); err != nil {
+				return err
+			}
+		}
+		if err := tx.BeginClaim(&guichet.Claim{ShopID: shop, Key: "pending", At: old, SettleAfter: old}); err != nil {
+			return err
+		}
+		if err := tx.BeginClaim(&guichet.Claim{ShopID: shop, Key: "failed", At: old, SettleAfter: old}); err != nil {
+			return err
+		}
+		if err := tx.EndClaim(shop, "failed", guichet.ClaimFailed, ""); err != nil {
+			return err
+		}
+		return tx.Claim(shop, "recent", old.AddDate(0, 6, 0))
+	})
+	n, err := h.store.PurgeClaims(t.Context(), old.AddDate(0, 1, 0))
+	if err != nil || n != 1006 {
+		t.Fatalf("PurgeClaims = %d, %v; want 1006", n, err)
+	}
+	h.view(t, func(tx guichet.Tx) error {
+		for key, kept := range map[string]bool{"old-0": false, "old-1004": false, "failed": false, "pending": true, "recent": true} {
+			_, err := tx.ClaimOf(shop, key)
+			if got := err == nil; got != kept {
+				t.Errorf("claim %s kept %v, want %v (%v)", key, got, kept, err)
+			}
+		}
+		return nil
+	})
+	h.update(t, func(tx guichet.Tx) error { return tx.Claim(shop, "old-0", old.AddDate(1, 0, 0)) })
+	if n, err := h.store.PurgeClaims(t.Context(), old.AddDate(0, 1, 0)); err != nil || n != 0 {
+		t.Errorf("a second purge deleted %d (%v)", n, err)
+	}
 }

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"NotFound", testNotFound},
 		{"Claim", testClaim},
 		{"PendingClaims", testPendingClaims},
+		{"PurgeClaims", testPurgeClaims},
 		{"NextNumber", testNextNumber},
 		{"FindTransactionLatest", testFindTransactionLatest},
 		{"Transactions", testTransactions},
