@@ -96,6 +96,11 @@ type pendingRequest struct {
 	// acquirer only checks the card now (see deferred.go).
 	Defer bool `json:"defer,omitempty"`
 
+	// Order is what the payment of an order writes beside it, and Token
+	// the token a proving authorization registers.
+	Order *orderPayment      `json:"order_payment,omitempty"`
+	Token *tokenRegistration `json:"token_registration,omitempty"`
+
 	// An operation on an existing transaction.
 	Transaction string `json:"transaction,omitempty"`
 
@@ -355,7 +360,21 @@ func (s *Service) settle(ctx context.Context, c *guichet.Claim) (bool, error) {
 			id = t.ID
 		} else {
 			t, typ := s.buildTransaction(shop, &p, res, now)
-			if err := s.writeTransaction(tx, shop, &p, t, typ, now, closeOrder(p.OrderID)); err != nil {
+			also := closeOrder(p.OrderID)
+			switch {
+			case p.Order != nil:
+				// All the payment of an order writes, as the request would
+				// have: its card kept, its later payments.
+				also = func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
+					_, _, events, err := s.payOrderEffects(tx, shop, p.Order, t, false)
+					return events, err
+				}
+			case p.Token != nil:
+				also = func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
+					return s.registerTokenEffects(tx, shop, p.Token, t, false)
+				}
+			}
+			if err := s.writeTransaction(tx, shop, &p, t, typ, now, also); err != nil {
 				return err
 			}
 			id = t.ID
@@ -506,7 +525,7 @@ func (s *Service) writeOperation(tx guichet.Tx, shop *guichet.Shop, p *pendingRe
 func describe(r *CardRequest, kind guichet.OperationKind, card guichet.StoredCard, tokenID string) *pendingRequest {
 	p := &pendingRequest{Kind: kind, Amount: r.Amount, OrderID: r.OrderID, Card: &card, Reference: r.Reference,
 		Capture: r.Capture || r.Forced, CaptureDelay: r.CaptureDelay, ThreeDS: r.ThreeDS, TokenID: tokenID,
-		CaptureBy: r.CaptureBy, Front: r.Front, Ref: r.Ref, Partner: r.Partner, RefundBy: r.RefundBy}
+		CaptureBy: r.CaptureBy, Front: r.Front, Ref: r.Ref, Partner: r.Partner, RefundBy: r.RefundBy, Order: r.order, Token: r.token}
 	if r.Partner != "" {
 		p.Card = nil
 	}

@@ -499,3 +499,75 @@ func TestClaimRetention(t *testing.T) {
 		}
 	})
 }
+
+// TestLostOrderPaymentRecovered: a hosted payment that keeps the card and
+// schedules later payments loses its record to a store fault; the janitor
+// writes all of it as the request would have: the transaction, the order
+// paid, the card kept as a token, the later payment scheduled, which then
+// runs on the clock.
+func TestLostOrderPaymentRecovered(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		o, err := svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ord_lost", Protocol: "test", Reference: "lost-order", Amount: eur(1000)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		store := &faultyStore{Store: svc.Store()}
+		acq := &countingAcquirer{Acquirer: sim.New(clk.Now), during: func(context.Context) { store.armed.Store(true) }}
+		crashed := withAcquirer(store, acq, clk)
+		later := clk.t.AddDate(0, 0, 10)
+		_, _, _, err = crashed.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: o.ID, Card: testCard, Amount: 600, SaveAs: "saved-card",
+			Instalments: []core.Instalment{{Amount: 400, Date: later}}})
+		if !errors.Is(err, errInjected) {
+			t.Fatalf("payment through a failing store: %v", err)
+		}
+
+		restarted := withAcquirer(svc.Store(), acq, clk)
+		clk.t = clk.t.Add(2 * time.Minute)
+		if n, err := restarted.SettleClaims(ctx); err != nil || n != 1 {
+			t.Fatalf("janitor settled %d (%v), want 1", n, err)
+		}
+		got, err := restarted.Order(ctx, shop, o.ID)
+		if err != nil || got.Status != guichet.OrderPaid || got.Attempts != 1 || got.TransactionID == "" {
+			t.Fatalf("order after the janitor: %+v, %v", got, err)
+		}
+		tok, err := restarted.Token(ctx, shop, "saved-card")
+		if err != nil || tok.OrderID != o.ID {
+			t.Fatalf("the card was not kept: %+v, %v", tok, err)
+		}
+		clk.t = later.Add(time.Hour)
+		if _, err := restarted.RunDue(ctx, shop.ID); err != nil {
+			t.Fatal(err)
+		}
+		list, err := restarted.Transactions(ctx, guichet.TransactionFilter{ShopID: shop.ID, OrderID: o.ID, Limit: 10})
+		if err != nil || len(list) != 2 {
+			t.Fatalf("%d payments of the order, want the first and the later one (%v)", len(list), err)
+		}
+	})
+}
+
+// TestLostTokenRegistrationRecovered: a card registration (Paybox Direct
+// Plus 00056) loses its record to a store fault; the janitor writes the
+// token with its proving authorization.
+func TestLostTokenRegistrationRecovered(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		store := &faultyStore{Store: svc.Store()}
+		acq := &countingAcquirer{Acquirer: sim.New(clk.Now), during: func(context.Context) { store.armed.Store(true) }}
+		crashed := withAcquirer(store, acq, clk)
+		_, _, err := crashed.RegisterToken(ctx, core.TokenRequest{Shop: shop, Reference: "subscriber-1", Card: testCard, Amount: eur(100),
+			RequestKey: "reg"})
+		if !errors.Is(err, errInjected) {
+			t.Fatalf("registration through a failing store: %v", err)
+		}
+		restarted := withAcquirer(svc.Store(), acq, clk)
+		clk.t = clk.t.Add(2 * time.Minute)
+		if n, err := restarted.SettleClaims(ctx); err != nil || n != 1 {
+			t.Fatalf("janitor settled %d (%v), want 1", n, err)
+		}
+		tok, err := restarted.Token(ctx, shop, "subscriber-1")
+		if err != nil || tok.Card.Masked != "111122XXXXXX4444" || tok.Handle == "" {
+			t.Fatalf("token after the janitor: %+v, %v", tok, err)
+		}
+	})
+}

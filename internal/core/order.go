@@ -301,74 +301,109 @@ func (s *Service) PayOrder(ctx context.Context, r PayRequest) (*guichet.Order, *
 			return o, nil, nil, err
 		}
 	}
+	op := &orderPayment{OrderID: o.ID, Method: r.Method, ThreeDS: r.ThreeDS, Partner: r.Partner != "", SaveAs: r.SaveAs,
+		SaveAsNew: r.SaveAsNew, Instalments: r.Instalments, AuthOnly: r.AuthOnly, Subscription: r.Subscription}
 	var tok *guichet.Token
 	t, err := s.authorize(ctx, CardRequest{Shop: r.Shop, Reference: o.Reference, Amount: amount, OrderID: o.ID, Front: o.Protocol,
 		Card: r.Card, Capture: !r.AuthOnly, CaptureDelay: r.CaptureDelay, ForceCode: r.ForceCode, Decline: r.Decline,
 		Ref: r.Ref, CaptureBy: r.CaptureBy, Token: r.Token, Handle: r.Handle, Verify: amount.Amount == 0, CardOf: r.CardOf,
-		Partner: r.Partner, RefundBy: r.RefundBy},
-		func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
-			cur, err := tx.Order(o.ID)
-			if err != nil {
-				return nil, err
-			}
-			if cur.Status != guichet.OrderOpen {
-				// Another request paid the order between the first look and
-				// this unit of work: nothing of this attempt is kept.
-				return nil, &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
-					Message: fmt.Sprintf("order %s is %s", o.ID, cur.Status)}
-			}
-			o = cur
-			t.OrderID, t.ThreeDS = o.ID, r.ThreeDS
-			if r.Partner == "" {
-				t.Method = r.Method
-			}
-			o.TransactionID, o.UpdatedAt = t.ID, t.CreatedAt
-			o.Attempts++
-			o.Status = guichet.OrderPaid
-			if t.Status == guichet.StatusRefused {
-				// The buyer may try again while attempts remain.
-				o.Status = guichet.OrderRefused
-				if o.Attempts < o.MaxAttempts {
-					o.Status = guichet.OrderOpen
-				}
-			}
-			if err := tx.PutOrder(o); err != nil {
-				return nil, err
-			}
-			if r.SaveAs != "" && t.Status != guichet.StatusRefused {
-				if r.SaveAsNew {
-					if err := tokenFree(tx, r.Shop.ID, r.SaveAs); err != nil {
-						return nil, err
-					}
-				}
-				tok = &guichet.Token{ID: s.NewID("tok_"), ShopID: r.Shop.ID, Reference: r.SaveAs, Handle: newHandle(),
-					Card: t.Card, OrderID: o.ID, CreatedAt: t.CreatedAt, UpdatedAt: t.CreatedAt}
-				if err := tx.PutToken(tok); err != nil {
-					return nil, err
-				}
-				// A token replaced keeps its ID, which PutToken gives
-				// back: the transaction names that one.
-				t.TokenID = tok.ID
-				// The later payments are scheduled only once the first
-				// one is accepted.
-				if err := s.scheduleInstalments(tx, o, tok.Reference, r.Instalments); err != nil {
-					return nil, err
-				}
-			}
-			if r.AuthOnly && r.Shop.AutoCaptureDays > 0 && t.Status != guichet.StatusRefused {
-				if err := s.scheduleCapture(tx, r.Shop, t); err != nil {
-					return nil, err
-				}
-			}
-			if r.Subscription != nil && t.Status != guichet.StatusRefused {
-				return s.startSubscription(tx, o, t, r.Subscription)
-			}
-			return nil, nil
+		Partner: r.Partner, RefundBy: r.RefundBy, order: op},
+		func(tx guichet.Tx, t *guichet.Transaction) (events []guichet.Event, err error) {
+			o, tok, events, err = s.payOrderEffects(tx, r.Shop, op, t, true)
+			return events, err
 		})
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	return o, t, tok, nil
+}
+
+// orderPayment is what a payment of an order writes beside its
+// transaction, in the same unit of work: the order's attempt, the card
+// kept as a token, the later payments, the automatic capture. A pending
+// claim keeps it, so that the janitor writes all of it when it records an
+// outcome the request lost.
+type orderPayment struct {
+	OrderID      string        `json:"order"`
+	Method       string        `json:"method,omitempty"`
+	ThreeDS      string        `json:"three_ds,omitempty"`
+	Partner      bool          `json:"partner,omitempty"`
+	SaveAs       string        `json:"save_as,omitempty"`
+	SaveAsNew    bool          `json:"save_as_new,omitempty"`
+	Instalments  []Instalment  `json:"instalments,omitempty"`
+	AuthOnly     bool          `json:"auth_only,omitempty"`
+	Subscription *Subscription `json:"subscription,omitempty"`
+}
+
+// payOrderEffects writes what a payment of an order writes beside its
+// transaction t, and returns the order and the token kept. strict
+// refuses an order another request settled meanwhile, which undoes the
+// attempt; the janitor, recording an outcome that did happen, leaves such
+// an order alone instead and records the transaction only.
+func (s *Service) payOrderEffects(tx guichet.Tx, shop *guichet.Shop, op *orderPayment, t *guichet.Transaction, strict bool) (*guichet.Order, *guichet.Token, []guichet.Event, error) {
+	o, err := tx.Order(op.OrderID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if o.Status != guichet.OrderOpen {
+		if !strict {
+			return o, nil, nil, nil
+		}
+		// Another request paid the order between the first look and this
+		// unit of work: nothing of this attempt is kept.
+		return nil, nil, nil, &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+			Message: fmt.Sprintf("order %s is %s", o.ID, o.Status)}
+	}
+	t.OrderID, t.ThreeDS = o.ID, op.ThreeDS
+	if !op.Partner {
+		t.Method = op.Method
+	}
+	o.TransactionID, o.UpdatedAt = t.ID, t.CreatedAt
+	o.Attempts++
+	o.Status = guichet.OrderPaid
+	if t.Status == guichet.StatusRefused {
+		// The buyer may try again while attempts remain.
+		o.Status = guichet.OrderRefused
+		if o.Attempts < o.MaxAttempts {
+			o.Status = guichet.OrderOpen
+		}
+	}
+	if err := tx.PutOrder(o); err != nil {
+		return nil, nil, nil, err
+	}
+	var tok *guichet.Token
+	if op.SaveAs != "" && t.Status != guichet.StatusRefused {
+		if op.SaveAsNew {
+			if err := tokenFree(tx, shop.ID, op.SaveAs); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		tok = &guichet.Token{ID: s.NewID("tok_"), ShopID: shop.ID, Reference: op.SaveAs, Handle: newHandle(),
+			Card: t.Card, OrderID: o.ID, CreatedAt: t.CreatedAt, UpdatedAt: t.CreatedAt}
+		if err := tx.PutToken(tok); err != nil {
+			return nil, nil, nil, err
+		}
+		// A token replaced keeps its ID, which PutToken gives back: the
+		// transaction names that one.
+		t.TokenID = tok.ID
+		// The later payments are scheduled only once the first one is
+		// accepted.
+		if err := s.scheduleInstalments(tx, o, tok.Reference, op.Instalments); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if op.AuthOnly && shop.AutoCaptureDays > 0 && t.Status != guichet.StatusRefused {
+		if err := s.scheduleCapture(tx, shop, t); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	var events []guichet.Event
+	if op.Subscription != nil && t.Status != guichet.StatusRefused {
+		if events, err = s.startSubscription(tx, o, t, op.Subscription); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return o, tok, events, nil
 }
 
 // shopOrder loads an order of the shop in a unit of work: another shop's

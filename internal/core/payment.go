@@ -71,6 +71,11 @@ type CardRequest struct {
 	// RefundBy, when set, is the last date the payment may be refunded
 	// on.
 	RefundBy time.Time
+	// order is what the payment of an order writes beside it (PayOrder),
+	// and token the token a proving authorization registers
+	// (RegisterToken): their claim keeps them for the janitor.
+	order *orderPayment
+	token *tokenRegistration
 }
 
 // card returns the card to charge and the token it came from, if any.

@@ -57,32 +57,11 @@ func (s *Service) RegisterToken(ctx context.Context, r TokenRequest) (*guichet.T
 	}
 	// The proving authorization and the token are written together: the
 	// token exists exactly when its authorization was approved.
+	reg := &tokenRegistration{ID: tok.ID, Reference: tok.Reference, Handle: tok.Handle, Replace: r.Replace, CreatedAt: tok.CreatedAt}
 	t, err := s.authorize(ctx, CardRequest{Shop: r.Shop, Reference: order, Amount: r.Amount, Front: r.Front,
-		Card: r.Card, RequestKey: r.RequestKey, ForceCode: r.ForceCode},
+		Card: r.Card, RequestKey: r.RequestKey, ForceCode: r.ForceCode, token: reg},
 		func(tx guichet.Tx, t *guichet.Transaction) ([]guichet.Event, error) {
-			if t.Status == guichet.StatusRefused {
-				return nil, nil
-			}
-			cur, err := tx.Token(r.Shop.ID, r.Reference)
-			switch {
-			case err == nil && (!r.Replace || cur.ID != tok.ID):
-				return nil, tokenExists(r.Reference)
-			case guichet.ErrorCode(err) == guichet.CodeNotFound && r.Replace:
-				return nil, tokenMissing(r.Reference)
-			case err != nil && guichet.ErrorCode(err) != guichet.CodeNotFound:
-				return nil, err
-			}
-			tok.Card = t.Card
-			t.TokenID = tok.ID
-			if err := tx.PutToken(tok); err != nil {
-				return nil, err
-			}
-			typ := guichet.EventTokenCreated
-			if r.Replace {
-				typ = guichet.EventTokenUpdated
-			}
-			return []guichet.Event{{ID: s.NewID("evt_"), ShopID: r.Shop.ID, TransactionID: t.ID, Type: typ, At: now,
-				Data: []byte(fmt.Sprintf(`{"token":%q,"reference":%q}`, tok.ID, tok.Reference))}}, nil
+			return s.registerTokenEffects(tx, r.Shop, reg, t, true)
 		})
 	if err != nil {
 		return nil, nil, err
@@ -90,7 +69,59 @@ func (s *Service) RegisterToken(ctx context.Context, r TokenRequest) (*guichet.T
 	if t.Status == guichet.StatusRefused {
 		return nil, t, nil
 	}
+	tok.Card = t.Card
 	return tok, t, nil
+}
+
+// tokenRegistration is the token a proving authorization writes beside
+// it, in the same unit of work. A pending claim keeps it, so that the
+// janitor writes the token when it records an outcome the request lost.
+type tokenRegistration struct {
+	ID        string    `json:"id"`
+	Reference string    `json:"reference"`
+	Handle    string    `json:"handle"`
+	Replace   bool      `json:"replace,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// registerTokenEffects writes the token of an approved proving
+// authorization t. strict refuses a reference another request took or
+// deleted meanwhile, which undoes the authorization; the janitor,
+// recording an approval that did happen, records the transaction alone
+// instead.
+func (s *Service) registerTokenEffects(tx guichet.Tx, shop *guichet.Shop, reg *tokenRegistration, t *guichet.Transaction, strict bool) ([]guichet.Event, error) {
+	if t.Status == guichet.StatusRefused {
+		return nil, nil
+	}
+	cur, err := tx.Token(shop.ID, reg.Reference)
+	switch {
+	case err == nil && (!reg.Replace || cur.ID != reg.ID):
+		err = tokenExists(reg.Reference)
+	case guichet.ErrorCode(err) == guichet.CodeNotFound && reg.Replace:
+		err = tokenMissing(reg.Reference)
+	case guichet.ErrorCode(err) == guichet.CodeNotFound:
+		err = nil
+	}
+	if err != nil {
+		if !strict && guichet.ErrorCode(err) != guichet.CodeInternal {
+			s.log.Warn("janitor: the token's reference was taken meanwhile; transaction recorded alone", "reference", reg.Reference)
+			return nil, nil
+		}
+		return nil, err
+	}
+	now := t.CreatedAt
+	tok := &guichet.Token{ID: reg.ID, ShopID: shop.ID, Reference: reg.Reference, Handle: reg.Handle, Card: t.Card,
+		CreatedAt: reg.CreatedAt, UpdatedAt: now}
+	t.TokenID = tok.ID
+	if err := tx.PutToken(tok); err != nil {
+		return nil, err
+	}
+	typ := guichet.EventTokenCreated
+	if reg.Replace {
+		typ = guichet.EventTokenUpdated
+	}
+	return []guichet.Event{{ID: s.NewID("evt_"), ShopID: shop.ID, TransactionID: t.ID, Type: typ, At: now,
+		Data: []byte(fmt.Sprintf(`{"token":%q,"reference":%q}`, tok.ID, tok.Reference))}}, nil
 }
 
 // DeleteToken forgets a token. Transactions paid with it are kept.
