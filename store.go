@@ -111,6 +111,9 @@ type Tx interface {
 	PutOrder(o *Order) error
 	// OrderProtocols lists the distinct protocols of the orders stored.
 	OrderProtocols() ([]string, error)
+	// Orders lists a shop's orders of a protocol, newest first, a page
+	// at a time, with how many there are in all.
+	Orders(f OrderFilter) (list []Order, total int, err error)
 
 	// PutJob inserts or reschedules a job.
 	PutJob(j *Job) error
@@ -166,6 +169,15 @@ type DeliveryFilter struct {
 	ShopID   string
 	OrderRef string
 	Limit    int
+}
+
+// OrderFilter selects a shop's orders of a protocol: Limit of them (100
+// when zero) after the first Offset.
+type OrderFilter struct {
+	ShopID   string
+	Protocol string
+	Limit    int
+	Offset   int
 }
 
 // TransactionFilter selects transactions.

@@ -5,6 +5,7 @@ import (
 	"guichet/internal/lyra"
 	"guichet/internal/paybox"
 	"guichet/internal/payline"
+	"guichet/internal/smoney"
 )
 
 // fronts are the protocols guichet serves, in the order the banner lists
@@ -13,4 +14,5 @@ var fronts = []front.New{
 	paybox.New,
 	lyra.New,
 	payline.New,
+	smoney.New,
 }

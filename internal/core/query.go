@@ -245,3 +245,15 @@ func (s *Service) ExemptedSince(ctx context.Context, shop *guichet.Shop, card gu
 	})
 	return count, total, err
 }
+
+// Orders lists a shop's orders of a protocol, newest first, a page at a
+// time, with how many there are in all.
+func (s *Service) Orders(ctx context.Context, shop *guichet.Shop, protocol string, limit, offset int) ([]guichet.Order, int, error) {
+	var list []guichet.Order
+	var total int
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		list, total, err = tx.Orders(guichet.OrderFilter{ShopID: shop.ID, Protocol: protocol, Limit: limit, Offset: offset})
+		return err
+	})
+	return list, total, err
+}

@@ -165,3 +165,24 @@ func (t *tx) OrderProtocols() ([]string, error) {
 	}
 	return list(t, "list order protocols", tables.ScanString, tables.OrderProtocols)
 }
+
+// Orders lists a shop's orders of a protocol, newest first.
+func (t *tx) Orders(f guichet.OrderFilter) ([]guichet.Order, int, error) {
+	if err := t.check(false); err != nil {
+		return nil, 0, err
+	}
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	l, err := list(t, "list orders", tables.Orders.Scan, "SELECT "+tables.Orders.Columns+
+		" FROM orders WHERE shop_id = ? AND protocol = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+		f.ShopID, f.Protocol, f.Limit, f.Offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := list(t, "count orders", tables.ScanInt, "SELECT count(*) FROM orders WHERE shop_id = ? AND protocol = ?", f.ShopID, f.Protocol)
+	if err != nil || len(n) == 0 {
+		return nil, 0, err
+	}
+	return l, int(n[0]), nil
+}

@@ -774,3 +774,38 @@ func testSerializedOrderUpdates(t *testing.T, h *harness) {
 		return nil
 	})
 }
+
+// testListOrders: a shop's orders of a protocol, newest first, a page at
+// a time, with their total; another shop's and another protocol's are
+// not listed.
+func testListOrders(t *testing.T, h *harness) {
+	shop := randomID("shop")
+	at := base()
+	h.update(t, func(tx guichet.Tx) error {
+		for i := range 5 {
+			o := &guichet.Order{ID: randomID("ord"), ShopID: shop, Protocol: "smoney", Reference: fmt.Sprintf("o-%d", i),
+				Amount: guichet.Money{Amount: 100, Currency: "EUR"}, Status: guichet.OrderOpen, CreatedAt: at.Add(time.Duration(i) * time.Second)}
+			if err := tx.PutOrder(o); err != nil {
+				return err
+			}
+		}
+		other := &guichet.Order{ID: randomID("ord"), ShopID: shop, Protocol: "lyra", Reference: "lyra", Amount: guichet.Money{Currency: "EUR"},
+			Status: guichet.OrderOpen, CreatedAt: at}
+		if err := tx.PutOrder(other); err != nil {
+			return err
+		}
+		elsewhere := &guichet.Order{ID: randomID("ord"), ShopID: randomID("shop"), Protocol: "smoney", Reference: "else",
+			Amount: guichet.Money{Currency: "EUR"}, Status: guichet.OrderOpen, CreatedAt: at}
+		return tx.PutOrder(elsewhere)
+	})
+	h.view(t, func(tx guichet.Tx) error {
+		page, total, err := tx.Orders(guichet.OrderFilter{ShopID: shop, Protocol: "smoney", Limit: 2, Offset: 1})
+		if err != nil {
+			return err
+		}
+		if total != 5 || len(page) != 2 || page[0].Reference != "o-3" || page[1].Reference != "o-2" {
+			t.Errorf("page of 2 after 1: total %d, %d orders %v", total, len(page), page)
+		}
+		return nil
+	})
+}

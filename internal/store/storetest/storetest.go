@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"Reopen", testReopen},
 		{"TransactionNewFields", testTransactionNewFields},
 		{"Orders", testOrders},
+		{"ListOrders", testListOrders},
 		{"Jobs", testJobs},
 		{"Deliveries", testDeliveries},
 		{"Attempts", testAttempts},

@@ -141,3 +141,6 @@ const OrderProtocols = `WITH RECURSIVE p(v) AS (
 
 // ScanString reads a row of one text column.
 func ScanString(_ Dialect, row Row, s *string) error { return row.Scan(s) }
+
+// ScanInt scans a row of one integer, such as a count.
+func ScanInt(_ Dialect, row Row, n *int64) error { return row.Scan(n) }

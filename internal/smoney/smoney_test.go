@@ -1,0 +1,407 @@
+package smoney_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"guichet"
+	"guichet/internal/checkout"
+	"guichet/internal/core"
+	"guichet/internal/front"
+	"guichet/internal/notify"
+	"guichet/internal/sim"
+	"guichet/internal/smoney"
+	"guichet/internal/store/postgres"
+	"guichet/internal/store/postgres/pgtest"
+	"guichet/internal/store/sqlite"
+	"guichet/internal/vault"
+)
+
+const (
+	token    = "guichet-smoney-sandbox-token"
+	shopID   = "smoney-sandbox"
+	v3       = "application/vnd.s-money.v3+json"
+	testCard = "4970101122334455"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// merchant is the application's server: its callbacks and return page.
+type merchant struct {
+	*httptest.Server
+	mu        sync.Mutex
+	callbacks []url.Values
+}
+
+func (m *merchant) received() []url.Values {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]url.Values(nil), m.callbacks...)
+}
+
+type gateway struct {
+	t        testing.TB
+	url      string
+	svc      *core.Service
+	merchant *merchant
+	client   *http.Client
+}
+
+func newGateway(t *testing.T) *gateway {
+	t.Helper()
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "guichet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newGatewayOn(t, store)
+}
+
+func onBothStores(t *testing.T, test func(t *testing.T, g *gateway)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, newGateway(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		store, err := postgres.Open(context.Background(), pgtest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		test(t, newGatewayOn(t, store))
+	})
+}
+
+func newGatewayOn(t *testing.T, store guichet.Store) *gateway {
+	t.Helper()
+	ctx := context.Background()
+	t.Cleanup(func() { store.Close() })
+	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := core.New(store, sim.New(clk.Now), v, clk, log)
+	svc.SetSender(notify.New(5 * time.Second))
+	pages, err := checkout.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := smoney.New(ctx, front.Deps{Service: svc, Log: log, Pages: pages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	front.Plug(svc, f)
+	err = store.Update(ctx, func(tx guichet.Tx) error {
+		for _, s := range f.Demo(clk.Now()) {
+			if err := tx.PutShop(&s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	f.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	m := &merchant{}
+	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/callback" {
+			r.ParseForm()
+			m.mu.Lock()
+			m.callbacks = append(m.callbacks, r.PostForm)
+			m.mu.Unlock()
+		}
+	}))
+	t.Cleanup(m.Close)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &gateway{t: t, url: srv.URL, svc: svc, merchant: m, client: client}
+}
+
+// call sends an API call as the sandbox application, in v3.
+func (g *gateway) call(method, path string, body any) (int, http.Header, map[string]any) {
+	g.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		raw, _ := json.Marshal(body)
+		rd = bytes.NewReader(raw)
+	}
+	r, _ := http.NewRequest(method, g.url+"/api/sandbox/"+path, rd)
+	r.Header.Set("Authorization", "Bearer "+token)
+	r.Header.Set("Accept", v3)
+	if body != nil {
+		r.Header.Set("Content-Type", v3)
+	}
+	resp, err := g.client.Do(r)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	raw, _ := io.ReadAll(resp.Body)
+	if len(raw) > 0 && raw[0] == '{' {
+		json.Unmarshal(raw, &out)
+	}
+	return resp.StatusCode, resp.Header, out
+}
+
+// payment is a card payment request as S-money's clients write it:
+// camelCase, as the official README does.
+func (g *gateway) payment(orderID string, amount int64) map[string]any {
+	return map[string]any{"orderId": orderID, "amount": amount, "fee": 0, "isMine": false, "message": "Commande",
+		"urlReturn": g.merchant.URL + "/return", "urlCallback": g.merchant.URL + "/callback", "availableCards": "CB;VISA",
+		"ThreeDSecurePreference": 0, "beneficiary": map[string]any{"appAccountId": "client-112"},
+		"extraParameters": map[string]any{"profilName": "3DSV2"}}
+}
+
+var hiddenField = regexp.MustCompile(`<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"`)
+
+type page struct {
+	status int
+	body   string
+	header http.Header
+}
+
+func (p page) form() url.Values {
+	v := url.Values{}
+	for _, m := range hiddenField.FindAllStringSubmatch(p.body, -1) {
+		v.Set(m[1], strings.ReplaceAll(m[2], "&amp;", "&"))
+	}
+	return v
+}
+
+func (g *gateway) get(u string) page {
+	g.t.Helper()
+	resp, err := g.client.Get(u)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return page{resp.StatusCode, string(b), resp.Header}
+}
+
+func (g *gateway) post(u string, form url.Values) page {
+	g.t.Helper()
+	resp, err := g.client.PostForm(u, form)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return page{resp.StatusCode, string(b), resp.Header}
+}
+
+// pay goes through the payment page of href as the payer: the brand, the
+// card, the 3-D Secure challenge; it returns where the payer is sent.
+func (g *gateway) pay(href, brand, pan string) string {
+	g.t.Helper()
+	choice := g.get(href)
+	if choice.status != 200 {
+		g.t.Fatalf("page: HTTP %d\n%s", choice.status, choice.body)
+	}
+	cardPage := g.post(href+"/choose", url.Values{"method": {brand}})
+	form := cardPage.form()
+	form.Set("number", pan)
+	form.Set("expiry", "12/30")
+	form.Set("cvv", "123")
+	next := g.post(href+"/card", form)
+	if next.status == http.StatusSeeOther {
+		return next.header.Get("Location")
+	}
+	form = next.form()
+	form.Set("outcome", "ok")
+	done := g.post(href+"/3ds", form)
+	if done.status != http.StatusSeeOther {
+		g.t.Fatalf("after 3-D Secure: HTTP %d\n%s", done.status, done.body)
+	}
+	return done.header.Get("Location")
+}
+
+func (g *gateway) advance(d time.Duration) {
+	g.t.Helper()
+	if _, _, err := g.svc.AdvanceClock(context.Background(), shopID, d); err != nil {
+		g.t.Fatal(err)
+	}
+}
+
+func number(v any) int64 {
+	f, _ := v.(float64)
+	return int64(f)
+}
+
+// TestCardPaymentCycle: a card payment is created (201, Status 0, Href
+// under the API's base), paid on its page through a 3-D Secure 2
+// challenge, read back (Status 1, ExtraResults), called back, and
+// refunded in part then beyond what is left.
+func TestCardPaymentCycle(t *testing.T) {
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		status, h, created := g.call("POST", "payins/cardpayments", g.payment("cmd-1", 1500))
+		if status != http.StatusCreated || number(created["Status"]) != 0 || number(created["Id"]) == 0 ||
+			!strings.HasPrefix(created["Href"].(string), g.url+"/api/sandbox/") || !strings.HasPrefix(h.Get("Content-Type"), v3) {
+			t.Fatalf("create: HTTP %d %v %v", status, h, created)
+		}
+		back := g.pay(created["Href"].(string), "VISA", testCard)
+		if back != g.merchant.URL+"/return?Id=cmd-1&Type=1&Result=1" {
+			t.Errorf("return: %s", back)
+		}
+		status, _, got := g.call("GET", "payins/cardpayments/cmd-1", nil)
+		extra, _ := got["ExtraResults"].(map[string]any)
+		cardOut, _ := got["Card"].(map[string]any)
+		if status != 200 || number(got["Status"]) != 1 || number(got["ErrorCode"]) != 0 || extra["ExecCode"] != "0000" ||
+			extra["threedsecure"] != true || number(extra["3dsecureversion"]) != 2 || number(extra["3dsecuremode"]) != 0 ||
+			cardOut["Hint"] != "4XXXX5" || number(cardOut["Network"]) != 3 {
+			t.Fatalf("after payment: HTTP %d %v", status, got)
+		}
+		g.advance(time.Minute)
+		calls := g.merchant.received()
+		if len(calls) != 1 || calls[0].Get("id") != "cmd-1" || calls[0].Get("status") != "1" || calls[0].Get("type") != "1" ||
+			calls[0].Get("error") != "0" || calls[0].Get("userid") != "client-112" {
+			t.Fatalf("callbacks: %v", calls)
+		}
+
+		// The funds are sent the next day: refunds are operations of
+		// their own.
+		g.advance(48 * time.Hour)
+		status, _, refund := g.call("POST", "payins/cardpayments/cmd-1/refunds", map[string]any{"orderId": "refund-1", "amount": 500, "fee": 0})
+		if status != http.StatusCreated || number(refund["Type"]) != 1 || number(refund["Amount"]) != 500 || number(refund["Status"]) != 1 {
+			t.Fatalf("refund: HTTP %d %v", status, refund)
+		}
+		status, _, again := g.call("POST", "payins/cardpayments/cmd-1/refunds", map[string]any{"orderId": "refund-1", "amount": 100})
+		if status != http.StatusBadRequest || number(again["Code"]) != 364 {
+			t.Errorf("refund with a used OrderId: HTTP %d %v", status, again)
+		}
+		status, _, beyond := g.call("POST", "payins/cardpayments/cmd-1/refunds", map[string]any{"orderId": "refund-2", "amount": 1001})
+		if status != http.StatusBadRequest || number(beyond["Code"]) != 706 {
+			t.Errorf("refund beyond: HTTP %d %v", status, beyond)
+		}
+		status, _, zero := g.call("POST", "payins/cardpayments/cmd-1/refunds", map[string]any{"orderId": "refund-3", "amount": 0})
+		if status != http.StatusBadRequest || number(zero["Code"]) != 704 {
+			t.Errorf("refund of nothing: HTTP %d %v", status, zero)
+		}
+	})
+}
+
+// TestBadCalls: a wrong token (570), a duplicate OrderId (710), an
+// unknown version, a callback on another domain: the documented code in
+// the documented body.
+func TestBadCalls(t *testing.T) {
+	g := newGateway(t)
+	r, _ := http.NewRequest("GET", g.url+"/api/sandbox/payins/cardpayments", nil)
+	r.Header.Set("Authorization", "Bearer nope")
+	resp, err := g.client.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body map[string]any
+	json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != 401 || number(body["Code"]) != 570 || body["ErrorMessage"] == "" {
+		t.Errorf("wrong token: HTTP %d %v", resp.StatusCode, body)
+	}
+	if status, _, _ := g.call("POST", "payins/cardpayments", g.payment("dup", 100)); status != 201 {
+		t.Fatalf("first: HTTP %d", status)
+	}
+	if status, _, dup := g.call("POST", "payins/cardpayments", g.payment("dup", 100)); status != 400 || number(dup["Code"]) != 710 {
+		t.Errorf("duplicate OrderId: HTTP %d %v", status, dup)
+	}
+	p := g.payment("elsewhere", 100)
+	p["urlCallback"] = "https://attacker.example/callback"
+	if status, _, out := g.call("POST", "payins/cardpayments", p); status != 400 || number(out["Code"]) != 178 {
+		t.Errorf("callback on another domain: HTTP %d %v", status, out)
+	}
+	r, _ = http.NewRequest("GET", g.url+"/api/sandbox/payins/cardpayments", nil)
+	r.Header.Set("Authorization", "Bearer "+token)
+	r.Header.Set("Accept", "application/vnd.s-money.v9+json")
+	resp, _ = g.client.Do(r)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotAcceptable {
+		t.Errorf("version 9: HTTP %d", resp.StatusCode)
+	}
+	status, h, listed := g.call("GET", "payins/cardpayments?page=1&perPage=1", nil)
+	if status != 200 || h.Get("Total-count") != "1" || listed != nil {
+		t.Errorf("list: HTTP %d Total-count %q", status, h.Get("Total-count"))
+	}
+}
+
+// TestExecCodes: in the sandbox, an amount whose cents spell a refusal's
+// ExecCode gets it: 40.02 EUR is refused for insufficient funds (4002,
+// ErrorCode 13), 60.05 by the anti-fraud engine (6005, ErrorCode 16).
+func TestExecCodes(t *testing.T) {
+	g := newGateway(t)
+	for _, c := range []struct {
+		amount    int64
+		exec      string
+		errorCode int64
+	}{{4002, "4002", 13}, {6005, "6005", 16}, {5004, "5004", 14}} {
+		id := "exec-" + c.exec
+		p := g.payment(id, c.amount)
+		p["ThreeDSecurePreference"] = 3
+		_, _, created := g.call("POST", "payins/cardpayments", p)
+		back := g.pay(created["Href"].(string), "CB", testCard)
+		if !strings.HasSuffix(back, "Result=0") {
+			t.Errorf("%s: return %s", c.exec, back)
+		}
+		_, _, got := g.call("GET", "payins/cardpayments/"+id, nil)
+		extra, _ := got["ExtraResults"].(map[string]any)
+		if number(got["Status"]) != 3 || number(got["ErrorCode"]) != c.errorCode || extra["ExecCode"] != c.exec {
+			t.Errorf("%s: %v", c.exec, got)
+		}
+	}
+}
+
+// TestSchedule: a payment in three instalments by the seed's rule pays
+// the first on the page and the others on their dates, each called back
+// with its sequence number.
+func TestSchedule(t *testing.T) {
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		p := g.payment("sched-1", 10001)
+		p["paymentSchedule"] = map[string]any{"firstAmount": 4000, "count": 3, "period": 30}
+		status, _, created := g.call("POST", "payins/cardpayments", p)
+		if status != 201 {
+			t.Fatalf("create: HTTP %d %v", status, created)
+		}
+		g.pay(created["Href"].(string), "CB", testCard)
+		g.advance(time.Hour)
+		g.advance(31 * 24 * time.Hour)
+		g.advance(31 * 24 * time.Hour)
+		_, _, got := g.call("GET", "payins/cardpayments/sched-1", nil)
+		sched, _ := got["PaymentSchedule"].([]any)
+		var amounts, statuses []int64
+		for _, s := range sched {
+			item := s.(map[string]any)
+			amounts, statuses = append(amounts, number(item["Amount"])), append(statuses, number(item["Status"]))
+		}
+		if len(sched) != 3 || amounts[0] != 4000 || amounts[1] != 3000 || amounts[2] != 3001 ||
+			statuses[0] != 1 || statuses[1] != 1 || statuses[2] != 1 {
+			t.Fatalf("schedule: %v", sched)
+		}
+		var seqs []string
+		for _, c := range g.merchant.received() {
+			seqs = append(seqs, c.Get("sequencenumber"))
+		}
+		if strings.Join(seqs, ",") != "1,2,3" {
+			t.Errorf("callbacks' sequence numbers %v", seqs)
+		}
+	})
+}
