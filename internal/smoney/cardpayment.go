@@ -1,7 +1,7 @@
 package smoney
 
 import (
-	"bytes"
+	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -48,12 +48,15 @@ func (a *API) createCardPayment(c *call) any {
 		raw, _ := json.Marshal(plan)
 		o.Content.Extras = append(o.Content.Extras, guichet.Field{Name: extraSchedule, Value: string(raw)})
 	}
+	// OpenOrder answers the order another request created meanwhile
+	// under the same OrderId: this request's mark tells them apart.
+	mark := newMark()
+	o.Content.Extras = append(o.Content.Extras, guichet.Field{Name: extraCreation, Value: mark})
 	got, err := a.svc.OpenOrder(c.ctx, c.shop, o)
 	if err != nil {
 		return err
 	}
-	if !bytes.Equal(got.Request, c.body) || !got.CreatedAt.Equal(now) {
-		// Another request created it meanwhile.
+	if got.Content.Extra(extraCreation) != mark {
 		return failure(http.StatusBadRequest, 710, "OrderId "+strconv.Quote(r.OrderId)+" already exists")
 	}
 	res, err := a.resource(c, got)
@@ -61,6 +64,13 @@ func (a *API) createCardPayment(c *call) any {
 		return err
 	}
 	return created{res}
+}
+
+// newMark is a creation's mark: random letters.
+func newMark() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return guichet.Letters(b[:])
 }
 
 // civil is the civil date of a time in Paris, at midnight UTC, as

@@ -32,6 +32,7 @@ const (
 	extraCardName    = "cardName"
 	extraAppCardID   = "appCardId"
 	extraSchedule    = "schedule"
+	extraCreation    = "creation"
 )
 
 // planned is an instalment of a payment's schedule, as its order keeps it.

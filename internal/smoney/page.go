@@ -193,6 +193,14 @@ func (a *API) card(w http.ResponseWriter, r *http.Request, ss *session) {
 		return
 	}
 	flow, ask := ss.data.flow(c.PAN)
+	if ask && ss.data.preference() == 2 && ss.data.version() == 2 && (flow == sim.Challenge || flow == sim.Frictionless) {
+		// 3-D Secure 2 weighs the merchant's risk data (see riskFlow).
+		if req, e := readCardPayment(ss.order.Request); e == nil {
+			if f, ok := riskFlow(req, a.svc.Now(ss.shop)); ok {
+				flow = f
+			}
+		}
+	}
 	if !ask || !ss.shop.ThreeDS {
 		a.pay(w, r, ss, c, sim.Authentication{}, false)
 		return

@@ -41,9 +41,12 @@ type clock struct {
 	t  time.Time
 }
 
+// Now moves the clock a microsecond at each reading, as a real one
+// would between two: code that reads it twice sees two times.
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Microsecond)
 	return c.t
 }
 
@@ -404,4 +407,31 @@ func TestSchedule(t *testing.T) {
 			t.Errorf("callbacks' sequence numbers %v", seqs)
 		}
 	})
+}
+
+// TestRiskData: with 3-D Secure 2 and no preference, the simulated
+// server lets an established account through without a challenge, and
+// challenges a new one (see riskFlow).
+func TestRiskData(t *testing.T) {
+	g := newGateway(t)
+	for _, c := range []struct {
+		created   string
+		challenge bool
+	}{{"2020-01-15", false}, {"2026-11-20", true}} {
+		id := "risk-" + c.created
+		p := g.payment(id, 1200)
+		p["ThreeDSecurePreference"] = 2
+		p["threeDsOptData"] = map[string]any{"accountCreationDate": c.created, "last24hourstransactioncount": 1}
+		_, _, created := g.call("POST", "payins/cardpayments", p)
+		href := created["Href"].(string)
+		g.get(href)
+		form := g.post(href+"/choose", url.Values{"method": {"CB"}}).form()
+		form.Set("number", testCard)
+		form.Set("expiry", "12/30")
+		form.Set("cvv", "123")
+		next := g.post(href+"/card", form)
+		if challenged := next.status == 200 && strings.Contains(next.body, `name="otp"`); challenged != c.challenge {
+			t.Errorf("account created %s: challenged %v, want %v (HTTP %d)", c.created, challenged, c.challenge, next.status)
+		}
+	}
 }
