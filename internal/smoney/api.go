@@ -107,12 +107,31 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(path) >= 2 && strings.EqualFold(path[0], "users") {
 		c.user, path = path[1], path[2:]
 	}
-	a.answer(w, r, c.version, a.route(c, r.Method, path))
+	a.answer(w, r, c.version, a.run(c, r.Method, path))
+}
+
+// run routes a call; a failure to run it, a bug included, is the
+// platform's technical error: nothing is half written, as every change is
+// one unit of work.
+func (a *API) run(c *call, method string, path []string) (out any) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("smoney: panic", "path", strings.Join(path, "/"), "panic", p)
+			out = failure(http.StatusServiceUnavailable, 1, "technical error; try again")
+		}
+	}()
+	return a.route(c, method, path)
 }
 
 // route runs the operation a path and method name. Paths are matched
 // without regard to case, as the platform's are.
 func (a *API) route(c *call, method string, path []string) any {
+	switch {
+	case len(path) >= 1 && strings.EqualFold(path[0], "cards"):
+		return a.cardsPath(c, method, path[1:])
+	case len(path) >= 2 && strings.EqualFold(path[0], "payins") && strings.EqualFold(path[1], "storedcardpayments"):
+		return a.storedPath(c, method, path[2:])
+	}
 	if len(path) < 2 || !strings.EqualFold(path[0], "payins") || !strings.EqualFold(path[1], "cardpayments") {
 		return failure(http.StatusNotFound, 177, "no such resource: card payments are under payins/cardpayments")
 	}

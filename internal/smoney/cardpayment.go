@@ -241,7 +241,7 @@ func cardOf(t *guichet.Transaction, r *cardPaymentRequest) *card {
 		return nil
 	}
 	out := &card{Id: t.Number, Network: cardNetwork(string(t.Card.Brand)), Hint: cardHint(t.Card.Masked), Country: t.Card.Country}
-	if r.Card != nil {
+	if r != nil && r.Card != nil {
 		out.AppCardId, out.Name = r.Card.AppCardId, r.Card.Name
 	}
 	if t.Card.ExpYear > 0 {

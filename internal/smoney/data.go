@@ -64,6 +64,9 @@ func (d paymentData) offers(name string) bool {
 	return false
 }
 
+// registration tells the page of a card registration from a payment's.
+func (d paymentData) registration() bool { return d.extra(extraRegistration) != "" }
+
 // preference is the payment's ThreeDSecurePreference.
 func (d paymentData) preference() int {
 	n, err := strconv.Atoi(d.extra(extraPreference))

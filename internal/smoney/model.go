@@ -937,22 +937,8 @@ func readOrder(o object, r *cardPaymentRequest) *apiError {
 	}
 	r.OrderId = id
 
-	cards, _, e := o.str("AvailableCards")
-	if e != nil {
+	if r.AvailableCards, e = readAvailableCards(o); e != nil {
 		return e
-	}
-	for item := range strings.SplitSeq(cards, ";") {
-		item = strings.TrimSpace(item)
-		if item == "" {
-			continue
-		}
-		i := slices.IndexFunc(cardBrands, func(b string) bool { return strings.EqualFold(b, item) })
-		if i < 0 {
-			return notInList("AvailableCards", item, cardBrands)
-		}
-		if !slices.Contains(r.AvailableCards, cardBrands[i]) {
-			r.AvailableCards = append(r.AvailableCards, cardBrands[i])
-		}
 	}
 
 	if r.IsMine, _, e = o.boolean("IsMine"); e != nil {
@@ -1333,4 +1319,29 @@ func readPaymentSchedule(o object, r *cardPaymentRequest) *apiError {
 	}
 	r.PaymentSchedule = s
 	return nil
+}
+
+// readAvailableCards reads AvailableCards, the ";"-separated brands a
+// page offers, in the seed's spelling and without repeats; nil when none
+// is named.
+func readAvailableCards(o object) ([]string, *apiError) {
+	cards, _, e := o.str("AvailableCards")
+	if e != nil {
+		return nil, e
+	}
+	var list []string
+	for item := range strings.SplitSeq(cards, ";") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		i := slices.IndexFunc(cardBrands, func(b string) bool { return strings.EqualFold(b, item) })
+		if i < 0 {
+			return nil, notInList("AvailableCards", item, cardBrands)
+		}
+		if !slices.Contains(list, cardBrands[i]) {
+			list = append(list, cardBrands[i])
+		}
+	}
+	return list, nil
 }

@@ -26,7 +26,7 @@ func (a *API) notifier(n core.Notice) ([]guichet.Delivery, error) {
 	o, t, e := n.Order, n.Transaction, n.Event
 	seq := 0
 	switch e.Type {
-	case guichet.EventAuthorized, guichet.EventRefused:
+	case guichet.EventAuthorized, guichet.EventRefused, guichet.EventVerified:
 		// An instalment records "authorized" too: it is notified by its
 		// own event, which says which it is.
 		if o.TransactionID != t.ID {
@@ -54,7 +54,11 @@ func (a *API) notifier(n core.Notice) ([]guichet.Delivery, error) {
 		return nil, err
 	}
 	st := paymentState(o, t)
-	fields := map[string]string{"id": o.Reference, "error": strconv.Itoa(st.errorCode), "type": callbackType,
+	typ := callbackType
+	if dataOf(o).registration() {
+		typ = registrationType
+	}
+	fields := map[string]string{"id": o.Reference, "error": strconv.Itoa(st.errorCode), "type": typ,
 		"status": strconv.Itoa(st.status), "userid": beneficiaryOf(o), "userstatus": "1"}
 	if seq > 0 {
 		fields["sequencenumber"] = strconv.Itoa(seq)

@@ -242,6 +242,11 @@ func (a *API) challenge(w http.ResponseWriter, r *http.Request, ss *session) {
 func (a *API) pay(w http.ResponseWriter, r *http.Request, ss *session, c guichet.Card, auth sim.Authentication, tried bool) {
 	req := core.PayRequest{Shop: ss.shop, OrderID: ss.order.ID, Card: c, ThreeDS: auth.Status,
 		ForceCode: forcedCode(ss.shop, ss.order.Amount.Amount), Ref: opRef(ss.shop, ss.order.Reference)}
+	if ss.data.registration() {
+		// A card registration checks the card without a payment, and
+		// keeps it under the application's AppCardId.
+		req.SaveAs, req.SaveAsNew, req.Ref = ss.order.Reference, true, ""
+	}
 	if tried && auth.Status == "" {
 		// A card not enrolled: the payment goes on without.
 		req.ThreeDS = "E"
@@ -281,7 +286,11 @@ func (a *API) back(w http.ResponseWriter, r *http.Request, ss *session, paid boo
 	if strings.Contains(target, "?") {
 		sep = "&"
 	}
-	http.Redirect(w, r, target+sep+"Id="+urlEscape(ss.order.Reference)+"&Type=1&Result="+result, http.StatusSeeOther)
+	typ := "1"
+	if ss.data.registration() {
+		typ = registrationType
+	}
+	http.Redirect(w, r, target+sep+"Id="+urlEscape(ss.order.Reference)+"&Type="+typ+"&Result="+result, http.StatusSeeOther)
 }
 
 // failPage answers a page the store could not serve.

@@ -435,3 +435,58 @@ func TestRiskData(t *testing.T) {
 		}
 	}
 }
+
+// TestCardRegistrationAndStoredPayment: a payer registers a card on its
+// page (Type 5 return and callback); the application then pays with it
+// without the payer: an authorization waiting for its validation in v3
+// (Status 4), completed by …/validation (Status 1). A deleted card pays
+// no more (195).
+func TestCardRegistrationAndStoredPayment(t *testing.T) {
+	onBothStores(t, func(t *testing.T, g *gateway) {
+		status, _, reg := g.call("POST", "cards/registrations", map[string]any{"card": map[string]any{"appCardId": "card-1", "name": "Ma carte"},
+			"urlReturn": g.merchant.URL + "/return", "urlCallback": g.merchant.URL + "/callback", "availableCards": "CB"})
+		if status != 201 || reg["Href"] == nil {
+			t.Fatalf("registration: HTTP %d %v", status, reg)
+		}
+		href := reg["Href"].(string)
+		back := g.pay(href, "CB", testCard)
+		if back != g.merchant.URL+"/return?Id=card-1&Type=5&Result=1" {
+			t.Errorf("return: %s", back)
+		}
+		status, _, cardOut := g.call("GET", "cards/card-1", nil)
+		if status != 200 || cardOut["AppCardId"] != "card-1" || cardOut["Hint"] != "4XXXX5" {
+			t.Fatalf("card: HTTP %d %v", status, cardOut)
+		}
+		status, _, dup := g.call("POST", "cards/registrations", map[string]any{"card": map[string]any{"appCardId": "card-1"},
+			"urlReturn": g.merchant.URL + "/return"})
+		if status != 400 || number(dup["Code"]) != 717 {
+			t.Errorf("second registration: HTTP %d %v", status, dup)
+		}
+
+		status, _, paid := g.call("POST", "payins/storedcardpayments", map[string]any{"orderId": "stored-1", "amount": 2500,
+			"card": map[string]any{"appCardId": "card-1"}, "beneficiary": map[string]any{"appAccountId": "client-112"}})
+		if status != 201 || number(paid["Status"]) != 4 {
+			t.Fatalf("stored payment: HTTP %d %v", status, paid)
+		}
+		status, _, valid := g.call("POST", "payins/storedcardpayments/stored-1/validation", map[string]any{})
+		if status != 200 || number(valid["Status"]) != 1 {
+			t.Fatalf("validation: HTTP %d %v", status, valid)
+		}
+		if status, _, _ := g.call("DELETE", "cards/card-1", nil); status != 200 {
+			t.Errorf("delete: HTTP %d", status)
+		}
+		status, _, gone := g.call("POST", "payins/storedcardpayments", map[string]any{"orderId": "stored-2", "amount": 100,
+			"card": map[string]any{"appCardId": "card-1"}})
+		if status != 404 || number(gone["Code"]) != 195 {
+			t.Errorf("payment with a deleted card: HTTP %d %v", status, gone)
+		}
+		g.advance(time.Minute)
+		var types []string
+		for _, c := range g.merchant.received() {
+			types = append(types, c.Get("type"))
+		}
+		if len(types) == 0 || types[0] != "5" {
+			t.Errorf("callbacks' types %v, want the registration's (5) first", types)
+		}
+	})
+}
