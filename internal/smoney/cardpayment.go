@@ -63,7 +63,7 @@ func (a *API) createCardPayment(c *call) any {
 	if err != nil {
 		return err
 	}
-	return created{res}
+	return created{shaped(res, c.version)}
 }
 
 // newMark is a creation's mark: random letters.
@@ -130,7 +130,7 @@ func (a *API) getCardPayment(c *call, orderID string) any {
 	if err != nil {
 		return err
 	}
-	return res
+	return shaped(res, c.version)
 }
 
 // order finds the payment of an OrderId of the application (a user's
@@ -184,7 +184,7 @@ func (a *API) listCardPayments(c *call) any {
 		}
 		items = append(items, res)
 	}
-	return list{items: items, total: total}
+	return list{items: shapedList(items, c.version), total: total}
 }
 
 // resource is a card payment as the API shows it: what the merchant sent,

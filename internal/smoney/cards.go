@@ -229,7 +229,7 @@ func (a *API) createStoredPayment(c *call) any {
 	if err != nil {
 		return err
 	}
-	return created{res}
+	return created{shaped(res, c.version)}
 }
 
 // getStoredPayment reads a stored card payment by its OrderId.
@@ -245,7 +245,7 @@ func (a *API) getStoredPayment(c *call, orderID string) any {
 	if err != nil {
 		return err
 	}
-	return res
+	return shaped(res, c.version)
 }
 
 // validate captures a stored card payment waiting for its validation
@@ -271,7 +271,7 @@ func (a *API) validate(c *call, orderID string) any {
 	if err != nil {
 		return err
 	}
-	return res
+	return shaped(res, c.version)
 }
 
 // storedResource is a stored card payment as the API shows it.

@@ -82,7 +82,7 @@ func (a *API) refund(c *call, orderID string, seq int) any {
 		res.Status = statusRefused
 		res.ErrorCode = errorClass(execOf(op.Code))
 	}
-	return created{res}
+	return created{shaped(res, c.version)}
 }
 
 // refunded is the transaction a refund is for: the payment's first

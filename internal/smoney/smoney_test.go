@@ -490,3 +490,44 @@ func TestCardRegistrationAndStoredPayment(t *testing.T) {
 		}
 	})
 }
+
+// TestVersions: the version a call asks for selects the resource's shape:
+// v1 writes Fee as an object and the SystemPay era's ExtraResults, v3 the
+// seed's.
+func TestVersions(t *testing.T) {
+	g := newGateway(t)
+	p := g.payment("versions", 1500)
+	p["fee"] = 50
+	_, _, created := g.call("POST", "payins/cardpayments", p)
+	g.pay(created["Href"].(string), "CB", testCard)
+	read := func(accept string) map[string]any {
+		r, _ := http.NewRequest("GET", g.url+"/api/sandbox/payins/cardpayments/versions", nil)
+		r.Header.Set("Authorization", "Bearer "+token)
+		if accept != "" {
+			r.Header.Set("Accept", accept)
+		}
+		resp, err := g.client.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/vnd.s-money.v") {
+			t.Errorf("%s: Content-Type %q", accept, resp.Header.Get("Content-Type"))
+		}
+		var m map[string]any
+		json.NewDecoder(resp.Body).Decode(&m)
+		return m
+	}
+	v1 := read("")
+	fee, _ := v1["Fee"].(map[string]any)
+	extra, _ := v1["ExtraResults"].(map[string]any)
+	if number(fee["Amount"]) != 50 || extra["ThreedsResult"] == nil || extra["ExecCode"] != nil || v1["ThreeDSecurePreference"] != nil {
+		t.Errorf("v1 (the default): %v", v1)
+	}
+	if v2 := read("application/vnd.s-money.v2+json"); number(v2["Fee"]) != 50 || v2["ExtraResults"].(map[string]any)["BankAuthResult"] == nil {
+		t.Errorf("v2: %v", v2)
+	}
+	if v3 := read(v3); v3["ExtraResults"].(map[string]any)["ExecCode"] != "0000" || number(v3["Fee"]) != 50 {
+		t.Errorf("v3: %v", v3)
+	}
+}
