@@ -36,6 +36,10 @@ const (
 	// merchant's validation of such a payment.
 	EventDeferred  EventType = "transaction.deferred"
 	EventValidated EventType = "transaction.validated"
+	// EventOrderClosed is an order that ended without a payment: its
+	// buyer gave up, or it failed before reaching the issuer. Its
+	// TransactionID is empty.
+	EventOrderClosed EventType = "order.closed"
 )
 
 // The events of tokens, subscriptions and recurring payments.

@@ -12,8 +12,10 @@ import (
 // order: everything it needs, read by the core, so that the notifier does
 // no I/O of its own.
 type Notice struct {
-	Shop        *guichet.Shop
-	Order       *guichet.Order
+	Shop  *guichet.Shop
+	Order *guichet.Order
+	// Transaction is nil for an event of the order alone
+	// (EventOrderClosed).
 	Transaction *guichet.Transaction
 	// Token is the stored card the transaction was paid with or
 	// registered, nil when there is none.
@@ -434,7 +436,12 @@ func (s *Service) CloseOrder(ctx context.Context, shop *guichet.Shop, id string,
 				Message: fmt.Sprintf("order %s is %s", o.ID, o.Status)}
 		}
 		o.Status, o.UpdatedAt = status, now
-		return tx.PutOrder(o)
+		if err := tx.PutOrder(o); err != nil {
+			return err
+		}
+		e := guichet.Event{ID: s.NewID("evt_"), ShopID: shop.ID, Type: guichet.EventOrderClosed, At: now,
+			Data: []byte(fmt.Sprintf(`{"order":%q,"status":%q}`, o.ID, o.Status))}
+		return s.publishOrder(tx, shop, o, nil, nil, e)
 	})
 	return o, err
 }
@@ -454,12 +461,6 @@ func (s *Service) publish(tx guichet.Tx, t *guichet.Transaction, events ...guich
 	if err != nil {
 		return err
 	}
-	n := s.notifiers[o.Protocol]
-	if n == nil {
-		// Never a notification silently dropped: the change fails.
-		return &guichet.Error{Code: guichet.CodeInternal, Message: "internal error",
-			Err: fmt.Errorf("no notifier for orders of protocol %q", o.Protocol)}
-	}
 	shop, err := tx.Shop(o.ShopID)
 	if err != nil {
 		return err
@@ -470,6 +471,29 @@ func (s *Service) publish(tx guichet.Tx, t *guichet.Transaction, events ...guich
 			return err
 		}
 	}
+	return s.publishOrder(tx, shop, o, t, tok, events...)
+}
+
+// publishOrder asks the notifier of an order for the deliveries its
+// events call for (t nil for an event of the order alone), and writes
+// them with a job each to send them now.
+func (s *Service) publishOrder(tx guichet.Tx, shop *guichet.Shop, o *guichet.Order, t *guichet.Transaction, tok *guichet.Token,
+	events ...guichet.Event) error {
+	if t == nil {
+		if err := tx.Emit(events...); err != nil {
+			return err
+		}
+	}
+	n := s.notifiers[o.Protocol]
+	if n == nil {
+		// Never a notification silently dropped: the change fails.
+		return &guichet.Error{Code: guichet.CodeInternal, Message: "internal error",
+			Err: fmt.Errorf("no notifier for orders of protocol %q", o.Protocol)}
+	}
+	txID := ""
+	if t != nil {
+		txID = t.ID
+	}
 	for _, e := range events {
 		list, err := n(Notice{Shop: shop, Order: o, Transaction: t, Token: tok, Event: e})
 		if err != nil {
@@ -478,7 +502,7 @@ func (s *Service) publish(tx guichet.Tx, t *guichet.Transaction, events ...guich
 		for i := range list {
 			d := &list[i]
 			d.ID = s.NewID("dlv_")
-			d.ShopID, d.EventID, d.TransactionID, d.OrderRef = t.ShopID, e.ID, t.ID, o.Reference
+			d.ShopID, d.EventID, d.TransactionID, d.OrderRef = o.ShopID, e.ID, txID, o.Reference
 			d.Status, d.CreatedAt, d.UpdatedAt = guichet.DeliveryPending, e.At, e.At
 			if err := tx.PutDelivery(d); err != nil {
 				return err

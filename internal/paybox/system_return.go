@@ -107,6 +107,11 @@ func (s *System) returnURL(ss *session, target string, t *guichet.Transaction, t
 // the capture, cancellation or refund whose outcome KWIXO gives.
 func (s *System) notifier(n core.Notice) ([]guichet.Delivery, error) {
 	o, t, e := n.Order, n.Transaction, n.Event
+	if t == nil {
+		// An order closed without a payment: the platform calls no
+		// IPN for a buyer who gave up.
+		return nil, nil
+	}
 	var code string
 	var renewal *core.SubscriptionEvent
 	var op *core.ReviewEvent // a KWIXO operation's state: its S and M

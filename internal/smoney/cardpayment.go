@@ -213,7 +213,7 @@ func (a *API) resource(c *call, o *guichet.Order) (cardPayment, error) {
 		}
 	}
 	d := dataOf(o)
-	st := paymentState(o, t)
+	st := paymentState(o, t, c.now(a.svc))
 	res.Status, res.ErrorCode = st.status, st.errorCode
 	if t != nil {
 		res.PaymentDate = isoDate(t.CreatedAt, paris)
@@ -225,7 +225,7 @@ func (a *API) resource(c *call, o *guichet.Order) (cardPayment, error) {
 			item := scheduleItem{SequenceNumber: i + 1, Amount: p.Amount, Fee: p.Fee, Date: isoDate(p.Date, nil), Status: statusWaiting}
 			switch {
 			case i < len(txs):
-				item.Status = paymentState(o, &txs[i]).status
+				item.Status = paymentState(o, &txs[i], c.now(a.svc)).status
 			case o.Status == guichet.OrderCancelled || st.status == statusRefused:
 				item.Status = statusCancelled
 			}

@@ -290,7 +290,7 @@ func (a *API) storedResource(c *call, o *guichet.Order) (cardPayment, error) {
 	}
 	if len(txs) > 0 {
 		t := &txs[0]
-		st := paymentState(o, t)
+		st := paymentState(o, t, c.now(a.svc))
 		res.Status, res.ErrorCode = st.status, st.errorCode
 		res.PaymentDate = isoDate(t.CreatedAt, a.svc.Paris())
 		res.Card = cardOf(t, nil)

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"guichet"
 	"guichet/internal/core"
@@ -41,7 +42,7 @@ func (a *API) notifier(n core.Notice) ([]guichet.Delivery, error) {
 			return nil, err
 		}
 		seq = ie.Payment
-	case guichet.EventCancelled, guichet.EventRefunded:
+	case guichet.EventCancelled, guichet.EventRefunded, guichet.EventOrderClosed:
 	default:
 		return nil, nil
 	}
@@ -53,7 +54,7 @@ func (a *API) notifier(n core.Notice) ([]guichet.Delivery, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := paymentState(o, t)
+	st := paymentState(o, t, e.At)
 	typ := callbackType
 	if dataOf(o).registration() {
 		typ = registrationType
@@ -107,18 +108,20 @@ type state struct {
 	exec              string
 }
 
-// paymentState is where a card payment stands: waiting for its payer,
-// cancelled (abandoned), completed, refused, or refunded when it was
+// paymentState is where a card payment stands at now: waiting for its
+// payer, cancelled (abandoned, or its page expired), completed, refused, or refunded when it was
 // cancelled before its funds were sent (the refund of a payment whose
 // funds were sent is an operation of its own, and leaves it completed).
-func paymentState(o *guichet.Order, t *guichet.Transaction) state {
+func paymentState(o *guichet.Order, t *guichet.Transaction, now time.Time) state {
 	if t == nil {
-		if o.Status == guichet.OrderCancelled {
+		expired := !o.ExpiresAt.IsZero() && now.After(o.ExpiresAt)
+		switch {
+		case o.Status == guichet.OrderCancelled:
 			return state{status: statusCancelled, exec: "4004", errorCode: errorClass("4004")}
-		}
-		if o.Status == guichet.OrderOpen {
+		case o.Status == guichet.OrderOpen && !expired:
 			return state{status: statusWaiting, exec: "0001"}
 		}
+		// The payer let the page expire.
 		return state{status: statusCancelled, exec: "4017", errorCode: errorClass("4017")}
 	}
 	switch t.Status {

@@ -531,3 +531,31 @@ func TestVersions(t *testing.T) {
 		t.Errorf("v3: %v", v3)
 	}
 }
+
+// TestCancelAndExpiry: a payer who cancels sends the payment to Status 5
+// with its callback; a page left 20 minutes reads cancelled too (ExecCode
+// 4017).
+func TestCancelAndExpiry(t *testing.T) {
+	g := newGateway(t)
+	_, _, created := g.call("POST", "payins/cardpayments", g.payment("cancel-1", 1000))
+	href := created["Href"].(string)
+	g.get(href)
+	back := g.post(href+"/cancel", url.Values{})
+	if back.status != http.StatusSeeOther || !strings.HasSuffix(back.header.Get("Location"), "Id=cancel-1&Type=1&Result=0") {
+		t.Fatalf("cancel: HTTP %d %s", back.status, back.header.Get("Location"))
+	}
+	if _, _, got := g.call("GET", "payins/cardpayments/cancel-1", nil); number(got["Status"]) != 5 {
+		t.Errorf("cancelled: %v", got)
+	}
+	g.advance(time.Minute)
+	calls := g.merchant.received()
+	if len(calls) != 1 || calls[0].Get("id") != "cancel-1" || calls[0].Get("status") != "5" {
+		t.Errorf("callbacks: %v", calls)
+	}
+
+	g.call("POST", "payins/cardpayments", g.payment("idle-1", 1000))
+	g.advance(25 * time.Minute)
+	if _, _, got := g.call("GET", "payins/cardpayments/idle-1", nil); number(got["Status"]) != 5 {
+		t.Errorf("expired: %v", got)
+	}
+}
