@@ -39,6 +39,38 @@ export async function expectAttr(locator, name, want, what) {
   check(got === want, `${what}: ${name}=${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
 }
 
+// accessible checks what every page of a payment page owes assistive
+// technologies: the page's language (lang), one h1, a label for every
+// visible input, a name for every button and link, no duplicate id, no
+// positive tabindex, a main landmark.
+export async function accessible(page, what, lang) {
+  const problems = await page.evaluate((lang) => {
+    const out = [];
+    const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+    const name = (el) => (el.getAttribute('aria-label') || el.textContent || '').trim();
+    if (document.documentElement.lang !== lang) out.push(`html lang=${JSON.stringify(document.documentElement.lang)}, want "${lang}"`);
+    const h1 = document.querySelectorAll('h1').length;
+    if (h1 !== 1) out.push(`${h1} h1 elements`);
+    if (!document.querySelector('main')) out.push('no main landmark');
+    for (const el of document.querySelectorAll('input:not([type="hidden"]), select, textarea')) {
+      if (visible(el) && el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')) {
+        out.push(`input ${el.name || el.id} has no label`);
+      }
+    }
+    for (const el of document.querySelectorAll('button, a[href]')) {
+      if (visible(el) && !name(el)) out.push(`${el.tagName.toLowerCase()} ${el.outerHTML.slice(0, 80)} has no name`);
+    }
+    const ids = new Map();
+    for (const el of document.querySelectorAll('[id]')) ids.set(el.id, (ids.get(el.id) || 0) + 1);
+    for (const [id, n] of ids) if (n > 1) out.push(`id ${id} used ${n} times`);
+    for (const el of document.querySelectorAll('[tabindex]')) {
+      if (el.tabIndex > 0) out.push(`tabindex=${el.tabIndex} on ${el.tagName.toLowerCase()}`);
+    }
+    return out;
+  }, lang);
+  check(problems.length === 0, `${what}: ${problems.join('; ')}`);
+}
+
 // Screenshots go to $GUICHET_E2E_SCREENSHOTS, or to a new directory under
 // the system's temporary directory; their paths are printed.
 let shotDir = process.env.GUICHET_E2E_SCREENSHOTS;

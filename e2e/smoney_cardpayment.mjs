@@ -21,7 +21,7 @@
 // $GUICHET_E2E_SCREENSHOTS, or to a new directory under the system's
 // temporary directory, and their paths are printed.
 
-import { CheckError, TIMEOUT, check, expectAttr, expectVisible, run, runID, shot } from './harness.mjs';
+import { CheckError, TIMEOUT, accessible, check, expectAttr, expectVisible, run, runID, shot } from './harness.mjs';
 
 const [merchantArg, ...wanted] = process.argv.slice(2);
 if (!merchantArg) {
@@ -39,39 +39,6 @@ const CARD = 'Saisissez les informations de votre carte';
 const CHALLENGE = 'Votre banque vous demande de confirmer ce paiement';
 const CANCEL = 'Annuler le paiement';
 
-// accessible checks what every page of the payment page owes assistive
-// technologies: the page's language, one h1, a label for every visible
-// input, a name for every button and link, no duplicate id, no positive
-// tabindex, a main landmark. (The check of payline_webpayment.mjs, for
-// French pages.)
-async function accessible(page, what) {
-  const problems = await page.evaluate(() => {
-    const out = [];
-    const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
-    const name = (el) => (el.getAttribute('aria-label') || el.textContent || '').trim();
-    if (document.documentElement.lang !== 'fr') out.push(`html lang=${JSON.stringify(document.documentElement.lang)}, want "fr"`);
-    const h1 = document.querySelectorAll('h1').length;
-    if (h1 !== 1) out.push(`${h1} h1 elements`);
-    if (!document.querySelector('main')) out.push('no main landmark');
-    for (const el of document.querySelectorAll('input:not([type="hidden"]), select, textarea')) {
-      if (visible(el) && el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')) {
-        out.push(`input ${el.name || el.id} has no label`);
-      }
-    }
-    for (const el of document.querySelectorAll('button, a[href]')) {
-      if (visible(el) && !name(el)) out.push(`${el.tagName.toLowerCase()} ${el.outerHTML.slice(0, 80)} has no name`);
-    }
-    const ids = new Map();
-    for (const el of document.querySelectorAll('[id]')) ids.set(el.id, (ids.get(el.id) || 0) + 1);
-    for (const [id, n] of ids) if (n > 1) out.push(`id ${id} used ${n} times`);
-    for (const el of document.querySelectorAll('[tabindex]')) {
-      if (el.tabIndex > 0) out.push(`tabindex=${el.tabIndex} on ${el.tagName.toLowerCase()}`);
-    }
-    return out;
-  });
-  check(problems.length === 0, `${what}: ${problems.join('; ')}`);
-}
-
 // expectPage waits for a page by its h1 and checks what every page of the
 // sandbox application's payments shows: the ***TEST*** banner and title,
 // the payment in the order summary.
@@ -81,7 +48,7 @@ async function expectPage(page, heading, ref, amount, what) {
   const title = await page.title();
   check(title.startsWith('***TEST*** '), `${what}: title ${JSON.stringify(title)} lacks ***TEST***`);
   check(title.endsWith(` – ${MERCHANT}`), `${what}: title ${JSON.stringify(title)} does not name ${MERCHANT}`);
-  await accessible(page, what);
+  await accessible(page, what, 'fr');
   const summary = page.getByRole('region', { name: 'Votre commande', exact: true });
   await expectVisible(summary, `the order summary on ${what}`);
   const text = (await summary.textContent()).replace(/\s+/g, ' ');

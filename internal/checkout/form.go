@@ -83,3 +83,17 @@ func cardError(lang, key string) string {
 	}
 	return "Saisissez le cryptogramme visuel."
 }
+
+// ChallengeCode is the code the buyer answered the 3-D Secure page
+// (Pages.Challenge) with: the page's buttons stand for a buyer who typed
+// the code right (right, the code the issuer expects) and one who gave
+// up (""); a form posted without them is judged on the code typed.
+func ChallengeCode(r *http.Request, right string) string {
+	switch r.PostForm.Get("outcome") {
+	case "ok":
+		return right
+	case "fail":
+		return ""
+	}
+	return r.PostForm.Get("otp")
+}

@@ -231,15 +231,7 @@ func (s *System) challenge(w http.ResponseWriter, r *http.Request) {
 			"La session d'authentification a expiré : saisissez à nouveau votre carte.", "The authentication session expired: enter your card again.")})
 		return
 	}
-	// The page's buttons stand for a buyer who typed the code right and
-	// one who gave up; a form posted without them is judged on its code.
-	code := r.PostForm.Get("otp")
-	switch r.PostForm.Get("outcome") {
-	case "ok":
-		code = sim.ChallengeCode
-	case "fail":
-		code = ""
-	}
+	code := checkout.ChallengeCode(r, sim.ChallengeCode)
 	s.payAuthenticated(w, r, ss, c, sim.Challenge.Result(code))
 }
 

@@ -227,13 +227,7 @@ func (a *API) challenge(w http.ResponseWriter, r *http.Request, ss *session) {
 		a.failPage(w, err)
 		return
 	}
-	code := r.PostForm.Get("otp")
-	switch r.PostForm.Get("outcome") {
-	case "ok":
-		code = sim.ChallengeCode
-	case "fail":
-		code = ""
-	}
+	code := checkout.ChallengeCode(r, sim.ChallengeCode)
 	a.pay(w, r, ss, c, sim.Challenge.Result(code), true)
 }
 
