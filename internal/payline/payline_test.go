@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,17 +14,10 @@ import (
 	"time"
 
 	"guichet"
-	"guichet/internal/checkout"
 	"guichet/internal/core"
-	"guichet/internal/front"
-	"guichet/internal/notify"
+	"guichet/internal/fronttest"
 	"guichet/internal/payline"
 	"guichet/internal/payline/soap"
-	"guichet/internal/sim"
-	"guichet/internal/store/postgres"
-	"guichet/internal/store/postgres/pgtest"
-	"guichet/internal/store/sqlite"
-	"guichet/internal/vault"
 )
 
 // The demo merchant's credentials (issue 10, seed 003).
@@ -37,17 +28,6 @@ const (
 	cardNumber = "1234567"
 	payconiq   = "PAYCONIQFP"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
 
 // merchant is a shop's web server receiving notifications.
 type merchant struct {
@@ -87,73 +67,28 @@ type gateway struct {
 	t        testing.TB
 	url      string
 	svc      *core.Service
-	clock    *clock
+	clock    *fronttest.Clock
 	merchant *merchant
 	client   *http.Client
 }
 
 func newGateway(t testing.TB) *gateway {
 	t.Helper()
-	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "guichet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return newGatewayOn(t, store)
+	return newGatewayOn(t, fronttest.SQLite(t))
 }
 
 // onBothStores runs a test on SQLite, and on PostgreSQL when
 // GUICHET_TEST_POSTGRES names a server.
 func onBothStores(t *testing.T, test func(t *testing.T, g *gateway)) {
-	t.Run("sqlite", func(t *testing.T) { test(t, newGateway(t)) })
-	t.Run("postgres", func(t *testing.T) {
-		store, err := postgres.Open(context.Background(), pgtest.URL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		test(t, newGatewayOn(t, store))
-	})
+	fronttest.Stores(t, func(t *testing.T, store guichet.Store) { test(t, newGatewayOn(t, store)) })
 }
 
 func newGatewayOn(t testing.TB, store guichet.Store) *gateway {
 	t.Helper()
-	ctx := context.Background()
-	t.Cleanup(func() { store.Close() })
-	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := core.New(store, sim.New(clk.Now), v, clk, log)
-	svc.SetSender(notify.New(5 * time.Second))
-	pages, err := checkout.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := payline.New(ctx, front.Deps{Service: svc, Log: log, Pages: pages, Data: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	front.Plug(svc, f)
-	err = store.Update(ctx, func(tx guichet.Tx) error {
-		for _, s := range f.Demo(clk.Now()) {
-			if err := tx.PutShop(&s); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	f.Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	g := fronttest.Serve(t, store, payline.New, fronttest.NewClock(fronttest.Start))
 	// The pages' links are followed by hand: a redirect to the
 	// merchant's return URL is checked, not fetched.
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &gateway{t: t, url: srv.URL, svc: svc, clock: clk, merchant: newMerchant(t), client: client}
+	return &gateway{t: t, url: g.URL, svc: g.Svc, clock: g.Clock, merchant: newMerchant(t), client: fronttest.NoRedirects()}
 }
 
 // call sends a request with the demo merchant's credentials to a service

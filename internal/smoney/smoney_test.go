@@ -5,11 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -17,16 +15,9 @@ import (
 	"time"
 
 	"guichet"
-	"guichet/internal/checkout"
 	"guichet/internal/core"
-	"guichet/internal/front"
-	"guichet/internal/notify"
-	"guichet/internal/sim"
+	"guichet/internal/fronttest"
 	"guichet/internal/smoney"
-	"guichet/internal/store/postgres"
-	"guichet/internal/store/postgres/pgtest"
-	"guichet/internal/store/sqlite"
-	"guichet/internal/vault"
 )
 
 const (
@@ -35,20 +26,6 @@ const (
 	v3       = "application/vnd.s-money.v3+json"
 	testCard = "4970101122334455"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// Now moves the clock a microsecond at each reading, as a real one
-// would between two: code that reads it twice sees two times.
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(time.Microsecond)
-	return c.t
-}
 
 // merchant is the application's server: its callbacks and return page.
 type merchant struct {
@@ -73,60 +50,20 @@ type gateway struct {
 
 func newGateway(t *testing.T) *gateway {
 	t.Helper()
-	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "guichet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return newGatewayOn(t, store)
+	return newGatewayOn(t, fronttest.SQLite(t))
 }
 
 func onBothStores(t *testing.T, test func(t *testing.T, g *gateway)) {
-	t.Run("sqlite", func(t *testing.T) { test(t, newGateway(t)) })
-	t.Run("postgres", func(t *testing.T) {
-		store, err := postgres.Open(context.Background(), pgtest.URL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		test(t, newGatewayOn(t, store))
-	})
+	fronttest.Stores(t, func(t *testing.T, store guichet.Store) { test(t, newGatewayOn(t, store)) })
 }
 
 func newGatewayOn(t *testing.T, store guichet.Store) *gateway {
 	t.Helper()
-	ctx := context.Background()
-	t.Cleanup(func() { store.Close() })
-	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := core.New(store, sim.New(clk.Now), v, clk, log)
-	svc.SetSender(notify.New(5 * time.Second))
-	pages, err := checkout.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := smoney.New(ctx, front.Deps{Service: svc, Log: log, Pages: pages})
-	if err != nil {
-		t.Fatal(err)
-	}
-	front.Plug(svc, f)
-	err = store.Update(ctx, func(tx guichet.Tx) error {
-		for _, s := range f.Demo(clk.Now()) {
-			if err := tx.PutShop(&s); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	f.Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	// The clock moves a microsecond at each reading, as a real one
+	// would between two: code that reads it twice sees two times.
+	clk := fronttest.NewClock(fronttest.Start)
+	clk.Tick = time.Microsecond
+	g := fronttest.Serve(t, store, smoney.New, clk)
 	m := &merchant{}
 	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/callback" {
@@ -137,8 +74,7 @@ func newGatewayOn(t *testing.T, store guichet.Store) *gateway {
 		}
 	}))
 	t.Cleanup(m.Close)
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &gateway{t: t, url: srv.URL, svc: svc, merchant: m, client: client}
+	return &gateway{t: t, url: g.URL, svc: g.Svc, merchant: m, client: fronttest.NoRedirects()}
 }
 
 // call sends an API call as the sandbox application, in v3.

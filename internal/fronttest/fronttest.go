@@ -1,0 +1,136 @@
+// Package fronttest starts a front for its tests as guichet serve does: on
+// a real store (SQLite, and PostgreSQL when GUICHET_TEST_POSTGRES names a
+// server), the core with the simulated acquirer and a real notification
+// sender, the checkout pages, the front's demo shops, and an HTTP server,
+// under a clock the test moves. Only tests import it.
+package fronttest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"guichet"
+	"guichet/internal/checkout"
+	"guichet/internal/core"
+	"guichet/internal/front"
+	"guichet/internal/notify"
+	"guichet/internal/sim"
+	"guichet/internal/store/postgres"
+	"guichet/internal/store/postgres/pgtest"
+	"guichet/internal/store/sqlite"
+	"guichet/internal/vault"
+)
+
+// Start is when the tests' clocks start: a Monday morning.
+var Start = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// Clock is a clock the test sets. With Tick, each reading moves it on, as
+// a real clock moves between two readings.
+type Clock struct {
+	mu   sync.Mutex
+	t    time.Time
+	Tick time.Duration
+}
+
+// NewClock returns a clock set at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now reads the clock.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(c.Tick)
+	return c.t
+}
+
+// Add moves the clock.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// Gateway is a front served for a test.
+type Gateway struct {
+	URL   string
+	Svc   *core.Service
+	Clock *Clock
+	Front front.Front
+}
+
+// SQLite opens a fresh SQLite store for t.
+func SQLite(t testing.TB) guichet.Store {
+	t.Helper()
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "guichet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
+// Stores runs a test on SQLite, and on PostgreSQL when
+// GUICHET_TEST_POSTGRES names a server (a database of its own).
+func Stores(t *testing.T, test func(t *testing.T, store guichet.Store)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		store, err := postgres.Open(context.Background(), pgtest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		test(t, store)
+	})
+}
+
+// Serve starts the front build makes on store, with its demo shops, and
+// returns it served over HTTP. The store is closed when the test ends.
+func Serve(t testing.TB, store guichet.Store, build front.New, clk *Clock) *Gateway {
+	t.Helper()
+	ctx := context.Background()
+	t.Cleanup(func() { store.Close() })
+	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := core.New(store, sim.New(clk.Now), v, clk, log)
+	svc.SetSender(notify.New(5 * time.Second))
+	pages, err := checkout.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := build(ctx, front.Deps{Service: svc, Log: log, Pages: pages, Data: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	front.Plug(svc, f)
+	err = store.Update(ctx, func(tx guichet.Tx) error {
+		for _, s := range f.Demo(clk.Now()) {
+			if err := tx.PutShop(&s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	f.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &Gateway{URL: srv.URL, Svc: svc, Clock: clk, Front: f}
+}
+
+// NoRedirects is a client that follows no redirect: a test checks where
+// a page sends the browser rather than going there.
+func NoRedirects() *http.Client {
+	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
