@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -199,6 +200,12 @@ func (a *API) resource(c *call, o *guichet.Order) (cardPayment, error) {
 	res := newCardPayment(r)
 	res.Id = paymentID(o.ID)
 	res.Href = c.base + "/payment/" + o.ID
+	if b := res.Beneficiary; b != nil && b.AppAccountId != "" {
+		// The sandbox opens an account for any beneficiary on first use:
+		// its identifiers follow from its AppAccountId.
+		b.Id, b.DisplayName = paymentID("account\x00"+b.AppAccountId), b.AppAccountId
+		b.Href = c.base + "/users/" + url.PathEscape(b.AppAccountId)
+	}
 	res.PaymentDate = isoDate(o.CreatedAt, paris)
 	txs, err := a.svc.Transactions(c.ctx, guichet.TransactionFilter{ShopID: c.shop.ID, OrderID: o.ID, Limit: 1000})
 	if err != nil {

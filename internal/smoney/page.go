@@ -17,6 +17,8 @@ import (
 func (a *API) registerPage(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/{partner}/payment/{key}", a.showPage)
 	mux.HandleFunc("POST /api/{partner}/payment/{key}/{step}", a.step)
+	mux.HandleFunc("GET /_guichet/v1/smoney/settings", a.serveSettings)
+	mux.HandleFunc("POST /_guichet/v1/smoney/settings", a.serveSettings)
 }
 
 // scheduleLimits bound a payment schedule: up to a year of monthly

@@ -495,3 +495,35 @@ func TestCancelAndExpiry(t *testing.T) {
 		t.Errorf("expired: %v", got)
 	}
 }
+
+// TestSettings: an application registers its callback domain and secret;
+// a callback elsewhere is then refused, one there signed.
+func TestSettings(t *testing.T) {
+	g := newGateway(t)
+	set := func(body string) (int, map[string]any) {
+		r, _ := http.NewRequest("POST", g.url+"/_guichet/v1/smoney/settings", strings.NewReader(body))
+		r.Header.Set("Authorization", "Bearer "+token)
+		resp, err := g.client.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	if status, out := set(`{"callbackDomain":"shop.example","callbackSecret":"s3cret"}`); status != 200 || out["callbackDomain"] != "shop.example" {
+		t.Fatalf("settings: HTTP %d %v", status, out)
+	}
+	if status, _ := set(`{"callbackDomain":"not a host"}`); status != 400 {
+		t.Errorf("a bad domain: HTTP %d", status)
+	}
+	p := g.payment("settings-1", 100)
+	if status, _, out := g.call("POST", "payins/cardpayments", p); status != 400 || number(out["Code"]) != 178 {
+		t.Errorf("a callback on localhost once a domain is registered: HTTP %d %v", status, out)
+	}
+	p["urlCallback"] = "https://pay.shop.example/callback"
+	if status, _, out := g.call("POST", "payins/cardpayments", p); status != 201 {
+		t.Errorf("a callback on the registered domain: HTTP %d %v", status, out)
+	}
+}
