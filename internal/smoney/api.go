@@ -1,6 +1,7 @@
 package smoney
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -107,7 +108,35 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(path) >= 2 && strings.EqualFold(path[0], "users") {
 		c.user, path = path[1], path[2:]
 	}
-	a.answer(w, r, c.version, a.run(c, r.Method, path))
+	start := time.Now()
+	status, out := a.answer(w, r, c.version, a.run(c, r.Method, path))
+	a.record(r, c, start, status, out)
+}
+
+// record writes an authenticated call to the exchange log, after its
+// answer went out: card numbers masked, as everywhere in the log.
+func (a *API) record(r *http.Request, c *call, start time.Time, status int, out []byte) {
+	// The reference is the OrderId the body names, else the one the
+	// path does (payins/cardpayments/{orderId}/…).
+	var body struct{ OrderId any }
+	json.Unmarshal(c.body, &body)
+	reference := ""
+	if body.OrderId != nil {
+		reference = fmt.Sprint(body.OrderId)
+	} else if parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/"); len(parts) >= 5 && strings.EqualFold(parts[3], "cardpayments") {
+		reference, _ = url.PathUnescape(parts[4])
+	}
+	code := strconv.Itoa(status)
+	var answer struct{ Code any }
+	if json.Unmarshal(out, &answer) == nil && answer.Code != nil {
+		code = fmt.Sprint(answer.Code)
+	}
+	e := guichet.Exchange{ID: a.svc.NewID("exc_"), ShopID: c.shop.ID, Protocol: protocol, Operation: r.Method + " " + r.URL.Path,
+		Reference: guichet.StorableText(reference), Code: code, At: start, Duration: time.Since(start),
+		Request: guichet.MaskCards(guichet.StorableText(string(c.body))), Response: guichet.MaskCards(guichet.StorableText(string(out)))}
+	if err := a.svc.RecordExchange(context.WithoutCancel(r.Context()), e); err != nil {
+		a.log.Warn("exchange not recorded", "err", err)
+	}
 }
 
 // run routes a call; a failure to run it, a bug included, is the
@@ -204,7 +233,7 @@ type list struct {
 // answer writes an operation's answer in the version's media type: a
 // resource, a list with its Total-count, or an error. A failure of the
 // store is the platform's technical error, never a server error's page.
-func (a *API) answer(w http.ResponseWriter, r *http.Request, v int, out any) {
+func (a *API) answer(w http.ResponseWriter, r *http.Request, v int, out any) (int, []byte) {
 	status := http.StatusOK
 	switch o := out.(type) {
 	case created:
@@ -229,11 +258,14 @@ func (a *API) answer(w http.ResponseWriter, r *http.Request, v int, out any) {
 			status, out = ff.status, ff.body
 		}
 	}
-	w.Header().Set("Content-Type", fmt.Sprintf("application/vnd.s-money.v%d+json; charset=utf-8", max(v, 1)))
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.Encode(out)
+	w.Header().Set("Content-Type", fmt.Sprintf("application/vnd.s-money.v%d+json; charset=utf-8", max(v, 1)))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+	return status, buf.Bytes()
 }
 
 // now is the time on the shop's clock.

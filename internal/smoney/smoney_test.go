@@ -527,3 +527,23 @@ func TestSettings(t *testing.T) {
 		t.Errorf("a callback on the registered domain: HTTP %d %v", status, out)
 	}
 }
+
+// TestExchanges: every call of the application is in the exchange log,
+// with the payment's OrderId and the answer's code.
+func TestExchanges(t *testing.T) {
+	g := newGateway(t)
+	g.call("POST", "payins/cardpayments", g.payment("logged-1", 1500))
+	g.call("POST", "payins/cardpayments", g.payment("logged-1", 1500))
+	g.call("GET", "payins/cardpayments/logged-1", nil)
+	list, err := g.svc.Exchanges(context.Background(), guichet.ExchangeFilter{ShopID: "smoney-sandbox", Reference: "logged-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, e := range list {
+		codes = append(codes, e.Code)
+	}
+	if strings.Join(codes, ",") != "200,710,201" {
+		t.Errorf("exchanges' codes (newest first) %v, want 200, 710, 201", codes)
+	}
+}
