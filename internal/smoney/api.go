@@ -68,6 +68,18 @@ func fromAPIError(e *apiError) *apiFailure {
 	return failure(e.Status, e.Code, e.Message)
 }
 
+// refusal is the answer to a refusal of the core, with S-money's code for
+// its reason (reasonCodes), and nil for an error that is none (the store
+// failed), which is the technical error.
+func refusal(err error) *apiFailure {
+	code := reasonCodes[guichet.ErrorReason(err)]
+	if code == "" || guichet.ErrorCode(err) == guichet.CodeInternal || guichet.ErrorCode(err) == guichet.CodeUnavailable {
+		return nil
+	}
+	n, _ := strconv.Atoi(code)
+	return failure(http.StatusBadRequest, n, guichet.ErrorMessage(err))
+}
+
 // mediaType matches S-money's vendor media types.
 var mediaType = regexp.MustCompile(`(?i)application/vnd\.s-money\.v(\d+)\+(json|xml)`)
 
@@ -253,8 +265,11 @@ func (a *API) answer(w http.ResponseWriter, r *http.Request, v int, out any) (in
 			ff := fromAPIError(e)
 			status, out = ff.status, ff.body
 		default:
-			a.log.Error("smoney: operation failed", "path", r.URL.Path, "err", o)
-			ff := failure(http.StatusServiceUnavailable, 1, "technical error; try again")
+			ff := refusal(o)
+			if ff == nil {
+				a.log.Error("smoney: operation failed", "path", r.URL.Path, "err", o)
+				ff = failure(http.StatusServiceUnavailable, 1, "technical error; try again")
+			}
 			status, out = ff.status, ff.body
 		}
 	}

@@ -261,10 +261,6 @@ func (a *API) validate(c *call, orderID string) any {
 	_, _, err = a.svc.Operate(c.ctx, core.OperationRequest{Shop: c.shop, Kind: guichet.OpCapture, Front: protocol,
 		TransactionRef: opRef(c.shop, "stored/"+orderID), Amount: guichet.Money{Amount: o.Amount.Amount}})
 	if err != nil {
-		if code := reasonCodes[guichet.ErrorReason(err)]; code != "" && guichet.ErrorCode(err) != guichet.CodeInternal {
-			n, _ := strconv.Atoi(code)
-			return failure(http.StatusBadRequest, n, guichet.ErrorMessage(err))
-		}
 		return err
 	}
 	res, err := a.storedResource(c, o)

@@ -70,10 +70,6 @@ func (a *API) refund(c *call, orderID string, seq int) any {
 	_, op, err := a.svc.Operate(c.ctx, core.OperationRequest{Shop: c.shop, Kind: kind, Front: protocol, TransactionRef: t.First().Ref,
 		Amount: guichet.Money{Amount: amount}, Ref: ref})
 	if err != nil {
-		if code := reasonCodes[guichet.ErrorReason(err)]; code != "" && guichet.ErrorCode(err) != guichet.CodeInternal {
-			n, _ := strconv.Atoi(code)
-			return failure(http.StatusBadRequest, n, guichet.ErrorMessage(err))
-		}
 		return err
 	}
 	res := cardPayment{Id: op.Number, OrderId: refundID, Amount: amount, Fee: fee, Status: statusCompleted, Type: typeRefund,
