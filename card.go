@@ -108,6 +108,15 @@ type StoredCard struct {
 	Sealed      []byte // the PAN, encrypted; never the CVV
 }
 
+// End is the last instant of the card's expiry month, in UTC; zero when
+// the expiry is not known.
+func (s StoredCard) End() time.Time {
+	if s.ExpYear == 0 {
+		return time.Time{}
+	}
+	return time.Date(s.ExpYear, time.Month(s.ExpMonth)+1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)
+}
+
 // LogValue implements slog.LogValuer so that the sealed bytes are not logged.
 func (s StoredCard) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("pan", s.Masked), slog.String("brand", string(s.Brand)))

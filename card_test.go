@@ -50,3 +50,15 @@ func TestCardExpired(t *testing.T) {
 		}
 	}
 }
+
+func TestStoredCardEnd(t *testing.T) {
+	if got := (guichet.StoredCard{ExpMonth: 12, ExpYear: 2030}).End(); !got.Equal(time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)) {
+		t.Errorf("12/2030 ends %v", got)
+	}
+	if got := (guichet.StoredCard{ExpMonth: 2, ExpYear: 2028}).End(); got.Day() != 29 || got.Month() != 2 {
+		t.Errorf("02/2028 ends %v", got)
+	}
+	if !(guichet.StoredCard{}).End().IsZero() {
+		t.Errorf("a card without expiry ends")
+	}
+}

@@ -2,7 +2,6 @@ package lyra
 
 import (
 	"context"
-	"time"
 
 	"guichet"
 	"guichet/internal/core"
@@ -157,9 +156,4 @@ func orderState(o *guichet.Order, p *presenter, views []*view) (cycle, status st
 	}
 	status, _ = p.status(views[len(views)-1])
 	return cycle, status
-}
-
-// endOfMonth is the last instant of a card's expiry month, in UTC.
-func endOfMonth(year, month int) time.Time {
-	return time.Date(year, time.Month(month)+1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)
 }

@@ -43,7 +43,7 @@ func (a *API) tokenGet(c *call) (any, error) {
 	switch {
 	case !tok.CancelledAt.IsZero():
 		status, cancelled = "CANCELLED", &v4.Time{Time: tok.CancelledAt}
-	case card.ExpYear > 0 && a.svc.Now(c.shop).After(endOfMonth(card.ExpYear, card.ExpMonth)):
+	case card.ExpYear > 0 && a.svc.Now(c.shop).After(card.End()):
 		status = "EXPIRED"
 	}
 	cu := customer(o)

@@ -251,8 +251,7 @@ func cardOf(t *guichet.Transaction, r *cardPaymentRequest) *card {
 	if r != nil && r.Card != nil {
 		out.AppCardId, out.Name = r.Card.AppCardId, r.Card.Name
 	}
-	if t.Card.ExpYear > 0 {
-		end := time.Date(t.Card.ExpYear, time.Month(t.Card.ExpMonth)+1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Microsecond)
+	if end := t.Card.End(); !end.IsZero() {
 		out.ExpiryDate = isoDate(end, nil)
 	}
 	return out

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"guichet"
 	"guichet/internal/core"
@@ -110,8 +109,7 @@ func (a *API) getCard(c *call, appCardID string) any {
 func tokenCard(tok *guichet.Token) *card {
 	out := &card{Id: paymentID(tok.ID), AppCardId: tok.Reference, Network: cardNetwork(string(tok.Card.Brand)),
 		Hint: cardHint(tok.Card.Masked), Country: tok.Card.Country}
-	if tok.Card.ExpYear > 0 {
-		end := time.Date(tok.Card.ExpYear, time.Month(tok.Card.ExpMonth)+1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Microsecond)
+	if end := tok.Card.End(); !end.IsZero() {
 		out.ExpiryDate = isoDate(end, nil)
 	}
 	return out
