@@ -431,6 +431,22 @@ func (p *Pages) Message(w http.ResponseWriter, status int, d MessageData) error 
 	return p.render(w, status, "message", v)
 }
 
+// Unavailable renders the page of a payment page that could not be served
+// (the store failed): HTTP 503, the buyer asked to try again shortly.
+func (p *Pages) Unavailable(w http.ResponseWriter) error {
+	return p.Message(w, http.StatusServiceUnavailable, MessageData{Common: Common{Lang: "fr"}, Kind: "error",
+		Title: "Service indisponible", Text: "Le service de paiement est momentanément indisponible. Réessayez dans quelques instants."})
+}
+
+// Text chooses a page's text by its language: en for English, when there
+// is one, else fr.
+func Text(lang, fr, en string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return fr
+}
+
 // view fills what every page shares. title is a message key, or "" when the
 // caller sets the title.
 func (p *Pages) view(c Common, title string) *view {

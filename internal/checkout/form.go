@@ -64,24 +64,15 @@ func cvvDigits(s string) bool {
 
 // cardError is the message of a wrong field of the card form.
 func cardError(lang, key string) string {
-	en := lang == "en"
-	switch {
-	case key == "errNumber" && en:
-		return "Invalid card number."
-	case key == "errNumber":
-		return "Numéro de carte invalide."
-	case key == "errExpiry" && en:
-		return "Invalid expiry date (MM/YY)."
-	case key == "errExpiry":
-		return "Date d'expiration invalide (MM/AA)."
-	case key == "errCVV" && en:
-		return "Invalid security code."
-	case key == "errCVV":
-		return "Cryptogramme invalide."
-	case en:
-		return "Enter the security code."
+	switch key {
+	case "errNumber":
+		return Text(lang, "Numéro de carte invalide.", "Invalid card number.")
+	case "errExpiry":
+		return Text(lang, "Date d'expiration invalide (MM/AA).", "Invalid expiry date (MM/YY).")
+	case "errCVV":
+		return Text(lang, "Cryptogramme invalide.", "Invalid security code.")
 	}
-	return "Saisissez le cryptogramme visuel."
+	return Text(lang, "Saisissez le cryptogramme visuel.", "Enter the security code.")
 }
 
 // ChallengeCode is the code the buyer answered the 3-D Secure page

@@ -95,10 +95,10 @@ func (s *System) kwixo(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostForm.Get("kwixo_email"))
 	errs := map[string]string{}
 	if !strings.Contains(email, "@") {
-		errs["kwixo_email"] = text(lang, "Saisissez l'adresse e-mail de votre compte Kwixo.", "Enter the e-mail address of your Kwixo account.")
+		errs["kwixo_email"] = checkout.Text(lang, "Saisissez l'adresse e-mail de votre compte Kwixo.", "Enter the e-mail address of your Kwixo account.")
 	}
 	if r.PostForm.Get("kwixo_password") == "" {
-		errs["kwixo_password"] = text(lang, "Saisissez votre mot de passe.", "Enter your password.")
+		errs["kwixo_password"] = checkout.Text(lang, "Saisissez votre mot de passe.", "Enter your password.")
 	}
 	if len(errs) > 0 {
 		s.showKwixo(w, ss, option, errs)

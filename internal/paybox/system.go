@@ -189,8 +189,8 @@ func (s *System) alreadyProcessed(w http.ResponseWriter, ss *session) {
 	noteOrder(w, ss, "already-processed")
 	c := s.common(ss)
 	s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "info",
-		Title: text(c.Lang, "Paiement déjà traité", "Payment already processed"),
-		Text:  text(c.Lang, "Cette demande de paiement a déjà été traitée.", "This payment request was already processed.")})
+		Title: checkout.Text(c.Lang, "Paiement déjà traité", "Payment already processed"),
+		Text:  checkout.Text(c.Lang, "Cette demande de paiement a déjà été traitée.", "This payment request was already processed.")})
 }
 
 // orderID derives the order from the signed form: the same form posted
@@ -292,11 +292,4 @@ func (s *System) payFailed(w http.ResponseWriter, r *http.Request, ss *session, 
 		}
 	}
 	s.fail(w, err)
-}
-
-func text(lang, fr, en string) string {
-	if lang == "en" && en != "" {
-		return en
-	}
-	return fr
 }

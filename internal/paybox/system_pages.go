@@ -107,10 +107,10 @@ func (s *System) showMethod(w http.ResponseWriter, ss *session, paymentType, car
 	default:
 		c := s.common(ss)
 		s.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "error",
-			Title: text(c.Lang, "Moyen de paiement indisponible", "Payment method unavailable"),
-			Text: text(c.Lang, "Ce moyen de paiement n'est pas proposé par ce commerçant.",
+			Title: checkout.Text(c.Lang, "Moyen de paiement indisponible", "Payment method unavailable"),
+			Text: checkout.Text(c.Lang, "Ce moyen de paiement n'est pas proposé par ce commerçant.",
 				"This merchant does not offer this payment method."),
-			Links: []checkout.Link{{URL: s.returnURL(ss, ss.req.Annule, nil, nil, "00001"), Label: text(c.Lang, "Retour boutique", "Back to the shop")}}})
+			Links: []checkout.Link{{URL: s.returnURL(ss, ss.req.Annule, nil, nil, "00001"), Label: checkout.Text(c.Lang, "Retour boutique", "Back to the shop")}}})
 	}
 }
 
@@ -164,10 +164,10 @@ func (s *System) card(w http.ResponseWriter, r *http.Request) {
 	}
 	c, errs := checkout.ReadCard(r, lang, cvvOptional)
 	if len(errs) == 0 && c.Expired(s.svc.Now(ss.shop)) {
-		errs = map[string]string{"expiry": text(lang, "Cette carte est expirée.", "This card has expired.")}
+		errs = map[string]string{"expiry": checkout.Text(lang, "Cette carte est expirée.", "This card has expired.")}
 	}
 	if len(errs) == 0 && ss.req.DateValMax != "" && expiryYYMM(c) < ss.req.DateValMax {
-		errs = map[string]string{"expiry": text(lang, "Cette carte expire trop tôt pour ce paiement.", "This card expires too early for this payment.")}
+		errs = map[string]string{"expiry": checkout.Text(lang, "Cette carte expire trop tôt pour ce paiement.", "This card expires too early for this payment.")}
 	}
 	if len(errs) > 0 {
 		s.showCard(w, ss, cardType, r, errs)
@@ -227,7 +227,7 @@ func (s *System) challenge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.showMethod(w, ss, "CARTE", "", map[string]string{"form": text(s.common(ss).Lang,
+		s.showMethod(w, ss, "CARTE", "", map[string]string{"form": checkout.Text(s.common(ss).Lang,
 			"La session d'authentification a expiré : saisissez à nouveau votre carte.", "The authentication session expired: enter your card again.")})
 		return
 	}
@@ -266,9 +266,9 @@ func (s *System) pay(w http.ResponseWriter, r *http.Request, ss *session, c guic
 		}
 		switch guichet.ErrorReason(err) {
 		case guichet.ReasonCard:
-			s.showMethod(w, ss, "CARTE", "", map[string]string{"number": text(s.common(ss).Lang, "Numéro de carte invalide.", "Invalid card number.")})
+			s.showMethod(w, ss, "CARTE", "", map[string]string{"number": checkout.Text(s.common(ss).Lang, "Numéro de carte invalide.", "Invalid card number.")})
 		case guichet.ReasonExpiry:
-			s.showMethod(w, ss, "CARTE", "", map[string]string{"expiry": text(s.common(ss).Lang, "Date d'expiration invalide.", "Invalid expiry date.")})
+			s.showMethod(w, ss, "CARTE", "", map[string]string{"expiry": checkout.Text(s.common(ss).Lang, "Date d'expiration invalide.", "Invalid expiry date.")})
 		case guichet.ReasonTokenExists:
 			s.finish(w, ss, nil, nil, "00016")
 		default:
@@ -360,23 +360,23 @@ func (s *System) finish(w http.ResponseWriter, ss *session, t *guichet.Transacti
 	switch {
 	case code == "00000":
 		d.Kind, target = "success", ss.req.Effectue
-		d.Title = text(c.Lang, "Paiement accepté", "Payment accepted")
-		d.Text = text(c.Lang, "Votre paiement a été accepté. Numéro d'autorisation : ", "Your payment was accepted. Authorization number: ") + t.AuthCode
+		d.Title = checkout.Text(c.Lang, "Paiement accepté", "Payment accepted")
+		d.Text = checkout.Text(c.Lang, "Votre paiement a été accepté. Numéro d'autorisation : ", "Your payment was accepted. Authorization number: ") + t.AuthCode
 	case code == "00001":
 		d.Kind, target = "info", ss.req.Annule
-		d.Title = text(c.Lang, "Paiement annulé", "Payment cancelled")
-		d.Text = text(c.Lang, "Vous avez abandonné le paiement.", "You cancelled the payment.")
+		d.Title = checkout.Text(c.Lang, "Paiement annulé", "Payment cancelled")
+		d.Text = checkout.Text(c.Lang, "Vous avez abandonné le paiement.", "You cancelled the payment.")
 	case code == "99999":
 		d.Kind, target = "pending", ss.req.Attente
-		d.Title = text(c.Lang, "Paiement en attente", "Payment pending")
-		d.Text = text(c.Lang, "Votre paiement est en cours de validation.", "Your payment is being reviewed.")
+		d.Title = checkout.Text(c.Lang, "Paiement en attente", "Payment pending")
+		d.Text = checkout.Text(c.Lang, "Votre paiement est en cours de validation.", "Your payment is being reviewed.")
 	default:
 		d.Kind, target = "refused", ss.req.Refuse
-		d.Title = text(c.Lang, "Paiement refusé", "Payment refused")
-		d.Text = text(c.Lang, "Votre paiement a été refusé (code ", "Your payment was refused (code ") + code + ")."
+		d.Title = checkout.Text(c.Lang, "Paiement refusé", "Payment refused")
+		d.Text = checkout.Text(c.Lang, "Votre paiement a été refusé (code ", "Your payment was refused (code ") + code + ")."
 	}
 	if target != "" {
-		d.Links = []checkout.Link{{URL: s.returnURL(ss, target, t, tok, code), Label: text(c.Lang, "Retour boutique", "Back to the shop")}}
+		d.Links = []checkout.Link{{URL: s.returnURL(ss, target, t, tok, code), Label: checkout.Text(c.Lang, "Retour boutique", "Back to the shop")}}
 	}
 	s.pages.Message(w, http.StatusOK, d)
 }

@@ -167,8 +167,8 @@ func (a *API) open(w http.ResponseWriter, ss *session) bool {
 		target = ss.order.Content.Extra(extraCancelURL)
 	}
 	a.pages.Message(w, http.StatusOK, checkout.MessageData{Common: c, Kind: "info",
-		Title: text(c.Lang, "Session de paiement terminée", "Payment session ended"),
-		Text:  text(c.Lang, "Cette session de paiement est terminée.", "This payment session has ended."),
+		Title: checkout.Text(c.Lang, "Session de paiement terminée", "Payment session ended"),
+		Text:  checkout.Text(c.Lang, "Cette session de paiement est terminée.", "This payment session has ended."),
 		Links: a.back(ss, target)})
 	return false
 }
@@ -276,7 +276,7 @@ func (a *API) card(w http.ResponseWriter, r *http.Request, ss *session) {
 	lang := a.common(ss).Lang
 	c, errs := checkout.ReadCard(r, lang, nil)
 	if len(errs) == 0 && c.Expired(a.svc.Now(ss.shop)) {
-		errs = map[string]string{"expiry": text(lang, "Cette carte est expirée.", "This card has expired.")}
+		errs = map[string]string{"expiry": checkout.Text(lang, "Cette carte est expirée.", "This card has expired.")}
 	}
 	if len(errs) > 0 {
 		a.showMethod(w, r, ss, value, errs)
@@ -305,7 +305,7 @@ func (a *API) challenge(w http.ResponseWriter, r *http.Request, ss *session) {
 	value := r.PostForm.Get("method")
 	c, err := a.svc.TakeHeldCard(r.Context(), ss.shop, ss.order.ID)
 	if guichet.ErrorCode(err) == guichet.CodeNotFound {
-		a.showMethod(w, r, ss, value, map[string]string{"form": text(a.common(ss).Lang,
+		a.showMethod(w, r, ss, value, map[string]string{"form": checkout.Text(a.common(ss).Lang,
 			"La session d'authentification a expiré : saisissez à nouveau votre carte.", "The authentication session expired: enter your card again.")})
 		return
 	}
@@ -348,7 +348,7 @@ func (a *API) pay(w http.ResponseWriter, r *http.Request, ss *session, value str
 	}
 	if guichet.ErrorReason(err) == guichet.ReasonTokenExists {
 		// Another session registered the wallet meanwhile.
-		a.showMethod(w, r, ss, value, map[string]string{"form": text(a.common(ss).Lang,
+		a.showMethod(w, r, ss, value, map[string]string{"form": checkout.Text(a.common(ss).Lang,
 			"Ce portefeuille existe déjà.", "This wallet already exists.")})
 		return
 	}
@@ -359,7 +359,7 @@ func (a *API) pay(w http.ResponseWriter, r *http.Request, ss *session, value str
 	ss.order = o
 	if t.Status == guichet.StatusRefused && o.Status == guichet.OrderOpen {
 		// The buyer may try another card.
-		a.showMethod(w, r, ss, value, map[string]string{"form": text(a.common(ss).Lang,
+		a.showMethod(w, r, ss, value, map[string]string{"form": checkout.Text(a.common(ss).Lang,
 			"Paiement refusé : essayez une autre carte.", "Payment refused: try another card.")})
 		return
 	}
@@ -469,19 +469,19 @@ func (a *API) finish(w http.ResponseWriter, ss *session, t *guichet.Transaction)
 	switch {
 	case ss.wallet != nil && accepted(res.Code):
 		d.Kind = "success"
-		d.Title = text(c.Lang, "Carte enregistrée", "Card saved")
-		d.Text = text(c.Lang, "Votre carte est enregistrée dans votre portefeuille.", "Your card is saved in your wallet.")
+		d.Title = checkout.Text(c.Lang, "Carte enregistrée", "Card saved")
+		d.Text = checkout.Text(c.Lang, "Votre carte est enregistrée dans votre portefeuille.", "Your card is saved in your wallet.")
 	case accepted(res.Code):
 		d.Kind = "success"
-		d.Title = text(c.Lang, "Paiement accepté", "Payment accepted")
-		d.Text = text(c.Lang, "Votre paiement a été accepté.", "Your payment was accepted.")
+		d.Title = checkout.Text(c.Lang, "Paiement accepté", "Payment accepted")
+		d.Text = checkout.Text(c.Lang, "Votre paiement a été accepté.", "Your payment was accepted.")
 		if t.AuthCode != "" && t.Method == "" {
-			d.Text += text(c.Lang, " Numéro d'autorisation : ", " Authorization number: ") + t.AuthCode
+			d.Text += checkout.Text(c.Lang, " Numéro d'autorisation : ", " Authorization number: ") + t.AuthCode
 		}
 	default:
 		d.Kind = "refused"
-		d.Title = text(c.Lang, "Paiement refusé", "Payment refused")
-		d.Text = text(c.Lang, "Votre paiement a été refusé (", "Your payment was refused (") + res.Code + " " + res.LongMessage + ")."
+		d.Title = checkout.Text(c.Lang, "Paiement refusé", "Payment refused")
+		d.Text = checkout.Text(c.Lang, "Votre paiement a été refusé (", "Your payment was refused (") + res.Code + " " + res.LongMessage + ")."
 	}
 	a.pages.Message(w, http.StatusOK, d)
 }
@@ -491,7 +491,7 @@ func (a *API) back(ss *session, target string) []checkout.Link {
 	if target == "" {
 		return nil
 	}
-	return []checkout.Link{{URL: a.returnTo(ss, target), Label: text(a.common(ss).Lang, "Retour boutique", "Back to the shop")}}
+	return []checkout.Link{{URL: a.returnTo(ss, target), Label: checkout.Text(a.common(ss).Lang, "Retour boutique", "Back to the shop")}}
 }
 
 // returnTo is the merchant URL the buyer goes back to, with the session's
@@ -529,14 +529,5 @@ func withParams(target, query string) string {
 // failPage answers a page the store could not serve.
 func (a *API) failPage(w http.ResponseWriter, err error) {
 	a.log.Error("payline: page failed", "err", err)
-	a.pages.Message(w, http.StatusServiceUnavailable, checkout.MessageData{Common: checkout.Common{Lang: "fr"}, Kind: "error",
-		Title: "Service indisponible", Text: "Le service de paiement est momentanément indisponible. Réessayez dans quelques instants."})
-}
-
-// text chooses a page's text by language.
-func text(lang, fr, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return fr
+	a.pages.Unavailable(w)
 }

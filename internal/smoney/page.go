@@ -292,6 +292,5 @@ func (a *API) back(w http.ResponseWriter, r *http.Request, ss *session, paid boo
 // failPage answers a page the store could not serve.
 func (a *API) failPage(w http.ResponseWriter, err error) {
 	a.log.Error("smoney: page failed", "err", err)
-	a.pages.Message(w, http.StatusServiceUnavailable, checkout.MessageData{Common: checkout.Common{Lang: "fr"}, Kind: "error",
-		Title: "Service indisponible", Text: "Le service de paiement est momentanément indisponible. Réessayez dans quelques instants."})
+	a.pages.Unavailable(w)
 }
