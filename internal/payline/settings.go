@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+
+	"guichet/internal/web"
 )
 
 // settings are what a merchant sets of its account without the
@@ -19,32 +21,26 @@ func (a *API) serveSettings(w http.ResponseWriter, r *http.Request) {
 	shop, acct, ok := a.authenticate(r)
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Payline"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unknown merchant id or access key"})
+		web.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "unknown merchant id or access key"})
 		return
 	}
 	if r.Method == http.MethodPost {
 		var in settings
 		if err := json.NewDecoder(io.LimitReader(r.Body, 16<<10)).Decode(&in); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the body must be a JSON object"})
+			web.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "the body must be a JSON object"})
 			return
 		}
 		u, err := readURL("notificationUrl", in.NotificationURL, false)
 		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "notificationUrl must be an absolute http or https URL"})
+			web.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "notificationUrl must be an absolute http or https URL"})
 			return
 		}
 		acct.NotificationURL = u
 		if _, err := a.svc.SetCredential(r.Context(), shop.ID, acct.Credential()); err != nil {
 			a.log.Error("payline: settings not saved", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "the settings could not be saved; try again"})
+			web.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "the settings could not be saved; try again"})
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, settings{NotificationURL: acct.NotificationURL})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	web.WriteJSON(w, http.StatusOK, settings{NotificationURL: acct.NotificationURL})
 }

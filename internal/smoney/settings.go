@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"guichet/internal/web"
 )
 
 // settings are what an application registers with S-money besides its
@@ -26,32 +28,26 @@ func (a *API) serveSettings(w http.ResponseWriter, r *http.Request) {
 		acct, ok, err = AccountOf(shop)
 	}
 	if err != nil || !ok || !acct.tokenIs(strings.TrimSpace(token)) {
-		writeJSON(w, http.StatusUnauthorized, apiErrorBody{Code: 570, ErrorMessage: "the OAuth token is invalid", Title: "Unauthorized", Priority: 1})
+		web.WriteJSON(w, http.StatusUnauthorized, apiErrorBody{Code: 570, ErrorMessage: "the OAuth token is invalid", Title: "Unauthorized", Priority: 1})
 		return
 	}
 	if r.Method == http.MethodPost {
 		var in settings
 		if err := json.NewDecoder(io.LimitReader(r.Body, 16<<10)).Decode(&in); err != nil {
-			writeJSON(w, http.StatusBadRequest, apiErrorBody{Code: 178, ErrorMessage: "the body must be a JSON object", Title: "Bad Request", Priority: 1})
+			web.WriteJSON(w, http.StatusBadRequest, apiErrorBody{Code: 178, ErrorMessage: "the body must be a JSON object", Title: "Bad Request", Priority: 1})
 			return
 		}
 		domain := strings.ToLower(strings.TrimSpace(in.CallbackDomain))
 		if u, err := url.Parse("https://" + domain + "/"); domain != "" && (err != nil || u.Hostname() != domain) {
-			writeJSON(w, http.StatusBadRequest, apiErrorBody{Code: 178, ErrorMessage: "callbackDomain: a host name is expected", Title: "Bad Request", Priority: 1})
+			web.WriteJSON(w, http.StatusBadRequest, apiErrorBody{Code: 178, ErrorMessage: "callbackDomain: a host name is expected", Title: "Bad Request", Priority: 1})
 			return
 		}
 		acct.CallbackDomain, acct.CallbackSecret = domain, in.CallbackSecret
 		if _, err := a.svc.SetCredential(r.Context(), shop.ID, acct.Credential()); err != nil {
 			a.log.Error("smoney: settings not saved", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, apiErrorBody{Code: 1, ErrorMessage: "the settings could not be saved; try again", Title: "Service Unavailable", Priority: 1})
+			web.WriteJSON(w, http.StatusServiceUnavailable, apiErrorBody{Code: 1, ErrorMessage: "the settings could not be saved; try again", Title: "Service Unavailable", Priority: 1})
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, settings{CallbackDomain: acct.CallbackDomain, CallbackSecret: acct.CallbackSecret})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	web.WriteJSON(w, http.StatusOK, settings{CallbackDomain: acct.CallbackDomain, CallbackSecret: acct.CallbackSecret})
 }
