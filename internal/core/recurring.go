@@ -160,7 +160,7 @@ func (s *Service) setRecurring(ctx context.Context, shop *guichet.Shop, orderID 
 		return err
 	}
 	now := s.Now(shop)
-	today := civil(now.In(s.paris))
+	today := s.DateOf(now)
 	if start && r.First.Before(today) {
 		return recurrenceError("first", "the first occurrence may not be in the past")
 	}
@@ -392,6 +392,14 @@ func (s *Service) occurrenceEvent(rj *recurringJob, o *guichet.Order, t *guichet
 		Amount: t.Amount, Currency: t.Currency, Ended: ended})
 	return e
 }
+
+// Today is the date on the shop's clock in Paris, at midnight UTC, as
+// recurrences and schedules count dates.
+func (s *Service) Today(shop *guichet.Shop) time.Time { return s.DateOf(s.Now(shop)) }
+
+// DateOf is the date of a time in Paris, at midnight UTC, as recurrences
+// and schedules count dates.
+func (s *Service) DateOf(t time.Time) time.Time { return civil(t.In(s.paris)) }
 
 // civil is the civil date of a time, as recurrences count them.
 func civil(t time.Time) time.Time {

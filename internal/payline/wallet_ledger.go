@@ -46,6 +46,7 @@ type ledger struct {
 	rec   *record
 	paid  []guichet.Transaction
 	now   time.Time
+	today time.Time // now's date, as the record's dates are
 	paris *time.Location
 }
 
@@ -64,7 +65,8 @@ func (a *API) ledger(c *call, o *guichet.Order, rec *record) (*ledger, error) {
 			list[j], list[j-1] = list[j-1], list[j]
 		}
 	}
-	return &ledger{o: o, rec: rec, paid: list, now: a.svc.Now(c.shop), paris: a.svc.Paris()}, nil
+	now := a.svc.Now(c.shop)
+	return &ledger{o: o, rec: rec, paid: list, now: now, today: a.svc.DateOf(now), paris: a.svc.Paris()}, nil
 }
 
 // done counts the instalments charged.
@@ -250,7 +252,7 @@ func (a *API) activeRecord(c *call, contract, id string) (*ledger, error) {
 // it, and the record would lose count of its instalments.
 func (a *API) replan(c *call, l *ledger, field string) error {
 	rec, done := l.rec, l.done()
-	today := civilDate(l.now, l.paris)
+	today := l.today
 	if len(rec.Plan) > 0 {
 		for i := done; i < len(rec.Plan); i++ {
 			if rec.Plan[i].Date.Before(today) || i > 0 && !rec.Plan[i].Date.After(rec.Plan[i-1].Date) {
@@ -348,7 +350,7 @@ func (a *API) updatePaymentRecord(c *call) (soap.Message, error) {
 		if err != nil {
 			return nil, err
 		}
-		from := civilDate(l.now, l.paris)
+		from := l.today
 		if m := strings.TrimSpace(u.AmountModificationDate); m != "" {
 			if from, err = readDate("recurring.amountModificationDate", m); err != nil {
 				return nil, err

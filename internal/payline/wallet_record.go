@@ -144,13 +144,6 @@ func newRecordID() string {
 	return body + strconv.Itoa((luhnDigit(body)+1)%10)
 }
 
-// civilDate is the civil date of a time in Paris, as instalments count
-// dates.
-func civilDate(t time.Time, paris *time.Location) time.Time {
-	y, m, d := t.In(paris).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
 // readDate reads a date dd/mm/yyyy; a time after it (dd/mm/yyyy HH:mm, as
 // some clients send start dates) is ignored.
 func readDate(field, s string) (time.Time, error) {
@@ -370,7 +363,7 @@ func (a *API) doScheduledWalletPayment(c *call) (soap.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	if date.Before(civilDate(a.svc.Now(c.shop), a.svc.Paris())) {
+	if date.Before(a.svc.Today(c.shop)) {
 		return nil, invalidField("scheduledDate")
 	}
 	amount := strconv.FormatInt(pay.money.Amount, 10)
@@ -393,7 +386,7 @@ func (a *API) doRecurrentWalletPayment(c *call) (soap.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := readRecurring(r.Recurring, pay.mode, pay.money.Amount, civilDate(a.svc.Now(c.shop), a.svc.Paris()))
+	rec, err := readRecurring(r.Recurring, pay.mode, pay.money.Amount, a.svc.Today(c.shop))
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func planOf(o *guichet.Order) *record {
 // times: the record's first instalment is the one the buyer pays on the
 // page, today.
 func (a *API) readPlan(c *call, r *soap.DoWebPaymentRequest, p payment) (*record, error) {
-	today := civilDate(a.svc.Now(c.shop), a.svc.Paris())
+	today := a.svc.Today(c.shop)
 	rec, err := readRecurring(r.Recurring, p.mode, p.money.Amount, today)
 	if err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ func (a *API) createCardPayment(c *call) any {
 		Request: c.body, MaxAttempts: 1, ExpiresAt: now.Add(paymentLife), Content: content(r)}
 	o.Content.Extras = extras(r, c.user)
 	if r.PaymentSchedule != nil {
-		items, e := planSchedule(r.PaymentSchedule, r.Amount, civil(now, a.svc.Paris()))
+		items, e := planSchedule(r.PaymentSchedule, r.Amount, a.svc.Today(c.shop))
 		if e != nil {
 			return e
 		}
@@ -72,13 +72,6 @@ func newMark() string {
 	var b [12]byte
 	rand.Read(b[:])
 	return guichet.Letters(b[:])
-}
-
-// civil is the civil date of a time in Paris, at midnight UTC, as
-// schedules count dates.
-func civil(t time.Time, paris *time.Location) time.Time {
-	y, m, d := t.In(paris).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // extras are what a payment's order keeps for its page and callbacks.
