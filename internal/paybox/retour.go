@@ -3,6 +3,7 @@ package paybox
 import (
 	"errors"
 	"fmt"
+	"guichet/internal/web"
 	"strings"
 )
 
@@ -185,20 +186,11 @@ func BuildReturn(vars []RetourVar, values map[byte]string, signedPrefix string, 
 // expect it; it is never sent to the merchant's server, so it is not
 // signed.
 func AppendQuery(target string, build func(signedPrefix string) (string, error)) (string, error) {
-	base, fragment := target, ""
-	if i := strings.IndexByte(target, '#'); i >= 0 {
-		base, fragment = target[:i], target[i:]
-	}
-	path, query, _ := strings.Cut(base, "?")
+	base, _, _ := strings.Cut(target, "#")
+	_, query, _ := strings.Cut(base, "?")
 	ret, err := build(query)
 	if err != nil {
 		return "", err
 	}
-	switch {
-	case ret == "":
-		return target, nil
-	case query != "":
-		return path + "?" + query + "&" + ret + fragment, nil
-	}
-	return path + "?" + ret + fragment, nil
+	return web.WithQuery(target, ret), nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"guichet"
 	"guichet/internal/core"
+	"guichet/internal/web"
 )
 
 // notifier writes the notification of the end of a web session: a GET of
@@ -44,7 +45,7 @@ func notifier(n core.Notice) ([]guichet.Delivery, error) {
 	if o.Content.Extra(extraWebWallet) != "" {
 		kind = "WEBWALLET"
 	}
-	to := withParams(target, "notificationType="+kind+"&token="+url.QueryEscape(o.ID))
+	to := web.WithQuery(target, "notificationType="+kind+"&token="+url.QueryEscape(o.ID))
 	return []guichet.Delivery{{Method: "GET", URL: to}}, nil
 }
 
@@ -89,5 +90,5 @@ func billNotifier(n core.Notice) ([]guichet.Delivery, error) {
 	q := "notificationType=BILL&paymentRecordId=" + url.QueryEscape(record) + "&walletId=" + url.QueryEscape(wallet) +
 		"&transactionId=" + url.QueryEscape(t.First().Ref) + "&billingRecordDate=" + url.QueryEscape(date) +
 		"&orderRef=" + url.QueryEscape(o.Reference)
-	return []guichet.Delivery{{Method: "GET", URL: withParams(target, q)}}, nil
+	return []guichet.Delivery{{Method: "GET", URL: web.WithQuery(target, q)}}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"guichet/internal/core"
 	"guichet/internal/payline/soap"
 	"guichet/internal/sim"
+	"guichet/internal/web"
 )
 
 // pagePath is the web payment page, which doWebPayment's redirectURL
@@ -500,7 +501,7 @@ func (a *API) back(ss *session, target string) []checkout.Link {
 func (a *API) returnTo(ss *session, target string) string {
 	u := withToken(target, ss.order.ID)
 	if k := ss.acct.contract(ss.order.Method); k != nil && k.Payconiq() {
-		u = withParams(u, "paylinetoken="+url.QueryEscape(ss.order.ID))
+		u = web.WithQuery(u, "paylinetoken="+url.QueryEscape(ss.order.ID))
 	}
 	return u
 }
@@ -508,22 +509,7 @@ func (a *API) returnTo(ss *session, target string) string {
 // withToken adds the session's token to a merchant URL, as the query
 // parameter "token".
 func withToken(target, token string) string {
-	return withParams(target, "token="+url.QueryEscape(token))
-}
-
-// withParams adds query parameters to a merchant URL, leaving its own as
-// they came.
-func withParams(target, query string) string {
-	base, fragment, hasFragment := strings.Cut(target, "#")
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	out := base + sep + query
-	if hasFragment {
-		out += "#" + fragment
-	}
-	return out
+	return web.WithQuery(target, "token="+url.QueryEscape(token))
 }
 
 // failPage answers a page the store could not serve.

@@ -9,6 +9,7 @@ import (
 	"guichet/internal/checkout"
 	"guichet/internal/core"
 	"guichet/internal/sim"
+	"guichet/internal/web"
 )
 
 // The page of a card payment is under the API's base, where the platform's
@@ -278,15 +279,11 @@ func (a *API) back(w http.ResponseWriter, r *http.Request, ss *session, paid boo
 	if paid {
 		result = "1"
 	}
-	sep := "?"
-	if strings.Contains(target, "?") {
-		sep = "&"
-	}
 	typ := "1"
 	if ss.data.registration() {
 		typ = registrationType
 	}
-	http.Redirect(w, r, target+sep+"Id="+urlEscape(ss.order.Reference)+"&Type="+typ+"&Result="+result, http.StatusSeeOther)
+	http.Redirect(w, r, web.WithQuery(target, "Id="+urlEscape(ss.order.Reference)+"&Type="+typ+"&Result="+result), http.StatusSeeOther)
 }
 
 // failPage answers a page the store could not serve.

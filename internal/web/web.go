@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -130,4 +131,26 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// WithQuery adds query parameters (already encoded) to a merchant's URL,
+// after "?" or "&" as the URL has a query of its own or not, leaving its
+// own as they came; a fragment stays at the end, where browsers expect
+// it. No parameters leave the URL as it is.
+func WithQuery(target, query string) string {
+	if query == "" {
+		return target
+	}
+	base, fragment, hasFragment := strings.Cut(target, "#")
+	switch {
+	case !strings.Contains(base, "?"):
+		base += "?"
+	case !strings.HasSuffix(base, "?"):
+		base += "&"
+	}
+	out := base + query
+	if hasFragment {
+		out += "#" + fragment
+	}
+	return out
 }
