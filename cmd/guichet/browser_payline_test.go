@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -356,36 +354,4 @@ func TestBrowserPaylineWebPayment(t *testing.T) {
 			t.Errorf("the sandbox API does not list %s: %+v", ref, listed)
 		}
 	}
-}
-
-// listedTransaction is a transaction as the sandbox API lists it.
-type listedTransaction struct {
-	Shop, Reference, Currency, Status, Method, Order string
-	Amount                                           int64
-}
-
-// sandboxTransactions lists every shop's transactions through the sandbox
-// API.
-func sandboxTransactions(t *testing.T, base, data string) []listedTransaction {
-	t.Helper()
-	token, err := os.ReadFile(filepath.Join(data, "admin.token"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest("GET", base+"/_guichet/v1/transactions", nil)
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /_guichet/v1/transactions: %d %s", resp.StatusCode, raw)
-	}
-	var list struct{ Transactions []listedTransaction }
-	if err := json.Unmarshal(raw, &list); err != nil {
-		t.Fatalf("GET /_guichet/v1/transactions: %v\n%s", err, raw)
-	}
-	return list.Transactions
 }

@@ -327,22 +327,60 @@ func advanceClock(t *testing.T, base, data string) {
 // sandbox API, which runs the work that fell due before answering.
 func advanceClockBy(t *testing.T, base, data string, seconds int) {
 	t.Helper()
+	if status, body := sandbox(t, base, data, "POST", "/_guichet/v1/clock/advance", fmt.Sprintf(`{"seconds":%d}`, seconds)); status != http.StatusOK {
+		t.Fatalf("clock advance: %d %s", status, body)
+	}
+}
+
+// sandbox calls the sandbox API with the token the server generated into
+// its data directory, a JSON body where there is one, and returns the
+// answer's status and body.
+func sandbox(t *testing.T, base, data, method, path, body string) (int, []byte) {
+	t.Helper()
 	token, err := os.ReadFile(filepath.Join(data, "admin.token"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("POST", base+"/_guichet/v1/clock/advance", strings.NewReader(fmt.Sprintf(`{"seconds":%d}`, seconds)))
+	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
-	req.Header.Set("Content-Type", "application/json")
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("clock advance: %d %s", resp.StatusCode, body)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return resp.StatusCode, raw
+}
+
+// listedTransaction is a transaction as the sandbox API lists it.
+type listedTransaction struct {
+	Shop, Reference, Currency, Status, Method, Order string
+	Amount, Refunded                                 int64
+	Operations                                       []struct{ Kind, Front, Ref string }
+}
+
+// sandboxTransactions lists every shop's transactions through the sandbox
+// API.
+func sandboxTransactions(t *testing.T, base, data string) []listedTransaction {
+	t.Helper()
+	status, raw := sandbox(t, base, data, "GET", "/_guichet/v1/transactions", "")
+	if status != http.StatusOK {
+		t.Fatalf("GET /_guichet/v1/transactions: %d %s", status, raw)
+	}
+	var list struct{ Transactions []listedTransaction }
+	if err := json.Unmarshal(raw, &list); err != nil {
+		t.Fatalf("GET /_guichet/v1/transactions: %v\n%s", err, raw)
+	}
+	return list.Transactions
 }
 
 func tail(s string, n int) string {

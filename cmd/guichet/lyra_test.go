@@ -3,11 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -56,30 +52,8 @@ func refundBesidePaybox(t *testing.T, base, data, orderID, uuid string) {
 		t.Fatalf("refund: %v", credit)
 	}
 
-	token, err := os.ReadFile(filepath.Join(data, "admin.token"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest("GET", base+"/_guichet/v1/transactions", nil)
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	var list struct {
-		Transactions []struct {
-			Shop, Reference, Status string
-			Refunded                int64
-			Operations              []struct{ Kind, Front, Ref string }
-		}
-	}
-	if err := json.Unmarshal(raw, &list); err != nil {
-		t.Fatal(err)
-	}
 	seen := map[string]bool{}
-	for _, tr := range list.Transactions {
+	for _, tr := range sandboxTransactions(t, base, data) {
 		seen[tr.Reference] = true
 		if tr.Reference != orderID {
 			continue

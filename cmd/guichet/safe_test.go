@@ -112,14 +112,8 @@ func TestServeCardsNeverInClear(t *testing.T) {
 	// Listing the exchanges has the store write those still queued; the
 	// files are searched while the server runs, the WAL with the latest
 	// pages present, and again once it has stopped.
-	token, err := os.ReadFile(filepath.Join(data, "admin.token"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest("GET", base+"/_guichet/v1/exchanges", nil)
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("exchanges: %v %v", resp, err)
+	if status, body := sandbox(t, base, data, "GET", "/_guichet/v1/exchanges", ""); status != http.StatusOK {
+		t.Fatalf("exchanges: %d %s", status, body)
 	}
 	scanFiles(t, data, "running")
 	stop()
@@ -227,20 +221,10 @@ func exchangeBytes(t *testing.T, data string) (count, text int64) {
 // purgeNow runs the exchange log's purge through the sandbox API.
 func purgeNow(t *testing.T, base, data string) (deleted, left struct{ Count, Bytes int64 }) {
 	t.Helper()
-	token, err := os.ReadFile(filepath.Join(data, "admin.token"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest("POST", base+"/_guichet/v1/exchanges/purge", nil)
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	status, body := sandbox(t, base, data, "POST", "/_guichet/v1/exchanges/purge", "")
 	var out struct{ Deleted, Left struct{ Count, Bytes int64 } }
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("purge: %d %v", resp.StatusCode, err)
+	if err := json.Unmarshal(body, &out); err != nil || status != http.StatusOK {
+		t.Fatalf("purge: %d %v", status, err)
 	}
 	return out.Deleted, out.Left
 }
