@@ -178,19 +178,11 @@ func (a *API) saveWallet(c *call, req core.PayRequest, id string, fresh bool, k 
 // transaction (transactionID).
 func (a *API) createWallet(c *call) (soap.Message, error) {
 	r := c.req.(*soap.CreateWalletRequest)
-	k, err := a.cardContract(c, r.ContractNumber)
-	if err != nil {
-		return nil, err
-	}
 	w := r.Wallet
-	if w == nil {
-		return nil, invalidFormat("wallet", "missing")
-	}
-	id, err := readWalletID("wallet.walletId", w.WalletID)
+	k, id, err := a.walletArgs(c, r.ContractNumber, w)
 	if err != nil {
 		return nil, err
 	}
-	c.reference = id
 	if err := readPrivateData(r.PrivateDataList); err != nil {
 		return nil, err
 	}
@@ -202,6 +194,8 @@ func (a *API) createWallet(c *call) (soap.Message, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Reading the transaction made its reference the call's; the
+		// call is about the wallet.
 		c.reference = id
 		req.CardOf = t.ID
 	} else {
@@ -231,19 +225,11 @@ func (a *API) createWallet(c *call) (soap.Message, error) {
 // a disabled wallet is refused (02505), as it would be by a payment.
 func (a *API) updateWallet(c *call) (soap.Message, error) {
 	r := c.req.(*soap.UpdateWalletRequest)
-	k, err := a.cardContract(c, r.ContractNumber)
-	if err != nil {
-		return nil, err
-	}
 	w := r.Wallet
-	if w == nil {
-		return nil, invalidFormat("wallet", "missing")
-	}
-	id, err := readWalletID("wallet.walletId", w.WalletID)
+	k, id, err := a.walletArgs(c, r.ContractNumber, w)
 	if err != nil {
 		return nil, err
 	}
-	c.reference = id
 	if err := readCardInd(r.CardInd); err != nil {
 		return nil, err
 	}
@@ -263,6 +249,24 @@ func (a *API) updateWallet(c *call) (soap.Message, error) {
 	}
 	req := core.PayRequest{Shop: c.shop, OrderID: o.ID, Card: typed, ForceCode: forcedCode(c.shop, typed.PAN, 0)}
 	return a.saveWallet(c, req, id, false, k, strings.TrimSpace(cardholder(w.Card)))
+}
+
+// walletArgs reads the card contract and the wallet that createWallet
+// and updateWallet name, and keeps the walletId as the call's reference.
+func (a *API) walletArgs(c *call, contract string, w *soap.Wallet) (*Contract, string, error) {
+	k, err := a.cardContract(c, contract)
+	if err != nil {
+		return nil, "", err
+	}
+	if w == nil {
+		return nil, "", invalidFormat("wallet", "missing")
+	}
+	id, err := readWalletID("wallet.walletId", w.WalletID)
+	if err != nil {
+		return nil, "", err
+	}
+	c.reference = id
+	return k, id, nil
 }
 
 // noCard tells a card object that names no card: absent, or sent empty
