@@ -288,7 +288,7 @@ func TestRecordedAnswers(t *testing.T) {
 	paid := paidAnswer(t, g.pay(form(map[string]any{"amount": 10000, "currency": "EUR", "orderId": "myOrderId-948135",
 		"formAction": "ASK_REGISTER_PAY", "customer": customer}), fields))
 	uuid = paid["transactions"].([]any)[0].(map[string]any)["uuid"].(string)
-	g.clock.add(48 * time.Hour)
+	g.clock.Add(48 * time.Hour)
 	refunded := g.rawCall("Transaction/CancelOrRefund", map[string]any{"uuid": uuid, "amount": 3000, "currency": "EUR"})
 	sameShape(t, "refund", refunded, recorded(t, "responses/refund_transaction_payment.json"))
 	checkValues(t, "refund", refunded, recorded(t, "responses/refund_transaction_payment.json"),
@@ -300,7 +300,7 @@ func TestRecordedAnswers(t *testing.T) {
 	_ = order
 	paid2 := uuidOf(g.pay(form(map[string]any{"amount": 3000, "currency": "EUR", "orderId": "myOrderId-321b", "customer": customer}),
 		card("4970100000000055")))
-	g.clock.add(48 * time.Hour)
+	g.clock.Add(48 * time.Hour)
 	order = g.rawCall("Order/Get", map[string]any{"orderId": "myOrderId-321b"})
 	if !strings.Contains(string(order), paid2) {
 		t.Fatalf("Order/Get: %s", order)

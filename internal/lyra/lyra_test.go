@@ -6,11 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,15 +16,9 @@ import (
 
 	"guichet"
 	"guichet/internal/core"
-	"guichet/internal/front"
+	"guichet/internal/fronttest"
 	"guichet/internal/lyra"
 	v4 "guichet/internal/lyra/v4"
-	"guichet/internal/notify"
-	"guichet/internal/sim"
-	"guichet/internal/store/postgres"
-	"guichet/internal/store/postgres/pgtest"
-	"guichet/internal/store/sqlite"
-	"guichet/internal/vault"
 )
 
 // The public demo shop's keys (Lyra's documentation).
@@ -37,23 +29,6 @@ const (
 	hmacKey    = "38453613e7f44dc58732bad3dca2bca3"
 	demoShopID = "lyra-69876357"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // merchant is a shop's web server receiving IPNs.
 type merchant struct {
@@ -87,78 +62,48 @@ func (m *merchant) received() []url.Values {
 	return append([]url.Values(nil), m.forms...)
 }
 
-// gateway is the Lyra front over a real SQLite store, with the demo shop
-// whose IPN URL is a merchant's server.
+// gateway is the Lyra front served as guichet serves it, on SQLite or
+// PostgreSQL, with the demo shop whose IPN URL is a merchant's server.
 type gateway struct {
 	t        *testing.T
 	url      string
 	svc      *core.Service
-	clock    *clock
+	clock    *fronttest.Clock
 	merchant *merchant
 }
 
 func newGateway(t *testing.T) *gateway {
 	t.Helper()
-	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "guichet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return newGatewayOn(t, store)
+	return newGatewayOn(t, fronttest.SQLite(t))
 }
 
 // onBothStores runs a test on SQLite, and on PostgreSQL when
 // GUICHET_TEST_POSTGRES names a server.
 func onBothStores(t *testing.T, test func(t *testing.T, g *gateway)) {
-	t.Run("sqlite", func(t *testing.T) { test(t, newGateway(t)) })
-	t.Run("postgres", func(t *testing.T) {
-		store, err := postgres.Open(context.Background(), pgtest.URL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		test(t, newGatewayOn(t, store))
-	})
+	fronttest.Stores(t, func(t *testing.T, store guichet.Store) { test(t, newGatewayOn(t, store)) })
 }
 
 func newGatewayOn(t *testing.T, store guichet.Store) *gateway {
 	t.Helper()
-	ctx := context.Background()
-	t.Cleanup(func() { store.Close() })
-	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := core.New(store, sim.New(clk.Now), v, clk, log)
-	svc.SetSender(notify.New(5 * time.Second))
-	f, err := lyra.New(ctx, front.Deps{Service: svc, Log: log, Data: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	front.Plug(svc, f)
+	g := fronttest.Serve(t, store, lyra.New, fronttest.NewClock(fronttest.Start))
 	m := newMerchant(t)
-	err = store.Update(ctx, func(tx guichet.Tx) error {
-		for _, s := range f.Demo(clk.Now()) {
-			acct, _, err := lyra.AccountOf(&s)
-			if err != nil {
-				return err
-			}
-			acct.IPNURL = m.URL + "/ipn"
-			s.Credentials = []guichet.Credential{acct.Credential()}
-			if err := tx.PutShop(&s); err != nil {
-				return err
-			}
+	err := store.Update(context.Background(), func(tx guichet.Tx) error {
+		s, err := tx.Shop(demoShopID)
+		if err != nil {
+			return err
 		}
-		return nil
+		acct, _, err := lyra.AccountOf(s)
+		if err != nil {
+			return err
+		}
+		acct.IPNURL = m.URL + "/ipn"
+		s.Credentials = []guichet.Credential{acct.Credential()}
+		return tx.PutShop(s)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
-	f.Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &gateway{t: t, url: srv.URL, svc: svc, clock: clk, merchant: m}
+	return &gateway{t: t, url: g.URL, svc: g.Svc, clock: g.Clock, merchant: m}
 }
 
 // call posts a web service request with the demo shop's keys and returns
@@ -290,7 +235,7 @@ func TestRefund(t *testing.T) {
 		var payment map[string]any
 		json.Unmarshal([]byte(done["kr-answer"].(string)), &payment)
 		uuid := payment["transactions"].([]any)[0].(map[string]any)["uuid"].(string)
-		g.clock.add(48 * time.Hour)
+		g.clock.Add(48 * time.Hour)
 		status, answer := g.call("Transaction/Get", map[string]any{"uuid": uuid})
 		if status != "SUCCESS" || answer["detailedStatus"] != "CAPTURED" {
 			t.Fatalf("after the batch: %s %v", status, answer["detailedStatus"])
@@ -354,7 +299,7 @@ func TestInstallments(t *testing.T) {
 		var amounts []float64
 		var days []int
 		for day := 1; day <= 15; day++ {
-			g.clock.add(24 * time.Hour)
+			g.clock.Add(24 * time.Hour)
 			before := len(g.merchant.received())
 			g.runDue()
 			if len(g.merchant.received()) > before {
@@ -606,7 +551,7 @@ func TestSubscription(t *testing.T) {
 		}
 		id := answer["subscriptionId"].(string)
 		for range 70 {
-			g.clock.add(24 * time.Hour)
+			g.clock.Add(24 * time.Hour)
 			g.runDue()
 		}
 		ipns := g.merchant.received()[before:]
@@ -742,7 +687,7 @@ func TestIPNRetry(t *testing.T) {
 	paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))
 	for range 12 {
 		g.runDue()
-		g.clock.add(15 * time.Minute)
+		g.clock.Add(15 * time.Minute)
 	}
 	ipns := g.merchant.received()
 	if len(ipns) != 2 || ipns[0].Get("kr-src") != "PAY" || ipns[1].Get("kr-src") != "RETRY" {
@@ -833,7 +778,7 @@ func TestManualValidation(t *testing.T) {
 		t.Errorf("validating twice: %v", answer)
 	}
 	late := pay("manual-2")
-	g.clock.add(4 * 24 * time.Hour)
+	g.clock.Add(4 * 24 * time.Hour)
 	if _, answer = g.call("Transaction/Get", map[string]any{"uuid": late}); answer["detailedStatus"] != "EXPIRED" || answer["status"] != "UNPAID" {
 		t.Errorf("not validated in time: %v", answer["detailedStatus"])
 	}
@@ -841,7 +786,7 @@ func TestManualValidation(t *testing.T) {
 		t.Errorf("validating an expired payment: %v", answer)
 	}
 	// The validated one is captured by the batch after its date.
-	g.clock.add(2 * 24 * time.Hour)
+	g.clock.Add(2 * 24 * time.Hour)
 	if _, answer = g.call("Transaction/Get", map[string]any{"uuid": uuid}); answer["detailedStatus"] != "CAPTURED" {
 		t.Errorf("validated payment after its date: %v", answer["detailedStatus"])
 	}
@@ -862,7 +807,7 @@ func TestFormTokenLife(t *testing.T) {
 		t.Errorf("paying a formToken twice: %v", done)
 	}
 	late := form()
-	g.clock.add(16 * time.Minute)
+	g.clock.Add(16 * time.Minute)
 	if done := g.pay(late, card("4970100000000055")); done["errorCode"] != "PSP_108" {
 		t.Errorf("paying after 15 minutes: %v", done)
 	}
@@ -962,7 +907,7 @@ func TestWaitingAuthorisation(t *testing.T) {
 		g.runDue()
 		before := len(g.merchant.received())
 		for range 9 {
-			g.clock.add(24 * time.Hour)
+			g.clock.Add(24 * time.Hour)
 			g.runDue()
 		}
 		for uuid, want := range map[string]string{auto: "AUTHORISED", manual: "AUTHORISED", refused: "REFUSED", cancelled: "CANCELLED"} {
@@ -978,7 +923,7 @@ func TestWaitingAuthorisation(t *testing.T) {
 		if len(ipns) != 3 || sources["BATCH_AUTO"] != 3 {
 			t.Errorf("IPNs of the batch: %v", sources)
 		}
-		g.clock.add(2 * 24 * time.Hour)
+		g.clock.Add(2 * 24 * time.Hour)
 		if got := status(auto); got != "CAPTURED" {
 			t.Errorf("after its capture date: %s", got)
 		}
@@ -1019,7 +964,7 @@ func TestIPNRetrySchedule(t *testing.T) {
 	g.merchant.mu.Lock()
 	g.merchant.fail = 100
 	g.merchant.mu.Unlock()
-	g.clock.add(7 * time.Minute) // 10:07
+	g.clock.Add(7 * time.Minute) // 10:07
 	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 990, "currency": "EUR", "orderId": "late"})
 	paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))
 	if _, _, err := g.svc.AdvanceClock(context.Background(), demoShopID, 3*time.Hour); err != nil {
