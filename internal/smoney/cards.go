@@ -232,10 +232,7 @@ func (a *API) createStoredPayment(c *call) any {
 
 // getStoredPayment reads a stored card payment by its OrderId.
 func (a *API) getStoredPayment(c *call, orderID string) any {
-	o, err := a.svc.Order(c.ctx, c.shop, storedKey(c.shop.ID, orderID))
-	if guichet.ErrorCode(err) == guichet.CodeNotFound {
-		return failure(http.StatusNotFound, 177, "no stored card payment has the OrderId "+strconv.Quote(orderID))
-	}
+	o, err := a.storedOrder(c, orderID)
 	if err != nil {
 		return err
 	}
@@ -249,10 +246,7 @@ func (a *API) getStoredPayment(c *call, orderID string) any {
 // validate captures a stored card payment waiting for its validation
 // (Status 4 → 1).
 func (a *API) validate(c *call, orderID string) any {
-	o, err := a.svc.Order(c.ctx, c.shop, storedKey(c.shop.ID, orderID))
-	if guichet.ErrorCode(err) == guichet.CodeNotFound {
-		return failure(http.StatusNotFound, 177, "no stored card payment has the OrderId "+strconv.Quote(orderID))
-	}
+	o, err := a.storedOrder(c, orderID)
 	if err != nil {
 		return err
 	}
@@ -266,6 +260,15 @@ func (a *API) validate(c *call, orderID string) any {
 		return err
 	}
 	return shaped(res, c.version)
+}
+
+// storedOrder finds the stored card payment of an OrderId.
+func (a *API) storedOrder(c *call, orderID string) (*guichet.Order, error) {
+	o, err := a.svc.Order(c.ctx, c.shop, storedKey(c.shop.ID, orderID))
+	if guichet.ErrorCode(err) == guichet.CodeNotFound {
+		return nil, failure(http.StatusNotFound, 177, "no stored card payment has the OrderId "+strconv.Quote(orderID))
+	}
+	return o, err
 }
 
 // storedResource is a stored card payment as the API shows it.
