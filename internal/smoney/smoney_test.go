@@ -408,6 +408,17 @@ func TestCardRegistrationAndStoredPayment(t *testing.T) {
 		if status != 200 || number(valid["Status"]) != 1 {
 			t.Fatalf("validation: HTTP %d %v", status, valid)
 		}
+		if status, _, got := g.call("GET", "payins/storedcardpayments/stored-1", nil); status != 200 || number(got["Status"]) != 1 {
+			t.Errorf("stored payment read after its validation: HTTP %d %v", status, got)
+		}
+		for _, r := range []struct {
+			method, path string
+			body         any
+		}{{"GET", "payins/storedcardpayments/stored-9", nil}, {"POST", "payins/storedcardpayments/stored-9/validation", map[string]any{}}} {
+			if status, _, got := g.call(r.method, r.path, r.body); status != 404 || number(got["Code"]) != 177 {
+				t.Errorf("%s %s of no stored payment: HTTP %d %v, want 404 and Code 177", r.method, r.path, status, got)
+			}
+		}
 		if status, _, _ := g.call("DELETE", "cards/card-1", nil); status != 200 {
 			t.Errorf("delete: HTTP %d", status)
 		}
