@@ -69,5 +69,5 @@ func (t *tx) ClaimOf(shopID, key string) (*guichet.Claim, error) {
 		return nil, err
 	}
 	l, err := list(t, "load claim", tables.Claims.Scan, claimByKey, shopID, key)
-	return first(l, err, "claim")
+	return tables.First(l, err, "claim")
 }

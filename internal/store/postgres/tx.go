@@ -108,10 +108,6 @@ func (t *tx) check(write bool) error {
 	return t.failed
 }
 
-func notFound(what string) error {
-	return &guichet.Error{Code: guichet.CodeNotFound, Message: what + " not found"}
-}
-
 // acquire takes the connection of t from the pool, the first time only.
 func (t *tx) acquire() (*pgx.Conn, error) {
 	if t.conn == nil {
@@ -263,7 +259,7 @@ func (t *tx) Shop(id string) (*guichet.Shop, error) {
 		return nil, err
 	}
 	l, err := list(t, "load shop", tables.Shops.Scan, shopByID, id)
-	return first(l, err, "shop")
+	return tables.First(l, err, "shop")
 }
 
 func (t *tx) ShopByCredential(protocol, key string) (*guichet.Shop, error) {
@@ -271,7 +267,7 @@ func (t *tx) ShopByCredential(protocol, key string) (*guichet.Shop, error) {
 		return nil, err
 	}
 	l, err := list(t, "load shop", tables.Shops.Scan, shopByCredential, protocol, key)
-	return first(l, err, "shop")
+	return tables.First(l, err, "shop")
 }
 
 func (t *tx) Shops() ([]guichet.Shop, error) {
@@ -396,7 +392,7 @@ func (t *tx) transaction(query string, args ...any) (*guichet.Transaction, error
 		query += " FOR UPDATE"
 	}
 	l, err := t.transactions(query, args...)
-	return first(l, err, "transaction")
+	return tables.First(l, err, "transaction")
 }
 
 func (t *tx) Transaction(id string) (*guichet.Transaction, error) {
@@ -492,7 +488,7 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			doing: "save transaction",
 			check: func(tag pgconn.CommandTag) error {
 				if tag.RowsAffected() == 0 {
-					return notFound("transaction")
+					return tables.NotFound("transaction")
 				}
 				return nil
 			},
@@ -541,7 +537,7 @@ func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 		return nil, err
 	}
 	l, err := list(t, "load token", tables.Tokens.Scan, tokenByReference, shopID, reference)
-	return first(l, err, "token")
+	return tables.First(l, err, "token")
 }
 
 // TokenByID finds a token by its ID, whatever its shop.
@@ -550,7 +546,7 @@ func (t *tx) TokenByID(id string) (*guichet.Token, error) {
 		return nil, err
 	}
 	l, err := list(t, "load token", tables.Tokens.Scan, tokenByID, id)
-	return first(l, err, "token")
+	return tables.First(l, err, "token")
 }
 
 // PutToken inserts the token, or replaces the handle and card of the token
@@ -590,7 +586,7 @@ func (t *tx) DeleteToken(shopID, reference string) error {
 		return convert(err, "delete token")
 	}
 	if tag.RowsAffected() == 0 {
-		return notFound("token")
+		return tables.NotFound("token")
 	}
 	return nil
 }

@@ -51,7 +51,7 @@ func (t *tx) EndClaim(shopID, key string, state guichet.ClaimState, transactionI
 	found := rows.Next()
 	rows.Close()
 	if !found {
-		return notFound("claim")
+		return tables.NotFound("claim")
 	}
 	return guichet.Errorf(guichet.CodeConflict, "claim %s is no longer pending", key)
 }
@@ -85,5 +85,5 @@ func (t *tx) ClaimOf(shopID, key string) (*guichet.Claim, error) {
 		return nil, err
 	}
 	l, err := list(t, "load claim", tables.Claims.Scan, claimByKey, shopID, key)
-	return first(l, err, "claim")
+	return tables.First(l, err, "claim")
 }

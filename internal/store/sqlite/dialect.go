@@ -61,30 +61,9 @@ func list[T any](t *tx, doing string, scan func(tables.Dialect, tables.Row, *T) 
 // collect reads every row of rows with scan, then closes them.
 func collect[T any](rows *sql.Rows, doing string, scan func(tables.Dialect, tables.Row, *T) error) ([]T, error) {
 	defer rows.Close()
-	var list []T
-	for rows.Next() {
-		// The row is scanned into its place in the list, so that it is
-		// copied nowhere else.
-		var zero T
-		list = append(list, zero)
-		if err := scan(dialect, rows, &list[len(list)-1]); err != nil {
-			return nil, convert(err, doing)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	list, err := tables.Collect(dialect, rows, scan)
+	if err != nil {
 		return nil, convert(err, doing)
 	}
 	return list, nil
-}
-
-// first returns the first of the values found, or a CodeNotFound error
-// naming what was looked for.
-func first[T any](found []T, err error, what string) (*T, error) {
-	if err != nil {
-		return nil, err
-	}
-	if len(found) == 0 {
-		return nil, notFound(what)
-	}
-	return &found[0], nil
 }

@@ -19,7 +19,7 @@ func (t *tx) Order(id string) (*guichet.Order, error) {
 		return nil, err
 	}
 	l, err := list(t, "load order", tables.Orders.Scan, orderByID, id)
-	return first(l, err, "order")
+	return tables.First(l, err, "order")
 }
 
 func (t *tx) PutOrder(o *guichet.Order) error {
@@ -105,7 +105,7 @@ func (t *tx) Delivery(id string) (*guichet.Delivery, error) {
 		return nil, err
 	}
 	l, err := list(t, "load delivery", tables.Deliveries.Scan, deliveryByID, id)
-	return first(l, err, "delivery")
+	return tables.First(l, err, "delivery")
 }
 
 func (t *tx) PutDelivery(d *guichet.Delivery) error {

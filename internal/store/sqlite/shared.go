@@ -18,7 +18,7 @@ func (t *tx) Setting(name string) ([]byte, error) {
 		return nil, err
 	}
 	if len(l) == 0 {
-		return nil, notFound("setting " + name)
+		return nil, tables.NotFound("setting " + name)
 	}
 	return l[0], nil
 }
@@ -71,5 +71,5 @@ func (t *tx) TakePendingCard(orderID string) (*guichet.PendingCard, error) {
 		return nil, err
 	}
 	l, err := list(t, "take pending card", tables.PendingCards.Scan, takePendingCard, orderID)
-	return first(l, err, "pending card")
+	return tables.First(l, err, "pending card")
 }

@@ -44,10 +44,6 @@ func (t *tx) check(write bool) error {
 	return nil
 }
 
-func notFound(what string) error {
-	return &guichet.Error{Code: guichet.CodeNotFound, Message: what + " not found"}
-}
-
 // Shops.
 
 var (
@@ -69,7 +65,7 @@ func (t *tx) Shop(id string) (*guichet.Shop, error) {
 		return nil, err
 	}
 	l, err := list(t, "load shop", tables.Shops.Scan, shopByID, id)
-	return first(l, err, "shop")
+	return tables.First(l, err, "shop")
 }
 
 func (t *tx) ShopByCredential(protocol, key string) (*guichet.Shop, error) {
@@ -77,7 +73,7 @@ func (t *tx) ShopByCredential(protocol, key string) (*guichet.Shop, error) {
 		return nil, err
 	}
 	l, err := list(t, "load shop", tables.Shops.Scan, shopByCredential, protocol, key)
-	return first(l, err, "shop")
+	return tables.First(l, err, "shop")
 }
 
 func (t *tx) Shops() ([]guichet.Shop, error) {
@@ -202,7 +198,7 @@ func (t *tx) transaction(query string, args ...any) (*guichet.Transaction, error
 		return nil, err
 	}
 	l, err := t.transactions(query, args...)
-	return first(l, err, "transaction")
+	return tables.First(l, err, "transaction")
 }
 
 // Inside Update, the writer runs one function at a time within a write
@@ -276,7 +272,7 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			return convert(err, "update transaction")
 		}
 		if n, err := res.RowsAffected(); err == nil && n == 0 {
-			return notFound("transaction")
+			return tables.NotFound("transaction")
 		}
 	}
 	for _, op := range tr.Operations[stored:] {
@@ -313,7 +309,7 @@ func (t *tx) Token(shopID, reference string) (*guichet.Token, error) {
 		return nil, err
 	}
 	l, err := list(t, "load token", tables.Tokens.Scan, tokenByReference, shopID, reference)
-	return first(l, err, "token")
+	return tables.First(l, err, "token")
 }
 
 // TokenByID finds a token by its ID, whatever its shop.
@@ -322,7 +318,7 @@ func (t *tx) TokenByID(id string) (*guichet.Token, error) {
 		return nil, err
 	}
 	l, err := list(t, "load token", tables.Tokens.Scan, tokenByID, id)
-	return first(l, err, "token")
+	return tables.First(l, err, "token")
 }
 
 // PutToken inserts the token, or replaces the handle and card of the token
@@ -365,7 +361,7 @@ func (t *tx) DeleteToken(shopID, reference string) error {
 		return convert(err, "delete token")
 	}
 	if n == 0 {
-		return notFound("token")
+		return tables.NotFound("token")
 	}
 	return nil
 }
