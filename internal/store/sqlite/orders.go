@@ -10,7 +10,12 @@ import (
 // Orders.
 
 var (
-	orderByID   = "SELECT " + tables.Orders.Columns + " FROM orders WHERE id = ?"
+	orderByID = "SELECT " + tables.Orders.Columns + " FROM orders WHERE id = ?"
+	// ordersOf and countOrders page through a shop's orders of a
+	// protocol, newest first, and count them.
+	ordersOf = "SELECT " + tables.Orders.Columns +
+		" FROM orders WHERE shop_id = ? AND protocol = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
+	countOrders = "SELECT count(*) FROM orders WHERE shop_id = ? AND protocol = ?"
 	upsertOrder = tables.Orders.Insert(dialect, 1) + " ON CONFLICT (id) DO UPDATE SET " + tables.Orders.Excluded("id")
 )
 
@@ -174,13 +179,11 @@ func (t *tx) Orders(f guichet.OrderFilter) ([]guichet.Order, int, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	l, err := list(t, "list orders", tables.Orders.Scan, "SELECT "+tables.Orders.Columns+
-		" FROM orders WHERE shop_id = ? AND protocol = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
-		f.ShopID, f.Protocol, f.Limit, f.Offset)
+	l, err := list(t, "list orders", tables.Orders.Scan, ordersOf, f.ShopID, f.Protocol, f.Limit, f.Offset)
 	if err != nil {
 		return nil, 0, err
 	}
-	n, err := list(t, "count orders", tables.ScanInt, "SELECT count(*) FROM orders WHERE shop_id = ? AND protocol = ?", f.ShopID, f.Protocol)
+	n, err := list(t, "count orders", tables.ScanInt, countOrders, f.ShopID, f.Protocol)
 	if err != nil || len(n) == 0 {
 		return nil, 0, err
 	}
