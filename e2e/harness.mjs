@@ -71,6 +71,49 @@ export async function accessible(page, what, lang) {
   check(problems.length === 0, `${what}: ${problems.join('; ')}`);
 }
 
+// The words of guichet's card page (internal/checkout) in the languages
+// it speaks.
+const CARD_PAGE = {
+  en: { number: 'Card number', expiry: 'Expiry date', cvv: 'Security code', holder: /^Cardholder name/,
+    placeholder: 'MM/YY', pay: /^Pay\b/ },
+  fr: { number: 'Numéro de carte', expiry: "Date d'expiration", cvv: 'Cryptogramme visuel', holder: /^Nom du titulaire/,
+    placeholder: 'MM/AA', pay: /^Payer\b/ },
+};
+
+// cardFields finds the inputs and the button of guichet's card page by
+// their labels in lang, and checks what lets a browser or a password
+// manager fill them.
+export async function cardFields(page, lang) {
+  const words = CARD_PAGE[lang];
+  const f = {
+    number: page.getByLabel(words.number, { exact: true }),
+    expiry: page.getByLabel(words.expiry, { exact: true }),
+    cvv: page.getByLabel(words.cvv, { exact: true }),
+    holder: page.getByLabel(words.holder),
+    pay: page.getByRole('button', { name: words.pay }),
+  };
+  await expectVisible(f.number, `a "${words.number}" input on the card page`);
+  await expectAttr(f.number, 'autocomplete', 'cc-number', 'card number');
+  await expectAttr(f.expiry, 'autocomplete', 'cc-exp', 'expiry');
+  await expectAttr(f.expiry, 'placeholder', words.placeholder, 'expiry');
+  await expectAttr(f.cvv, 'autocomplete', 'cc-csc', 'security code');
+  await expectAttr(f.holder, 'autocomplete', 'cc-name', 'cardholder');
+  for (const k of ['number', 'expiry', 'cvv']) {
+    check(await f[k].evaluate((el) => el.required), `the ${k} input is not required`);
+  }
+  return f;
+}
+
+// fillCard types a card into the fields cardFields found, the holder's
+// name where one is given, and pays.
+export async function fillCard(f, number, expiry, cvv, holder) {
+  await f.number.fill(number);
+  await f.expiry.fill(expiry);
+  await f.cvv.fill(cvv);
+  if (holder !== undefined) await f.holder.fill(holder);
+  await f.pay.click();
+}
+
 // Screenshots go to $GUICHET_E2E_SCREENSHOTS, or to a new directory under
 // the system's temporary directory; their paths are printed.
 let shotDir = process.env.GUICHET_E2E_SCREENSHOTS;

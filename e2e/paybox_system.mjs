@@ -16,7 +16,7 @@
 // Screenshots go to $GUICHET_E2E_SCREENSHOTS, or to a new directory under
 // the system's temporary directory, and their paths are printed.
 
-import { CheckError, TIMEOUT, check, expectAttr, expectVisible, run, runID, shot } from './harness.mjs';
+import { CheckError, TIMEOUT, cardFields, check, expectAttr, expectVisible, fillCard, run, runID, shot } from './harness.mjs';
 
 const [merchantArg, ...wanted] = process.argv.slice(2);
 if (!merchantArg) {
@@ -50,28 +50,6 @@ async function chooseBrand(page, brand, screenshot) {
   await expectVisible(page.getByRole('heading', { level: 1, name: 'Saisissez les informations de votre carte' }), `the card page after choosing ${brand}`);
 }
 
-// cardFields finds the card form's inputs by their labels and checks what
-// lets a browser or password manager fill them.
-async function cardFields(page) {
-  const f = {
-    number: page.getByLabel('Numéro de carte', { exact: true }),
-    expiry: page.getByLabel("Date d'expiration", { exact: true }),
-    cvv: page.getByLabel('Cryptogramme visuel', { exact: true }),
-  };
-  await expectVisible(f.number, 'a "Numéro de carte" input on the card page');
-  await expectAttr(f.number, 'autocomplete', 'cc-number', 'card number');
-  await expectAttr(f.expiry, 'autocomplete', 'cc-exp', 'expiry');
-  await expectAttr(f.cvv, 'autocomplete', 'cc-csc', 'CVV');
-  return f;
-}
-
-async function fillCard(page, f, number, expiry, cvv) {
-  await f.number.fill(number);
-  await f.expiry.fill(expiry);
-  await f.cvv.fill(cvv);
-  await page.getByRole('button', { name: /^Payer\b/ }).click();
-}
-
 // backToShop checks the ticket page and follows its "Retour boutique" link
 // to the merchant page of the outcome.
 async function backToShop(page, heading, path, code) {
@@ -93,11 +71,11 @@ const scenarios = {
     const ref = `e2e-paid-${runID}`;
     await openShop(page, '32', ref);
     await chooseBrand(page, 'CB', 'choice');
-    let f = await cardFields(page);
+    let f = await cardFields(page, 'fr');
     await shot(page, 'card');
 
-    await fillCard(page, f, '4012 0010 3714 1113', '12/30', '123');
-    f = await cardFields(page);
+    await fillCard(f, '4012 0010 3714 1113', '12/30', '123');
+    f = await cardFields(page, 'fr');
     await expectVisible(page.locator('#number-error'), 'an error next to the card number after a Luhn-invalid number');
     const err = (await page.locator('#number-error').textContent()).trim();
     check(err === 'Numéro de carte invalide.', `number error ${JSON.stringify(err)}`);
@@ -113,7 +91,7 @@ const scenarios = {
     check(pay === 'Payer 12,50\u00a0€', `pay button ${JSON.stringify(pay)}, want "Payer 12,50 €"`);
     await shot(page, 'card-error');
 
-    await fillCard(page, f, '4012001037141112', '12/30', '123');
+    await fillCard(f, '4012001037141112', '12/30', '123');
     await expectVisible(page.getByText('Votre paiement a été accepté'), 'the accepted message');
     const url = await backToShop(page, 'Paiement accepté', '/back/ok', '00000');
     return { ref, url };
@@ -124,8 +102,8 @@ const scenarios = {
     const ref = `e2e-3ds-${runID}`;
     await openShop(page, '43', ref);
     await chooseBrand(page, 'Visa');
-    const f = await cardFields(page);
-    await fillCard(page, f, '4012001037141112', '12/30', '123');
+    const f = await cardFields(page, 'fr');
+    await fillCard(f, '4012001037141112', '12/30', '123');
     await expectVisible(page.getByRole('heading', { level: 1, name: 'Votre banque vous demande de confirmer ce paiement' }), 'the 3-D Secure challenge page');
     const otp = page.getByLabel('Code de confirmation', { exact: true });
     await expectVisible(otp, 'a "Code de confirmation" input');
@@ -166,7 +144,7 @@ const scenarios = {
     const ref = `e2e-cancel-${runID}`;
     await openShop(page, '32', ref);
     await chooseBrand(page, 'CB');
-    await cardFields(page);
+    await cardFields(page, 'fr');
     await page.getByRole('button', { name: 'Annuler le paiement', exact: true }).click();
     const url = await backToShop(page, 'Paiement annulé', '/back/cancelled', '00001');
     return { ref, url };

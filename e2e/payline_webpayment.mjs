@@ -21,7 +21,7 @@
 // $GUICHET_E2E_SCREENSHOTS, or to a new directory under the system's
 // temporary directory, and their paths are printed.
 
-import { CheckError, TIMEOUT, accessible, check, expectAttr, expectVisible, run, runID, shot } from './harness.mjs';
+import { CheckError, TIMEOUT, accessible, cardFields, check, expectAttr, expectVisible, fillCard, run, runID, shot } from './harness.mjs';
 
 const [merchantArg, ...wanted] = process.argv.slice(2);
 if (!merchantArg) {
@@ -68,34 +68,6 @@ async function openShop(page, contract, ref) {
   const token = new URL(page.url()).searchParams.get('token');
   check(token, `no token in the payment page's URL ${page.url()}`);
   return { token, pageURL: page.url() };
-}
-
-// cardFields finds the card form's inputs by their labels and checks what
-// lets a browser or a password manager fill them.
-async function cardFields(page) {
-  const f = {
-    number: page.getByLabel('Card number', { exact: true }),
-    expiry: page.getByLabel('Expiry date', { exact: true }),
-    cvv: page.getByLabel('Security code', { exact: true }),
-    holder: page.getByLabel(/^Cardholder name/),
-  };
-  await expectVisible(f.number, 'a "Card number" input on the card page');
-  await expectAttr(f.number, 'autocomplete', 'cc-number', 'card number');
-  await expectAttr(f.expiry, 'autocomplete', 'cc-exp', 'expiry');
-  await expectAttr(f.cvv, 'autocomplete', 'cc-csc', 'security code');
-  await expectAttr(f.holder, 'autocomplete', 'cc-name', 'cardholder');
-  for (const k of ['number', 'expiry', 'cvv']) {
-    check(await f[k].evaluate((el) => el.required), `the ${k} input is not required`);
-  }
-  return f;
-}
-
-async function fillCard(page, f, number, expiry, cvv, holder) {
-  await f.number.fill(number);
-  await f.expiry.fill(expiry);
-  await f.cvv.fill(cvv);
-  if (holder !== undefined) await f.holder.fill(holder);
-  await page.getByRole('button', { name: /^Pay\b/ }).click();
 }
 
 // backToShop checks the ticket page and follows its "Back to the shop"
@@ -148,14 +120,14 @@ const scenarios = {
 
     await expectPage(page, 'Enter your card details', 'the card page');
     await expectVisible(page.getByText('Card: Visa', { exact: true }), 'the chosen brand on the card page');
-    let f = await cardFields(page);
+    let f = await cardFields(page, 'en');
     const pay = (await page.getByRole('button', { name: /^Pay\b/ }).textContent()).trim();
     check(pay === `Pay ${AMOUNT}`, `pay button ${JSON.stringify(pay)}, want "Pay ${AMOUNT}"`);
     await shot(page, 'payline-card');
 
-    await fillCard(page, f, '4970 1011 2233 4456', '12/30', '123', 'John Doe');
+    await fillCard(f, '4970 1011 2233 4456', '12/30', '123', 'John Doe');
     await expectPage(page, 'Enter your card details', 'the card page after a Luhn-invalid number');
-    f = await cardFields(page);
+    f = await cardFields(page, 'en');
     await expectVisible(page.locator('#number-error'), 'an error next to the card number after a Luhn-invalid number');
     const err = (await page.locator('#number-error').textContent()).trim();
     check(err === 'Invalid card number.', `number error ${JSON.stringify(err)}`);
@@ -171,7 +143,7 @@ const scenarios = {
     check(expiry === '12/30', `the expiry after an error is ${JSON.stringify(expiry)}, want "12/30" typed again by the page`);
     await shot(page, 'payline-card-error');
 
-    await fillCard(page, f, '4970101122334455', '12/30', '123');
+    await fillCard(f, '4970101122334455', '12/30', '123');
     await expectPage(page, 'Your bank asks you to confirm this payment', 'the 3-D Secure challenge page');
     const otp = page.getByLabel('Confirmation code', { exact: true });
     await expectVisible(otp, 'a "Confirmation code" input');

@@ -21,7 +21,7 @@
 // $GUICHET_E2E_SCREENSHOTS, or to a new directory under the system's
 // temporary directory, and their paths are printed.
 
-import { CheckError, TIMEOUT, accessible, check, expectAttr, expectVisible, run, runID, shot } from './harness.mjs';
+import { CheckError, TIMEOUT, accessible, cardFields, check, expectAttr, expectVisible, fillCard, run, runID, shot } from './harness.mjs';
 
 const [merchantArg, ...wanted] = process.argv.slice(2);
 if (!merchantArg) {
@@ -70,35 +70,6 @@ async function openShop(page, ref, { amount, pref, cards }) {
     throw new CheckError(`expected the payment page under /api/sandbox/payment/, at ${page.url()}`);
   }
   return page.url();
-}
-
-// cardFields finds the card form's inputs by their labels and checks what
-// lets a browser or a password manager fill them.
-async function cardFields(page) {
-  const f = {
-    number: page.getByLabel('Numéro de carte', { exact: true }),
-    expiry: page.getByLabel("Date d'expiration", { exact: true }),
-    cvv: page.getByLabel('Cryptogramme visuel', { exact: true }),
-    holder: page.getByLabel(/^Nom du titulaire/),
-  };
-  await expectVisible(f.number, 'a "Numéro de carte" input on the card page');
-  await expectAttr(f.number, 'autocomplete', 'cc-number', 'card number');
-  await expectAttr(f.expiry, 'autocomplete', 'cc-exp', 'expiry');
-  await expectAttr(f.expiry, 'placeholder', 'MM/AA', 'expiry');
-  await expectAttr(f.cvv, 'autocomplete', 'cc-csc', 'security code');
-  await expectAttr(f.holder, 'autocomplete', 'cc-name', 'cardholder');
-  for (const k of ['number', 'expiry', 'cvv']) {
-    check(await f[k].evaluate((el) => el.required), `the ${k} input is not required`);
-  }
-  return f;
-}
-
-async function fillCard(page, f, number, expiry, cvv, holder) {
-  await f.number.fill(number);
-  await f.expiry.fill(expiry);
-  await f.cvv.fill(cvv);
-  if (holder !== undefined) await f.holder.fill(holder);
-  await page.getByRole('button', { name: /^Payer\b/ }).click();
 }
 
 // expectPayButton checks that the card form's button names the amount.
@@ -155,14 +126,14 @@ const scenarios = {
 
     await expectPage(page, CARD, ref, amount, 'the card page');
     await expectVisible(page.getByText(/^Carte\s:\sVisa$/), 'the chosen brand on the card page');
-    let f = await cardFields(page);
+    let f = await cardFields(page, 'fr');
     await expectPayButton(page, amount);
     await expectVisible(page.getByRole('button', { name: CANCEL, exact: true }), 'a cancel button on the card page');
     await shot(page, 'smoney-card');
 
-    await fillCard(page, f, '4970 1011 2233 4456', '12/30', '123', 'Jean Dupont');
+    await fillCard(f, '4970 1011 2233 4456', '12/30', '123', 'Jean Dupont');
     await expectPage(page, CARD, ref, amount, 'the card page after a Luhn-invalid number');
-    f = await cardFields(page);
+    f = await cardFields(page, 'fr');
     await expectVisible(page.getByText(/^Carte\s:\sVisa$/), 'the chosen brand kept after the error');
     await expectVisible(page.locator('#number-error'), 'an error next to the card number after a Luhn-invalid number');
     const err = (await page.locator('#number-error').textContent()).trim();
@@ -180,7 +151,7 @@ const scenarios = {
     check(holder === 'Jean Dupont', `the holder after an error is ${JSON.stringify(holder)}, want "Jean Dupont" kept`);
     await shot(page, 'smoney-card-error');
 
-    await fillCard(page, f, '4970101122334455', '12/30', '123');
+    await fillCard(f, '4970101122334455', '12/30', '123');
     await expectPage(page, CHALLENGE, ref, amount, 'the 3-D Secure challenge page');
     const otp = page.getByLabel('Code de confirmation', { exact: true });
     await expectVisible(otp, 'a "Code de confirmation" input');
@@ -209,9 +180,9 @@ const scenarios = {
     await expectPage(page, CARD, ref, amount, 'the card page of a payment offering CB alone');
     await expectVisible(page.getByText(/^Carte\s:\sCB$/), 'the only brand on the card page');
     check(await page.locator('button[name="method"]').count() === 0, 'a payment offering one brand shows a choice');
-    const f = await cardFields(page);
+    const f = await cardFields(page, 'fr');
     await expectPayButton(page, amount);
-    await fillCard(page, f, '4970101122334455', '12/30', '123', 'Jean Dupont');
+    await fillCard(f, '4970101122334455', '12/30', '123', 'Jean Dupont');
 
     // No challenge: straight back to urlReturn, not paid.
     const url = await backToShop(page, ref, 0);
