@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -133,4 +134,64 @@ func Serve(t testing.TB, store guichet.Store, build front.New, clk *Clock) *Gate
 // a page sends the browser rather than going there.
 func NoRedirects() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// Merchant is a merchant's web server for a test: it keeps the requests
+// it receives, notifications and returns alike, and answers them 200, or
+// 500 to as many as Fail says first.
+type Merchant struct {
+	*httptest.Server
+	mu   sync.Mutex
+	got  []received
+	fail int
+}
+
+// received is what a test reads of a request: its method, its path, and
+// its values (the query of a GET, the form of a POST).
+type received struct {
+	method, path string
+	values       url.Values
+}
+
+// NewMerchant starts a merchant's server, closed when the test ends.
+func NewMerchant(t testing.TB) *Merchant {
+	m := &Merchant{}
+	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		values := r.URL.Query()
+		if r.Method == http.MethodPost {
+			r.ParseForm()
+			values = r.PostForm
+		}
+		m.mu.Lock()
+		m.got = append(m.got, received{r.Method, r.URL.Path, values})
+		failing := m.fail > 0
+		m.fail--
+		m.mu.Unlock()
+		if failing {
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	}))
+	t.Cleanup(m.Close)
+	return m
+}
+
+// Fail has the server answer 500 to the next n requests.
+func (m *Merchant) Fail(n int) {
+	m.mu.Lock()
+	m.fail = n
+	m.mu.Unlock()
+}
+
+// Received returns the values of the requests received with method, on
+// path or, with "", on any path, in the order they came.
+func (m *Merchant) Received(method, path string) []url.Values {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []url.Values
+	for _, r := range m.got {
+		if r.method == method && (path == "" || r.path == path) {
+			out = append(out, r.values)
+		}
+	}
+	return out
 }

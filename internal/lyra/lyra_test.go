@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,36 +29,12 @@ const (
 )
 
 // merchant is a shop's web server receiving IPNs.
-type merchant struct {
-	*httptest.Server
-	mu    sync.Mutex
-	forms []url.Values
-	// fail is how many IPNs to answer 500 before answering 200.
-	fail int
-}
+type merchant struct{ *fronttest.Merchant }
 
-func newMerchant(t *testing.T) *merchant {
-	m := &merchant{}
-	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		m.mu.Lock()
-		m.forms = append(m.forms, r.PostForm)
-		failing := m.fail > 0
-		m.fail--
-		m.mu.Unlock()
-		if failing {
-			w.WriteHeader(http.StatusInternalServerError)
-		}
-	}))
-	t.Cleanup(m.Close)
-	return m
-}
+func newMerchant(t *testing.T) *merchant { return &merchant{fronttest.NewMerchant(t)} }
 
-func (m *merchant) received() []url.Values {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]url.Values(nil), m.forms...)
-}
+// received returns the IPNs' forms.
+func (m *merchant) received() []url.Values { return m.Received("POST", "") }
 
 // gateway is the Lyra front served as guichet serves it, on SQLite or
 // PostgreSQL, with the demo shop whose IPN URL is a merchant's server.
@@ -680,9 +654,7 @@ func TestPaymentOrder(t *testing.T) {
 // so (kr-src RETRY), and signed as the first.
 func TestIPNRetry(t *testing.T) {
 	g := newGateway(t)
-	g.merchant.mu.Lock()
-	g.merchant.fail = 1
-	g.merchant.mu.Unlock()
+	g.merchant.Fail(1)
 	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 990, "currency": "EUR", "orderId": "retry"})
 	paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))
 	for range 12 {
@@ -961,9 +933,7 @@ func TestClockJump(t *testing.T) {
 // times, at the next quarter-hours, then given up.
 func TestIPNRetrySchedule(t *testing.T) {
 	g := newGateway(t)
-	g.merchant.mu.Lock()
-	g.merchant.fail = 100
-	g.merchant.mu.Unlock()
+	g.merchant.Fail(100)
 	g.clock.Add(7 * time.Minute) // 10:07
 	_, answer := g.call("Charge/CreatePayment", map[string]any{"amount": 990, "currency": "EUR", "orderId": "late"})
 	paidAnswer(t, g.pay(answer["formToken"].(string), card("4970100000000055")))

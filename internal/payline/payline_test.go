@@ -5,11 +5,9 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,37 +28,12 @@ const (
 )
 
 // merchant is a shop's web server receiving notifications.
-type merchant struct {
-	*httptest.Server
-	mu   sync.Mutex
-	got  []url.Values
-	fail int // how many notifications to answer 500 first
-}
+type merchant struct{ *fronttest.Merchant }
 
-func newMerchant(t testing.TB) *merchant {
-	m := &merchant{}
-	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		if r.Method != http.MethodGet {
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			return
-		}
-		m.got = append(m.got, r.URL.Query())
-		if m.fail > 0 {
-			m.fail--
-			w.WriteHeader(http.StatusInternalServerError)
-		}
-	}))
-	t.Cleanup(m.Close)
-	return m
-}
+func newMerchant(t testing.TB) *merchant { return &merchant{fronttest.NewMerchant(t)} }
 
-func (m *merchant) received() []url.Values {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]url.Values(nil), m.got...)
-}
+// received returns the notifications' queries: Payline notifies with GET.
+func (m *merchant) received() []url.Values { return m.Received("GET", "") }
 
 // gateway is the Payline front over a real store, with the demo merchant.
 type gateway struct {
@@ -270,9 +243,7 @@ func TestWebPaymentByCard(t *testing.T) {
 		}
 
 		// The merchant's server fails once: the notification comes again.
-		g.merchant.mu.Lock()
-		g.merchant.fail = 1
-		g.merchant.mu.Unlock()
+		g.merchant.Fail(1)
 		g.runDue()
 		g.advance(time.Hour)
 		got := g.merchant.received()

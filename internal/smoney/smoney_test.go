@@ -6,11 +6,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,17 +26,10 @@ const (
 )
 
 // merchant is the application's server: its callbacks and return page.
-type merchant struct {
-	*httptest.Server
-	mu        sync.Mutex
-	callbacks []url.Values
-}
+type merchant struct{ *fronttest.Merchant }
 
-func (m *merchant) received() []url.Values {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]url.Values(nil), m.callbacks...)
-}
+// received returns the callbacks' forms.
+func (m *merchant) received() []url.Values { return m.Received("POST", "/callback") }
 
 type gateway struct {
 	t        testing.TB
@@ -64,17 +55,7 @@ func newGatewayOn(t *testing.T, store guichet.Store) *gateway {
 	clk := fronttest.NewClock(fronttest.Start)
 	clk.Tick = time.Microsecond
 	g := fronttest.Serve(t, store, smoney.New, clk)
-	m := &merchant{}
-	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/callback" {
-			r.ParseForm()
-			m.mu.Lock()
-			m.callbacks = append(m.callbacks, r.PostForm)
-			m.mu.Unlock()
-		}
-	}))
-	t.Cleanup(m.Close)
-	return &gateway{t: t, url: g.URL, svc: g.Svc, merchant: m, client: fronttest.NoRedirects()}
+	return &gateway{t: t, url: g.URL, svc: g.Svc, merchant: &merchant{fronttest.NewMerchant(t)}, client: fronttest.NoRedirects()}
 }
 
 // call sends an API call as the sandbox application, in v3.
