@@ -25,3 +25,18 @@ type Reviewer interface {
 	Cancellation(paymentAmount int64) ReviewStep
 	Refund(amount int64) ReviewStep
 }
+
+// ReviewStates are the names of the states of a review (KWIXO's, guide
+// §9.2 and §9.3): a Paybox pending answer's COMMENTAIRE repeats them, and
+// the back office's journal shows them, so that a merchant sees where a
+// payment stands.
+var ReviewStates = map[string]string{
+	"200": "CREDIT_UNDER_REVIEW", "201": "PAYMENT_OK",
+	"300": "CONTROL_EXPERT_REJECT", "301": "SCORING_OK", "302": "SCORING_KO", "303": "SCORING_NEGATIVE",
+	"400": "ABORT_TIMEOUT", "401": "PAYMENT_LIGHT_KO",
+	"500": "ASK_FINANCING_BY_MERCHANT", "501": "CONFIRM_FINANCING", "502": "CONFIRM_CUSTOMER_DEBIT", "503": "CONFIRM_FINANCING_FAIL",
+	"600": "MAKE_COMPLAINT", "601": "COMPLAINT_NEED_MERCHANT_ACTION", "602": "COMPLAINT_NEED_OTHER_ACTION", "603": "COMPLAINT_CLOSED",
+	"700": "ASK_FOR_TOTAL_CANCELLATION_BY_MERCHANT", "701": "CONFIRM_CANCELLATION", "702": "CONFIRM_CANCELLATION_FAIL",
+	"703": "AUTOMATIC_TOTAL_CANCELLATION",
+	"800": "ASK_FOR_REFUND_BY_MERCHANT", "801": "CONFIRM_REFUND_DONE", "802": "CONFIRM_REFUND_FAIL",
+}

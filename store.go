@@ -153,6 +153,30 @@ type Tx interface {
 	// gets it and the other CodeNotFound. Expired cards are returned too;
 	// whether one may still be used is the caller's business.
 	TakePendingCard(orderID string) (*PendingCard, error)
+	// User finds a back-office user by name.
+	User(name string) (*User, error)
+	// PutUser inserts or updates a user.
+	PutUser(u *User) error
+	// Users lists the back office's users by name.
+	Users() ([]User, error)
+	// Session finds a session by ID, expired or not.
+	Session(id string) (*Session, error)
+	// PutSession inserts a session.
+	PutSession(s *Session) error
+	// DeleteSession removes a session; removing one that is gone is not
+	// an error.
+	DeleteSession(id string) error
+	// DeleteSessions removes the sessions expired before before, and
+	// returns how many.
+	DeleteSessions(before time.Time) (int, error)
+	// AddAudit records what a back-office user did.
+	AddAudit(e AuditEntry) error
+	// Audit lists what was done to a transaction, oldest first.
+	Audit(transactionID string) ([]AuditEntry, error)
+	// Journal lists transactions with their operations, newest first
+	// (creation time, then number), as the filter says.
+	Journal(f JournalFilter) ([]Transaction, error)
+
 	// TakeJobs takes due jobs to run them, earliest first (ties in
 	// insertion order), and leases them, as JobClaim says: until the
 	// lease ends, no other TakeJobs returns them, in this instance or

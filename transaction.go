@@ -58,7 +58,10 @@ type Transaction struct {
 	// Number identifies the transaction to the merchant (Paybox NUMAPPEL).
 	Number    int64
 	Reference string
-	Currency  string
+	// Front is the protocol the transaction was made through ("ppps",
+	// "paybox-system", "lyra", …): the order's, or its first operation's.
+	Front    string
+	Currency string
 	// Amount is the authorized amount, after any amount update.
 	Amount   int64
 	Captured int64

@@ -364,7 +364,7 @@ func sandbox(t *testing.T, base, data, method, path, body string) (int, []byte) 
 // listedTransaction is a transaction as the sandbox API lists it.
 type listedTransaction struct {
 	Shop, Reference, Currency, Status, Method, Order string
-	Amount, Refunded                                 int64
+	Amount, Captured, Refunded                       int64
 	Operations                                       []struct{ Kind, Front, Ref string }
 }
 

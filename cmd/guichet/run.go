@@ -15,6 +15,7 @@ const usage = `guichet — a self-hostable payment gateway speaking the French P
 
 Usage:
   guichet serve [flags]   run the gateway (guichet serve -h for the flags)
+  guichet user add NAME   create a back-office user (guichet user add -h for the flags)
   guichet bench ppps      measure Paybox Direct authorizations against a running gateway
   guichet version         print the version
 `
@@ -31,6 +32,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[0] {
 	case "serve":
 		err = serve(ctx, args[1:], getenv, stdout, stderr, nil)
+	case "user":
+		err = user(ctx, args[1:], getenv, stdout, stderr)
 	case "bench":
 		err = bench(ctx, args[1:], stdout, stderr)
 	case "version":

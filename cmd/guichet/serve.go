@@ -181,6 +181,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
+	var password string
+	if !cfg.noDemo {
+		if password, err = backoffice.EnsureOperator(ctx, svc, cfg.data); err != nil {
+			return fmt.Errorf("back office operator: %w", err)
+		}
+	}
+	office, err := backoffice.NewOffice(svc, log)
+	if err != nil {
+		return err
+	}
+
 	metrics := web.NewMetrics()
 	metrics.Registry().MustRegister(sender.Collectors()...)
 	metrics.Registry().MustRegister(newBacklogCollector(svc, log), newExchangeLogCollector(svc))
@@ -192,6 +203,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		f.Register(mux)
 	}
 	backoffice.Register(mux, svc, log, token)
+	office.Register(mux)
 	storeUp := func(r *http.Request) bool {
 		return store.View(r.Context(), func(tx guichet.Tx) error { _, err := tx.Shops(); return err }) == nil
 	}
@@ -234,7 +246,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	banner(stdout, "http://"+ln.Addr().String(), cfg.data, dbName, token, serving, demo, time.Since(start))
+	banner(stdout, "http://"+ln.Addr().String(), cfg.data, dbName, token, password, serving, demo, time.Since(start))
 	log.Info("listening", "addr", ln.Addr().String(), "db", dbName)
 	if ready != nil {
 		ready <- ln.Addr().String()
@@ -293,13 +305,16 @@ type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
 
-func banner(w io.Writer, url, data, db, token string, fronts []front.Front, demo map[string][]guichet.Shop, took time.Duration) {
+func banner(w io.Writer, url, data, db, token, password string, fronts []front.Front, demo map[string][]guichet.Shop, took time.Duration) {
 	fmt.Fprintf(w, "guichet %s — payment gateway sandbox, ready in %s\n\n", version, took.Round(time.Millisecond))
 	for _, f := range fronts {
 		for _, line := range f.Banner(url, demo[f.Name()]) {
 			fmt.Fprintln(w, "  "+line)
 		}
 		fmt.Fprintln(w)
+	}
+	if password != "" {
+		fmt.Fprintf(w, "  back office            %s/backoffice/  user %s  password %s\n", url, backoffice.DemoOperator, password)
 	}
 	fmt.Fprintf(w, "  health, metrics        %s/healthz  %s/readyz  %s/metrics\n", url, url, url)
 	fmt.Fprintf(w, "  sandbox API            %s/_guichet/v1/  (Authorization: Bearer %s)\n", url, token)

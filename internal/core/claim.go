@@ -415,7 +415,7 @@ func (s *Service) buildTransaction(shop *guichet.Shop, p *pendingRequest, res gu
 		card.Brand, card.Country = res.Brand, res.Country
 	}
 	t := &guichet.Transaction{
-		ID: s.NewID("tx_"), ShopID: shop.ID, Reference: p.Reference, OrderID: p.OrderID,
+		ID: s.NewID("tx_"), ShopID: shop.ID, Reference: p.Reference, OrderID: p.OrderID, Front: p.Front,
 		Currency: p.Amount.Currency, Amount: p.Amount.Amount, Card: card, TokenID: p.TokenID,
 		AuthCode: res.AuthCode, ResponseCode: res.Code, ThreeDS: p.ThreeDS, CaptureBy: p.CaptureBy, CreatedAt: now, UpdatedAt: now,
 		Method: p.Partner, RefundBy: p.RefundBy, Details: res.Details,

@@ -100,7 +100,7 @@ func (s *Service) PayOrderKwixo(ctx context.Context, r KwixoRequest) (*guichet.O
 			return err
 		}
 		t = &guichet.Transaction{
-			ID: s.NewID("tx_"), ShopID: r.Shop.ID, Reference: o.Reference, OrderID: o.ID,
+			ID: s.NewID("tx_"), ShopID: r.Shop.ID, Reference: o.Reference, OrderID: o.ID, Front: o.Protocol,
 			Currency: o.Amount.Currency, Amount: o.Amount.Amount, Status: guichet.StatusAuthorized,
 			Method: "KWIXO", Option: r.Option, Review: path[0].Code, CreatedAt: now, UpdatedAt: now,
 		}

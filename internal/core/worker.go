@@ -201,8 +201,8 @@ func (s *Service) poke() {
 const settleEvery = 30 * time.Second
 
 // settleClaims runs the janitor, logging what it could not do: it
-// settles the pending claims, and purges the ended ones past their
-// retention.
+// settles the pending claims, purges the ended ones past their retention,
+// and forgets the back office's ended sessions.
 func (s *Service) settleClaims(ctx context.Context) {
 	if n, err := s.SettleClaims(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("janitor", "err", err)
@@ -213,5 +213,8 @@ func (s *Service) settleClaims(ctx context.Context) {
 		s.log.Error("janitor: purge", "err", err)
 	} else if n > 0 {
 		s.log.Info("janitor: ended claims purged", "count", n)
+	}
+	if _, err := s.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("janitor: sessions", "err", err)
 	}
 }

@@ -10,20 +10,6 @@ import (
 // yet to settle: every KWIXO capture, cancellation and refund.
 const codePending = "99999"
 
-// kwixoStates are the names of the KWIXO states (guide §9.2, §9.3), which
-// a pending answer's COMMENTAIRE repeats so that a merchant reading the
-// exchange log sees where the operation stands.
-var kwixoStates = map[string]string{
-	"200": "CREDIT_UNDER_REVIEW", "201": "PAYMENT_OK",
-	"300": "CONTROL_EXPERT_REJECT", "301": "SCORING_OK", "302": "SCORING_KO", "303": "SCORING_NEGATIVE",
-	"400": "ABORT_TIMEOUT", "401": "PAYMENT_LIGHT_KO",
-	"500": "ASK_FINANCING_BY_MERCHANT", "501": "CONFIRM_FINANCING", "502": "CONFIRM_CUSTOMER_DEBIT", "503": "CONFIRM_FINANCING_FAIL",
-	"600": "MAKE_COMPLAINT", "601": "COMPLAINT_NEED_MERCHANT_ACTION", "602": "COMPLAINT_NEED_OTHER_ACTION", "603": "COMPLAINT_CLOSED",
-	"700": "ASK_FOR_TOTAL_CANCELLATION_BY_MERCHANT", "701": "CONFIRM_CANCELLATION", "702": "CONFIRM_CANCELLATION_FAIL",
-	"703": "AUTOMATIC_TOTAL_CANCELLATION",
-	"800": "ASK_FOR_REFUND_BY_MERCHANT", "801": "CONFIRM_REFUND_DONE", "802": "CONFIRM_REFUND_FAIL",
-}
-
 // kwixoCodes are KWIXO's PPPS codes (guide §9.1) for the reasons of its
 // refusals, with their COMMENTAIRE texts and the guide's class of each
 // code: [KT] technical, [ID] identification, [RL] retry later, [KO]
@@ -79,7 +65,7 @@ func kwixoRefused(a *answer, err error) (string, bool) {
 func kwixoAsked(a *answer, t *guichet.Transaction, op *guichet.Operation) string {
 	a.numAppel, a.numTrans = t.Number, op.Number
 	a.comment = "Demande en attente de KWIXO"
-	if name := kwixoStates[op.Code]; name != "" {
+	if name := guichet.ReviewStates[op.Code]; name != "" {
 		a.comment += " : " + op.Code + " " + name
 	}
 	return codePending

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -323,5 +326,156 @@ func TestConcurrentSizePurges(t *testing.T) {
 	_, left, err := stores[1].PurgeExchanges(t.Context(), guichet.ExchangePurge{})
 	if err != nil || left.Bytes != max || left.Count != 100 {
 		t.Errorf("left %+v (%v), want 100 exchanges of %d bytes", left, err, max)
+	}
+}
+
+// BenchmarkJournal measures the back office's journal on a million
+// transactions (ten thousand with -short), loaded once, in batches of
+// plain SQL, as storetest.BenchJournal says. The tables are vacuumed and
+// analyzed after the load, as autovacuum would have done by the time a
+// database held that many.
+func BenchmarkJournal(b *testing.B) {
+	n := storetest.JournalBenchSize()
+	url := pgtest.URL(b)
+	ctx := b.Context()
+	// The store creates the schema; the load goes around it.
+	s, err := postgres.Open(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	began := time.Now()
+	const batch = 250000
+	for lo := 1; lo <= n; lo += batch {
+		hi := min(lo+batch-1, n)
+		_, err := conn.Exec(ctx, `INSERT INTO transactions (id, shop_id, number, reference, front, currency, amount, status,
+				card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, method, created_at, updated_at)
+			SELECT 'btx' || i, 'bshop' || (i % 20), 2000000000 + i, 'bref' || i,
+				CASE i % 3 WHEN 0 THEN 'ppps' WHEN 1 THEN 'paybox-system' ELSE 'lyra' END, 'EUR', 100 + i % 10000,
+				CASE WHEN (i / 20) % 20 < 2 THEN 'refused' WHEN (i / 20) % 20 = 2 THEN 'cancelled'
+					WHEN (i / 20) % 20 = 3 THEN 'refunded' WHEN (i / 20) % 20 < 7 THEN 'authorized' ELSE 'captured' END,
+				'497010XXXXXX' || lpad((i % 10000)::text, 4, '0'), 'fp' || (i % 50000), 'VISA', 'FRA', 12, 2031, 'CARTE',
+				$3::timestamptz + (i / 2) * interval '1 second', $3::timestamptz + (i / 2) * interval '1 second'
+			FROM generate_series($1::bigint, $2::bigint) AS i`, lo, hi, storetest.JournalBenchStart)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, err = conn.Exec(ctx, `INSERT INTO operations (id, transaction_id, number, kind, amount, approved, code, front, created_at)
+			SELECT 'bop' || i, 'btx' || i, 3000000000 + i, 'authorize', 100 + i % 10000, true, '00',
+				CASE i % 3 WHEN 0 THEN 'ppps' WHEN 1 THEN 'paybox-system' ELSE 'lyra' END,
+				$3::timestamptz + (i / 2) * interval '1 second'
+			FROM generate_series($1::bigint, $2::bigint) AS i`, lo, hi, storetest.JournalBenchStart)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	loaded := time.Since(began)
+	if _, err := conn.Exec(ctx, "VACUUM ANALYZE transactions, operations"); err != nil {
+		b.Fatal(err)
+	}
+	conn.Close(ctx)
+	b.Logf("loaded %d transactions in %v, vacuumed and analyzed in %v", n, loaded.Round(time.Millisecond),
+		(time.Since(began) - loaded).Round(time.Millisecond))
+	if s, err = postgres.Open(ctx, url); err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchJournal(b, s, n)
+}
+
+// TestFrontBackfill opens a database that the migrations before the back
+// office's made and that holds transactions: the migration must give each
+// the front of its first operation, or else its order's protocol.
+func TestFrontBackfill(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := []string{`CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`}
+	names, err := filepath.Glob("migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if version >= 20 {
+			break
+		}
+		script, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		queries = append(queries, string(script),
+			fmt.Sprintf("INSERT INTO schema_migrations (version, name) VALUES (%d, '%s')", version, base))
+	}
+	queries = append(queries,
+		`INSERT INTO orders (id, shop_id, protocol, reference, amount, currency, status) VALUES
+			('o1', 's', 'paybox-system', 'r1', 100, 'EUR', 'paid'),
+			('o2', 's', 'paybox-system', 'r2', 100, 'EUR', 'paid'),
+			('o4', 's', 'lyra', 'r4', 100, 'EUR', 'paid')`,
+		`INSERT INTO transactions (id, shop_id, number, reference, currency, amount, status, order_id) VALUES
+			('t1', 's', 1000001, 'r1', 'EUR', 100, 'captured', 'o1'),
+			('t2', 's', 1000002, 'r2', 'EUR', 100, 'captured', 'o2'),
+			('t3', 's', 1000003, 'r3', 'EUR', 100, 'captured', ''),
+			('t4', 's', 1000004, 'r4', 'EUR', 100, 'captured', 'o4'),
+			('t5', 's', 1000005, 'r5', 'EUR', 100, 'captured', 'gone'),
+			('t6', 's', 1000006, 'r6', 'EUR', 100, 'captured', '')`,
+		// t6's first operation, by number, is the one inserted last.
+		`INSERT INTO operations (id, transaction_id, number, kind, amount, approved, front) VALUES
+			('p11', 't1', 2000011, 'authorize', 100, true, 'lyra'),
+			('p12', 't1', 2000012, 'capture', 100, true, 'ppps'),
+			('p21', 't2', 2000021, 'authorize', 100, true, ''),
+			('p22', 't2', 2000022, 'capture', 100, true, 'lyra'),
+			('p31', 't3', 2000031, 'authorize', 100, true, ''),
+			('p32', 't3', 2000032, 'capture', 100, true, 'lyra'),
+			('p62', 't6', 2000062, 'capture', 100, true, 'ppps'),
+			('p61', 't6', 2000061, 'authorize', 100, true, 'lyra')`,
+	)
+	for _, q := range queries {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	conn.Close(ctx)
+	s, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	want := map[string]string{
+		"t1": "lyra",          // its first operation's front, before its order's protocol
+		"t2": "paybox-system", // its first operation has none: its order's protocol
+		"t3": "",              // neither: a later operation's front does not count
+		"t4": "lyra",          // no operation: its order's protocol
+		"t5": "",              // an order that is not there
+		"t6": "lyra",          // the first operation is the lowest numbered
+	}
+	err = s.View(ctx, func(tx guichet.Tx) error {
+		for id, front := range want {
+			tr, err := tx.Transaction(id)
+			if err != nil {
+				return err
+			}
+			if tr.Front != front {
+				t.Errorf("transaction %s: front %q, want %q", id, tr.Front, front)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("View: %v", err)
 	}
 }

@@ -4,8 +4,12 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,3 +166,167 @@ func TestUpgrade(t *testing.T) {
 		t.Errorf("exchange totals after the upgrade: %+v, %v", left, err)
 	}
 }
+
+// BenchmarkJournal measures the back office's journal on a million
+// transactions (ten thousand with -short), loaded once, in batches of
+// plain SQL, as storetest.BenchJournal says.
+func BenchmarkJournal(b *testing.B) {
+	n := storetest.JournalBenchSize()
+	path := filepath.Join(b.TempDir(), "guichet.db")
+	// The store creates the schema; the load goes around it.
+	s, err := sqlite.Open(b.Context(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	start, err := time.Parse(time.RFC3339, storetest.JournalBenchStart)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	began := time.Now()
+	const batch = 100000
+	for lo := 1; lo <= n; lo += batch {
+		hi := min(lo+batch-1, n)
+		tx, err := db.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, err = tx.Exec(`INSERT INTO transactions (id, shop_id, number, reference, front, currency, amount, status,
+			card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, method, created_at, updated_at)
+			WITH RECURSIVE s(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM s WHERE i < ?)
+			SELECT 'btx' || i, 'bshop' || (i % 20), 2000000000 + i, 'bref' || i,
+				CASE i % 3 WHEN 0 THEN 'ppps' WHEN 1 THEN 'paybox-system' ELSE 'lyra' END, 'EUR', 100 + i % 10000,
+				CASE WHEN (i / 20) % 20 < 2 THEN 'refused' WHEN (i / 20) % 20 = 2 THEN 'cancelled'
+					WHEN (i / 20) % 20 = 3 THEN 'refunded' WHEN (i / 20) % 20 < 7 THEN 'authorized' ELSE 'captured' END,
+				'497010XXXXXX' || substr('000' || (i % 10000), -4), 'fp' || (i % 50000), 'VISA', 'FRA', 12, 2031, 'CARTE',
+				? + (i / 2) * 1000000000, ? + (i / 2) * 1000000000
+			FROM s`, lo, hi, start.UnixNano(), start.UnixNano())
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, err = tx.Exec(`INSERT INTO operations (id, transaction_id, number, kind, amount, approved, code, front, created_at)
+			WITH RECURSIVE s(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM s WHERE i < ?)
+			SELECT 'bop' || i, 'btx' || i, 3000000000 + i, 'authorize', 100 + i % 10000, 1, '00',
+				CASE i % 3 WHEN 0 THEN 'ppps' WHEN 1 THEN 'paybox-system' ELSE 'lyra' END, ? + (i / 2) * 1000000000
+			FROM s`, lo, hi, start.UnixNano())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("loaded %d transactions in %v", n, time.Since(began).Round(time.Millisecond))
+	if s, err = sqlite.Open(b.Context(), path); err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchJournal(b, s, n)
+}
+
+// TestFrontBackfill opens a database that the migrations before the back
+// office's made and that holds transactions: the migration must give each
+// the front of its first operation, or else its order's protocol.
+func TestFrontBackfill(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "guichet.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`}
+	names, err := filepath.Glob("migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if version >= 19 {
+			break
+		}
+		script, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		queries = append(queries, string(script),
+			fmt.Sprintf("INSERT INTO schema_migrations VALUES (%d, '%s', 1)", version, base))
+	}
+	queries = append(queries, frontBackfillRows...)
+	for _, q := range queries {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	err = s.View(t.Context(), func(tx guichet.Tx) error {
+		for id, want := range frontBackfillWant {
+			tr, err := tx.Transaction(id)
+			if err != nil {
+				return err
+			}
+			if tr.Front != want {
+				t.Errorf("transaction %s: front %q, want %q", id, tr.Front, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("View: %v", err)
+	}
+}
+
+// frontBackfillRows are the rows TestFrontBackfill migrates, and
+// frontBackfillWant the front each transaction must get.
+var (
+	frontBackfillRows = []string{
+		`INSERT INTO orders (id, shop_id, protocol, reference, amount, currency, status) VALUES
+			('o1', 's', 'paybox-system', 'r1', 100, 'EUR', 'paid'),
+			('o2', 's', 'paybox-system', 'r2', 100, 'EUR', 'paid'),
+			('o4', 's', 'lyra', 'r4', 100, 'EUR', 'paid')`,
+		`INSERT INTO transactions (id, shop_id, number, reference, currency, amount, status, order_id) VALUES
+			('t1', 's', 1000001, 'r1', 'EUR', 100, 'captured', 'o1'),
+			('t2', 's', 1000002, 'r2', 'EUR', 100, 'captured', 'o2'),
+			('t3', 's', 1000003, 'r3', 'EUR', 100, 'captured', ''),
+			('t4', 's', 1000004, 'r4', 'EUR', 100, 'captured', 'o4'),
+			('t5', 's', 1000005, 'r5', 'EUR', 100, 'captured', 'gone'),
+			('t6', 's', 1000006, 'r6', 'EUR', 100, 'captured', '')`,
+		// t6's first operation, by number, is the one inserted last.
+		`INSERT INTO operations (id, transaction_id, number, kind, amount, approved, front) VALUES
+			('p11', 't1', 2000011, 'authorize', 100, 1, 'lyra'),
+			('p12', 't1', 2000012, 'capture', 100, 1, 'ppps'),
+			('p21', 't2', 2000021, 'authorize', 100, 1, ''),
+			('p22', 't2', 2000022, 'capture', 100, 1, 'lyra'),
+			('p31', 't3', 2000031, 'authorize', 100, 1, ''),
+			('p32', 't3', 2000032, 'capture', 100, 1, 'lyra'),
+			('p62', 't6', 2000062, 'capture', 100, 1, 'ppps'),
+			('p61', 't6', 2000061, 'authorize', 100, 1, 'lyra')`,
+	}
+	frontBackfillWant = map[string]string{
+		"t1": "lyra",          // its first operation's front, before its order's protocol
+		"t2": "paybox-system", // its first operation has none: its order's protocol
+		"t3": "",              // neither: a later operation's front does not count
+		"t4": "lyra",          // no operation: its order's protocol
+		"t5": "",              // an order that is not there
+		"t6": "lyra",          // the first operation is the lowest numbered
+	}
+)

@@ -33,6 +33,7 @@ func testTransactionNewFields(t *testing.T, h *harness) {
 		}
 		sameTransaction(t, tr, want)
 		tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS = "ord-other", "KWIXO", "CREDIT", "803", "A"
+		tr.Front = "paybox-system"
 		if err := tx.PutTransaction(tr); err != nil {
 			return err
 		}

@@ -73,6 +73,12 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"TakeJobs", testTakeJobs},
 		{"TakeJobsConcurrently", testTakeJobsConcurrently},
 		{"JobBacklog", testJobBacklog},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"Audit", testAudit},
+		{"BackOfficeWritesInView", testBackOfficeWritesInView},
+		{"Journal", testJournal},
+		{"JournalLimit", testJournalLimit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
@@ -184,6 +190,7 @@ func newTransaction(tx guichet.Tx, shopID, reference string, amount int64, at ti
 		ShopID:    shopID,
 		Number:    number,
 		Reference: reference,
+		Front:     "lyra",
 		Currency:  "EUR",
 		Amount:    amount,
 		Status:    guichet.StatusAuthorized,

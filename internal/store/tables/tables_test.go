@@ -94,7 +94,7 @@ func TestRoundTrip(t *testing.T) {
 		`[{"p":"paybox","k":"1/2","d":"{\"a\":1}"}]`)
 	roundTrip(t, Shops, guichet.Shop{ID: "bare", Mode: guichet.ModeProduction}, "[]")
 	roundTrip(t, Credentials, Credential{Protocol: "paybox", Key: "1/2", ShopID: "shop", Data: "{}"})
-	roundTrip(t, Transactions, guichet.Transaction{ID: "tx", ShopID: "shop", Number: 1000001, Reference: "ref", Currency: "EUR",
+	roundTrip(t, Transactions, guichet.Transaction{ID: "tx", ShopID: "shop", Number: 1000001, Reference: "ref", Front: "lyra", Currency: "EUR",
 		Amount: 1000, Captured: 400, Refunded: 100, Status: guichet.StatusCaptured, Card: card, TokenID: "tok", OrderID: "order",
 		Method: "card", Option: "opt", Review: "review", ThreeDS: "Y", AuthCode: "123456", ResponseCode: "00",
 		RemitAt: at(2), CaptureBy: at(3), RefundBy: at(8), Details: map[string]string{"cardMaskedPan": "670999XXXXXX9999"},
@@ -116,6 +116,13 @@ func TestRoundTrip(t *testing.T) {
 		ResendBody: []byte("s"), SuccessCodes: []int{200, 302}, RetryMarks: 15 * time.Minute, MaxAttempts: 5, Status: guichet.DeliveryFailed,
 		Attempts: 2, CreatedAt: at(18), UpdatedAt: at(19)})
 	roundTrip(t, Attempts, guichet.Attempt{DeliveryID: "del", At: at(20), StatusCode: 500, Error: "e", Duration: time.Second})
+
+	roundTrip(t, Users, guichet.User{Name: "alice", Role: guichet.RoleMerchant, Shops: []string{"shop_b", "shop_a"},
+		Password: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", CreatedAt: at(23)})
+	roundTrip(t, Users, guichet.User{Name: "root", Role: guichet.RoleOperator, Password: "$argon2id$x"})
+	roundTrip(t, Sessions, guichet.Session{ID: "sess", User: "alice", CSRF: "csrf", CreatedAt: at(1), ExpiresAt: at(2)})
+	roundTrip(t, Audit, guichet.AuditEntry{ID: "aud", At: at(3), User: "alice", ShopID: "shop", TransactionID: "tx",
+		Action: "refund", Detail: "100 EUR: ok"})
 
 	// An event's next_attempt_at and an exchange's size are written but
 	// not read back into the value.

@@ -12,13 +12,13 @@ import (
 // of Operations.
 var Transactions = Table[guichet.Transaction]{
 	Name: "transactions",
-	Columns: `id, shop_id, number, reference, currency, amount, captured, refunded, status,
+	Columns: `id, shop_id, number, reference, front, currency, amount, captured, refunded, status,
 		card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, card_sealed,
 		token_id, order_id, method, method_option, review, three_ds, auth_code, response_code,
 		remit_at, capture_by, details, refund_by, created_at, updated_at`,
 	Append: func(d Dialect, args []any, tr guichet.Transaction) []any {
 		c := &tr.Card
-		return append(args, tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
+		return append(args, tr.ID, tr.ShopID, tr.Number, tr.Reference, tr.Front, tr.Currency, tr.Amount, tr.Captured, tr.Refunded, string(tr.Status),
 			c.Masked, c.Fingerprint, string(c.Brand), c.Country, c.ExpMonth, c.ExpYear, Blob(c.Sealed),
 			tr.TokenID, tr.OrderID, tr.Method, tr.Option, tr.Review, tr.ThreeDS, tr.AuthCode, tr.ResponseCode,
 			d.Time(tr.RemitAt), d.Time(tr.CaptureBy), details(tr.Details), d.Time(tr.RefundBy), d.Time(tr.CreatedAt), d.Time(tr.UpdatedAt))
@@ -26,7 +26,7 @@ var Transactions = Table[guichet.Transaction]{
 	Scan: func(d Dialect, row Row, tr *guichet.Transaction) error {
 		c := &tr.Card
 		var details string
-		err := row.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, (*string)(&tr.Status),
+		err := row.Scan(&tr.ID, &tr.ShopID, &tr.Number, &tr.Reference, &tr.Front, &tr.Currency, &tr.Amount, &tr.Captured, &tr.Refunded, (*string)(&tr.Status),
 			&c.Masked, &c.Fingerprint, (*string)(&c.Brand), &c.Country, &c.ExpMonth, &c.ExpYear, &c.Sealed,
 			&tr.TokenID, &tr.OrderID, &tr.Method, &tr.Option, &tr.Review, &tr.ThreeDS, &tr.AuthCode, &tr.ResponseCode,
 			d.ScanTime(&tr.RemitAt), d.ScanTime(&tr.CaptureBy), &details, d.ScanTime(&tr.RefundBy), d.ScanTime(&tr.CreatedAt), d.ScanTime(&tr.UpdatedAt))

@@ -1,0 +1,143 @@
+package core
+
+import (
+	"context"
+	"fmt"
+
+	"guichet"
+)
+
+// Dossier is everything the back office shows of one transaction.
+type Dossier struct {
+	Related
+	Shop          *guichet.Shop
+	Notifications []Notification
+	Exchanges     []guichet.Exchange
+	Audit         []guichet.AuditEntry
+}
+
+// Dossier gathers a transaction, its order and token, its shop, the
+// notifications it caused with their attempts, the exchanges about its
+// reference and what back-office users did to it.
+func (s *Service) Dossier(ctx context.Context, id string) (*Dossier, error) {
+	d := &Dossier{}
+	err := s.store.View(ctx, func(tx guichet.Tx) error {
+		t, err := tx.Transaction(id)
+		if err != nil {
+			return err
+		}
+		if d.Related, err = related(tx, t); err != nil {
+			return err
+		}
+		if d.Shop, err = tx.Shop(t.ShopID); err != nil {
+			return err
+		}
+		deliveries, err := tx.Deliveries(guichet.DeliveryFilter{ShopID: t.ShopID, OrderRef: t.Reference, Limit: 200})
+		if err != nil {
+			return err
+		}
+		for _, dl := range deliveries {
+			if dl.TransactionID != t.ID {
+				continue
+			}
+			attempts, err := tx.Attempts(dl.ID)
+			if err != nil {
+				return err
+			}
+			d.Notifications = append(d.Notifications, Notification{Delivery: dl, Attempts: attempts})
+		}
+		d.Audit, err = tx.Audit(t.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The exchange log is read outside the unit of work: the store may
+	// still be writing its latest rows in the background.
+	d.Exchanges, err = s.store.Exchanges(ctx, guichet.ExchangeFilter{ShopID: d.Shop.ID, Reference: d.Transaction.Reference, Limit: 50})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Action is an operation the back office offers on a transaction, with
+// the amount it proposes and, when the rules refuse it now, why.
+type Action struct {
+	Kind guichet.OperationKind
+	// Amount is the default: what remains to capture, the whole amount to
+	// cancel, what remains to refund. A form may lower it.
+	Amount  int64
+	Refusal error
+}
+
+// Actions says which of capture, cancellation and refund the rules allow
+// on t now, with their default amounts, through the same checks Operate
+// runs.
+func (s *Service) Actions(shop *guichet.Shop, t *guichet.Transaction) []Action {
+	now := s.Now(shop)
+	out := []Action{
+		{Kind: guichet.OpCapture, Amount: t.Amount - t.Captured},
+		{Kind: guichet.OpCancel, Amount: t.Amount},
+		{Kind: guichet.OpRefund, Amount: t.Captured - t.Refunded},
+	}
+	for i := range out {
+		a := &out[i]
+		if t.Method == "KWIXO" {
+			if ke := checkKwixo(t, a.Kind, a.Amount); ke != nil {
+				a.Refusal = ke
+			}
+			continue
+		}
+		a.Refusal = check(t, a.Kind, guichet.Money{Amount: a.Amount, Currency: t.Currency}, now)
+	}
+	return out
+}
+
+// ShopSettings are the contract settings a merchant changes in the back
+// office.
+type ShopSettings struct {
+	CaptureDelay    int
+	AutoCaptureDays int
+	NotifyAttempts  int
+	ThreeDS         bool
+	RequireCVV      bool
+}
+
+// The bounds of the settings: a capture delay or a deferred capture
+// beyond the seven days an authorization lives would capture expired
+// authorizations, and more than twenty notification attempts would
+// outlast any merchant's outage worth waiting for.
+const (
+	maxCaptureDays    = 7
+	maxNotifyAttempts = 20
+)
+
+// SetShopSettings changes a shop's contract settings, leaving its
+// credentials and clock as they are.
+func (s *Service) SetShopSettings(ctx context.Context, shopID string, set ShopSettings) (*guichet.Shop, error) {
+	for _, c := range []struct {
+		param    string
+		v, limit int
+	}{{"capture_delay", set.CaptureDelay, maxCaptureDays}, {"auto_capture_days", set.AutoCaptureDays, maxCaptureDays},
+		{"notify_attempts", set.NotifyAttempts, maxNotifyAttempts}} {
+		if c.v < 0 || c.v > c.limit {
+			return nil, &guichet.Error{Code: guichet.CodeInvalid, Param: c.param,
+				Message: fmt.Sprintf("%s is from 0 to %d", c.param, c.limit)}
+		}
+	}
+	defer s.shops.clear()
+	var shop *guichet.Shop
+	err := s.store.Update(ctx, func(tx guichet.Tx) (err error) {
+		if shop, err = tx.Shop(shopID); err != nil {
+			return err
+		}
+		shop.CaptureDelay, shop.AutoCaptureDays, shop.NotifyAttempts = set.CaptureDelay, set.AutoCaptureDays, set.NotifyAttempts
+		shop.ThreeDS, shop.RequireCVV = set.ThreeDS, set.RequireCVV
+		return tx.PutShop(shop)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return shop, nil
+}
