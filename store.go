@@ -186,6 +186,14 @@ type Tx interface {
 	// JobBacklog counts the shop's jobs due at or before now, leased ones
 	// included, by kind.
 	JobBacklog(shopID string, now time.Time) ([]JobBacklog, error)
+	// Jobs lists a shop's jobs, leased or not, due at or before until (all
+	// of them when until is zero), earliest first (ties in insertion
+	// order), at most limit (100 when limit <= 0, 1000 at most), whatever
+	// their kind when kinds is empty, else of those kinds only: what the
+	// back office shows of the work to come (instalments, subscriptions,
+	// captures, notification retries) and of what advancing a clock would
+	// run. It locks nothing.
+	Jobs(shopID string, until time.Time, kinds []string, limit int) ([]Job, error)
 }
 
 // DeliveryFilter selects deliveries.

@@ -2,17 +2,19 @@
 // an operator signs in with the banner's credentials, filters the journal,
 // captures part of a Paybox Direct payment, cancels a Payline one, advances
 // the Lyra shop's clock and refunds part of its payment; a merchant user
-// sees its own shop only. Every page is checked by axe-core.
+// sees its own shop only. A KWIXO payment is captured in part once its
+// review allows it, and an S-money payment's callback is sent again.
+// Every page is checked by axe-core.
 //
-//   node backoffice.mjs BASE USER PASSWORD MERCHANT_USER MERCHANT_PASSWORD [scenario…]
+//   node backoffice.mjs BASE USER PASSWORD MERCHANT_USER MERCHANT_PASSWORD KWIXO_REF SMONEY_REF [scenario…]
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { run, check, expectVisible, accessible, shot } from './harness.mjs';
 
-const [base, user, password, merchant, merchantPassword, ...wanted] = process.argv.slice(2);
-if (!merchantPassword) {
-  console.error('usage: node backoffice.mjs BASE USER PASSWORD MERCHANT_USER MERCHANT_PASSWORD [scenario…]');
+const [base, user, password, merchant, merchantPassword, kwixoRef, smoneyRef, ...wanted] = process.argv.slice(2);
+if (!smoneyRef) {
+  console.error('usage: node backoffice.mjs BASE USER PASSWORD MERCHANT_USER MERCHANT_PASSWORD KWIXO_REF SMONEY_REF [scenario…]');
   process.exit(2);
 }
 
@@ -42,6 +44,22 @@ async function open(page, reference) {
   await page.goto(`${base}/backoffice/?reference=${encodeURIComponent(reference)}`);
   await page.getByRole('link', { name: reference, exact: true }).click();
   await expectVisible(page.getByRole('heading', { level: 1, name: `Transaction ${reference}` }), `the page of ${reference}`);
+}
+
+// advance moves the clock of the shop of the transaction page shown, from
+// that shop's page, and comes back.
+async function advance(page, by) {
+  const back = page.url().split('?')[0];
+  await page.locator('.summary a').first().click();
+  await page.getByLabel(/^Avancer de/).fill(by);
+  await page.getByRole('button', { name: 'Avancer l’horloge' }).click();
+  await expectVisible(page.getByRole('status').filter({ hasText: 'Tâches exécutées' }), 'the clock notice');
+  await page.goto(back);
+}
+
+// lastOperation is the code of the last row of the operations table.
+async function lastOperation(page) {
+  return (await page.locator('table tbody tr').last().locator('td').nth(4).textContent()).trim();
 }
 
 async function signIn(page, name, pw) {
@@ -97,15 +115,31 @@ const scenarios = {
     lyraPage = page.url();
     await page.locator('.summary a').first().click();
     await audit(page, 'shop page', 'fr');
-    await page.getByLabel(/^Avancer de/).fill('48h');
-    await page.getByRole('button', { name: 'Avancer l’horloge' }).click();
-    await expectVisible(page.getByRole('status').filter({ hasText: 'Tâches exécutées' }), 'the clock notice');
     await page.goto(lyraPage);
+    await advance(page, '48h');
     await page.locator('#amount-refund').fill('1.00');
     await page.getByRole('button', { name: 'Rembourser' }).click();
     await expectVisible(page.getByRole('status').filter({ hasText: 'Remboursement effectué' }), 'the refund notice');
     const audited = await page.locator('#audit li').allTextContents();
     check(audited.some((l) => l.includes(`${user} — refund`)), `audit trail: ${audited}`);
+
+    // KWIXO reviews the payment first: no capture until its scoring.
+    await open(page, kwixoRef);
+    check((await page.locator('#info').textContent()).includes('201 PAYMENT_OK'), 'the KWIXO state in the ? column');
+    await expectVisible(page.locator('#capture').getByText('Impossible maintenant'), 'capture refused during the review');
+    await advance(page, '10m');
+    check((await page.locator('#info').textContent()).includes('301 SCORING_OK'), 'the KWIXO state after scoring');
+    await page.locator('#amount-capture').fill('1.00');
+    await page.getByRole('button', { name: 'Capturer' }).click();
+    await expectVisible(page.getByRole('status').filter({ hasText: 'Capture effectuée' }), 'the KWIXO capture notice');
+    check(await lastOperation(page) === '99999', `the KWIXO capture is pending: ${await lastOperation(page)}`);
+    await advance(page, '2m');
+    check(await lastOperation(page) === '00000', `the KWIXO capture is confirmed: ${await lastOperation(page)}`);
+
+    // The S-money payment's callback, sent again.
+    await open(page, smoneyRef);
+    await page.getByRole('button', { name: 'Renvoyer' }).first().click();
+    await expectVisible(page.getByRole('status').filter({ hasText: 'Notification renvoyée' }), 'the resend notice');
     return { url: page.url() };
   },
 

@@ -16,12 +16,16 @@ import (
 
 // TestBrowserBackOffice signs in to the back office in a real headless
 // chromium with the credentials the banner prints, as a newcomer would,
-// and works on payments made through three fronts: it filters the
+// and works on payments made through the four fronts: it filters the
 // journal, captures part of a Paybox Direct payment, cancels a Payline one,
 // advances a Lyra shop's clock so that its payment is captured, then
-// refunds part of it. A merchant user made with `guichet user add` sees
-// only its shop, by the journal and by URL. Every page passes axe-core
-// without a serious or critical violation (e2e/backoffice.mjs).
+// refunds part of it; captures part of a KWIXO payment made on Paybox
+// System's pages once its review allows it, and sees the capture pending,
+// then confirmed after a clock advance; resends the callback of an
+// S-money payment made on its page. A merchant user made with `guichet
+// user add` sees only its shop, by the journal and by URL. Every page
+// passes axe-core without a serious or critical violation
+// (e2e/backoffice.mjs).
 func TestBrowserBackOffice(t *testing.T) {
 	node, root, script := browserScript(t, "backoffice.mjs")
 	data := t.TempDir()
@@ -62,6 +66,33 @@ func TestBrowserBackOffice(t *testing.T) {
 	}
 	resp.Body.Close()
 
+	// A KWIXO payment and an S-money one, each through its pages in the
+	// browser, by the scenarios of their own tests.
+	pm := newBrowserMerchant(t, base)
+	var paybox browserResult
+	if raw := runBrowser(t, node, root, filepath.Join(root, "e2e", "paybox_system.mjs"), serverLog, pm.URL, "kwixo"); json.Unmarshal(raw, &paybox) != nil {
+		t.Fatalf("RESULT line %q", raw)
+	}
+	sm := newSmoneyMerchant(t, base)
+	smoney := map[string]smoneyResult{}
+	if raw := runBrowser(t, node, root, filepath.Join(root, "e2e", "smoney_cardpayment.mjs"), serverLog, sm.URL, "paid"); json.Unmarshal(raw, &smoney) != nil {
+		t.Fatalf("RESULT line %q", raw)
+	}
+	kwixoRef, smoneyRef := paybox["kwixo"].Ref, smoney["paid"].Ref
+	if kwixoRef == "" || smoneyRef == "" {
+		t.Fatalf("payments made in the browser: %v %v", paybox, smoney)
+	}
+	flushSmoney := func() {
+		t.Helper()
+		if status, body := sandbox(t, base, data, "POST", "/_guichet/v1/clock/advance", `{"seconds":1,"shop":"`+smoneyShop+`"}`); status != http.StatusOK {
+			t.Fatalf("clock advance: %d %s", status, body)
+		}
+	}
+	flushSmoney()
+	if got := sm.callbacksOf(smoneyRef); len(got) != 1 {
+		t.Fatalf("S-money callbacks before the resend: %v", got)
+	}
+
 	// A merchant user of the Paybox shop only, made as an operator would.
 	pwFile := filepath.Join(t.TempDir(), "pw")
 	os.WriteFile(pwFile, []byte("merchant-password-42\n"), 0o600)
@@ -71,7 +102,13 @@ func TestBrowserBackOffice(t *testing.T) {
 		t.Fatalf("user add: %v\n%s", err, errs.String())
 	}
 
-	runBrowser(t, node, root, script, serverLog, base, user, password, "alice", "merchant-password-42")
+	runBrowser(t, node, root, script, serverLog, base, user, password, "alice", "merchant-password-42", kwixoRef, smoneyRef)
+
+	// The resent callback is the first one again.
+	flushSmoney()
+	if got := sm.callbacksOf(smoneyRef); len(got) != 2 || got[1].Encode() != got[0].Encode() {
+		t.Errorf("S-money callbacks after the resend: %v, want the first one twice", got)
+	}
 
 	want := map[string]struct {
 		status             string
@@ -80,6 +117,7 @@ func TestBrowserBackOffice(t *testing.T) {
 		"bo-paybox":  {"captured", 500, 0},
 		"bo-payline": {"cancelled", 0, 0},
 		"bo-lyra":    {"captured", 4990, 100},
+		kwixoRef:     {"captured", 100, 0},
 	}
 	for _, tr := range sandboxTransactions(t, base, data) {
 		w, ok := want[tr.Reference]

@@ -455,6 +455,12 @@ func TestKwixo(t *testing.T) {
 				t.Fatalf("advance by %s: %d", by, status)
 			}
 		}
+		// The shop page lists the review's next state among the work to
+		// come, linked to the payment.
+		if _, page, _ := b.do("GET", "/backoffice/shops/a", nil); !regexp.MustCompile(
+			`<td>2026-11-23 11:10:00</td><td>État KWIXO</td>\s*<td><a href="/backoffice/transactions/` + tr.ID + `">kwixo-1</a>`).MatchString(page) {
+			t.Errorf("work to come on the shop page:\n%s", page)
+		}
 		advance("10m")
 		_, page, _ = b.do("GET", path, nil)
 		status, _, _ := b.do("POST", path+"/operations", url.Values{"csrf": {field(page, "csrf")}, "key": {field(page, "key")},

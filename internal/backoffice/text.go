@@ -41,6 +41,10 @@ var texts = map[string]map[string]string{
 		"captureDelay": "Délai de remise en banque (jours)", "autoCaptureDays": "Capture automatique après (jours, 0 : non)",
 		"notifyAttempts": "Tentatives de notification (0 : onze sur deux jours)", "threeDSRequired": "3-D Secure sur la page de paiement",
 		"cvvRequired": "Cryptogramme obligatoire", "credentials": "Identifiants des protocoles",
+		"upcoming": "Travail à venir", "due": "Échéance", "work": "Tâche", "nothingToCome": "Rien de prévu.",
+		"job.deliver": "Notification", "job.review": "État KWIXO", "job.capture": "Capture différée", "job.kwixo": "Issue d’une opération KWIXO",
+		"job.instalment": "Paiement en plusieurs fois", "job.subscription": "Abonnement", "job.recurring": "Paiement récurrent",
+		"job.authorize": "Autorisation différée", "job.forget-card": "Oubli de la carte en attente",
 		"back": "Retour au journal", "language": "English", "languageCode": "en",
 	},
 	"en": {
@@ -77,6 +81,10 @@ var texts = map[string]map[string]string{
 		"captureDelay": "Remittance delay (days)", "autoCaptureDays": "Automatic capture after (days, 0: none)",
 		"notifyAttempts": "Notification attempts (0: eleven over two days)", "threeDSRequired": "3-D Secure on the payment page",
 		"cvvRequired": "Security code required", "credentials": "Protocol credentials",
+		"upcoming": "Work to come", "due": "Due", "work": "Work", "nothingToCome": "Nothing planned.",
+		"job.deliver": "Notification", "job.review": "KWIXO state", "job.capture": "Deferred capture", "job.kwixo": "Outcome of a KWIXO operation",
+		"job.instalment": "Instalment", "job.subscription": "Subscription", "job.recurring": "Recurring payment",
+		"job.authorize": "Deferred authorization", "job.forget-card": "Pending card forgotten",
 		"back": "Back to the journal", "language": "Français", "languageCode": "fr",
 	},
 }

@@ -228,11 +228,20 @@ type shopData struct {
 	Saved         bool
 	SettingsError string
 	Credentials   []credential
+	// Upcoming is the work to come, which advancing the clock runs.
+	Upcoming []upcoming
+}
+
+type upcoming struct {
+	Due, Kind, Reference, TransactionID string
 }
 
 // credential is a protocol's credential as the shop page shows it: its
 // fields, indented.
 type credential struct{ Protocol, Key, Data string }
+
+// upcomingShown is how many jobs to come the shop page lists.
+const upcomingShown = 50
 
 // shop shows a shop's clock and, for a TEST shop, the form that advances
 // it.
@@ -258,6 +267,18 @@ func (o *Office) visibleShop(v *visit) (*guichet.Shop, error) {
 
 func (o *Office) showShop(v *visit, d shopData, status int) {
 	d.Now = o.svc.Now(d.Shop).In(o.svc.Paris()).Format("2006-01-02 15:04:05")
+	jobs, err := o.svc.Upcoming(v.ctx, d.Shop, upcomingShown)
+	if err != nil {
+		o.fail(v, err)
+		return
+	}
+	for _, j := range jobs {
+		d.Upcoming = append(d.Upcoming, upcoming{Due: j.DueAt.In(o.svc.Paris()).Format("2006-01-02 15:04:05"),
+			Kind: texts[v.lang]["job."+j.Kind], Reference: j.Reference, TransactionID: j.TransactionID})
+		if d.Upcoming[len(d.Upcoming)-1].Kind == "" {
+			d.Upcoming[len(d.Upcoming)-1].Kind = j.Kind
+		}
+	}
 	d.Offset = d.Shop.ClockOffset.String()
 	for _, c := range d.Shop.Credentials {
 		var b bytes.Buffer

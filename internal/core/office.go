@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"guichet"
 )
@@ -140,4 +141,60 @@ func (s *Service) SetShopSettings(ctx context.Context, shopID string, set ShopSe
 		return nil, err
 	}
 	return shop, nil
+}
+
+// Upcoming is a job to come as the back office lists it: what it works
+// on, by the merchant's reference and the transaction to open.
+type Upcoming struct {
+	guichet.Job
+	Reference     string
+	TransactionID string
+}
+
+// Upcoming lists a shop's work to come, earliest first, limit jobs at
+// most: what advancing its clock would run.
+func (s *Service) Upcoming(ctx context.Context, shop *guichet.Shop, limit int) ([]Upcoming, error) {
+	var out []Upcoming
+	err := s.store.View(ctx, func(tx guichet.Tx) error {
+		jobs, err := tx.Jobs(shop.ID, time.Time{}, nil, limit)
+		if err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			u := Upcoming{Job: j}
+			if err := describeJob(tx, &u); err != nil && guichet.ErrorCode(err) != guichet.CodeNotFound {
+				return err
+			}
+			out = append(out, u)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// describeJob finds what a job works on: a delivery's transaction, a
+// transaction, or an order and the transaction that last paid it. What
+// is gone meanwhile is left blank.
+func describeJob(tx guichet.Tx, u *Upcoming) error {
+	switch u.Kind {
+	case jobDeliver:
+		d, err := tx.Delivery(u.Ref)
+		if err != nil {
+			return err
+		}
+		u.Reference, u.TransactionID = d.OrderRef, d.TransactionID
+	case jobCapture, jobAuthorize, jobKwixo, jobReview:
+		t, err := tx.Transaction(u.Ref)
+		if err != nil {
+			return err
+		}
+		u.Reference, u.TransactionID = t.Reference, t.ID
+	default:
+		o, err := tx.Order(u.Ref)
+		if err != nil {
+			return err
+		}
+		u.Reference, u.TransactionID = o.Reference, o.TransactionID
+	}
+	return nil
 }

@@ -72,3 +72,24 @@ func (t *tx) JobBacklog(shopID string, now time.Time) ([]guichet.JobBacklog, err
 	}
 	return list(t, "count jobs", tables.ScanJobBacklog, jobBacklog, shopID, timeArg(now))
 }
+
+// jobsQuery lists a shop's jobs, leased or not, in the order DueJobs takes
+// them, which the index jobs_due (shop_id, due_at NULLS FIRST, seq) gives
+// without a sort. A NULL $2 (the zero until) bounds nothing, and an empty
+// array $3 filters no kind, so that one text serves every call.
+var jobsQuery = "SELECT " + tables.Jobs.Columns + ` FROM jobs
+	WHERE shop_id = $1 AND ($2::timestamptz IS NULL OR due_at IS NULL OR due_at <= $2)
+		AND (cardinality($3::text[]) = 0 OR kind = ANY($3::text[]))
+	ORDER BY due_at NULLS FIRST, seq LIMIT $4`
+
+// Jobs lists a shop's jobs without locking any, unlike DueJobs inside
+// Update: the back office only shows them, and must not hold back a worker
+// taking them meanwhile.
+func (t *tx) Jobs(shopID string, until time.Time, kinds []string, limit int) ([]guichet.Job, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	// A nil slice would be a NULL array, whose cardinality is NULL, not 0.
+	kinds = append([]string{}, kinds...)
+	return list(t, "list jobs", tables.Jobs.Scan, jobsQuery, shopID, timeArg(until), kinds, tables.JobsLimit(limit))
+}

@@ -97,3 +97,23 @@ func (t *tx) JobBacklog(shopID string, now time.Time) ([]guichet.JobBacklog, err
 	}
 	return list(t, "count jobs", tables.ScanJobBacklog, jobBacklog, shopID, nanos(now))
 }
+
+// jobsQuery lists a shop's jobs, leased or not, in the order DueJobs takes
+// them, which the index jobs_due (shop_id, due_at, seq) gives without a
+// sort. A NULL ?2 (the zero until) bounds nothing, and an empty array ?3
+// filters no kind: one text whatever the arguments, for the writer's
+// statement cache, with the kinds passed as one JSON array for json_each.
+var jobsQuery = "SELECT " + tables.Jobs.Columns + ` FROM jobs
+	WHERE shop_id = ?1 AND (?2 IS NULL OR due_at IS NULL OR due_at <= ?2)
+		AND (json_array_length(?3) = 0 OR kind IN (SELECT value FROM json_each(?3)))
+	ORDER BY due_at, seq LIMIT ?4`
+
+// Jobs lists a shop's jobs without leasing or reserving any: it only reads,
+// so View may call it as well as Update.
+func (t *tx) Jobs(shopID string, until time.Time, kinds []string, limit int) ([]guichet.Job, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	return list(t, "list jobs", tables.Jobs.Scan, jobsQuery, shopID, nanos(until), tables.TextList(kinds),
+		tables.JobsLimit(limit))
+}

@@ -73,6 +73,8 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"TakeJobs", testTakeJobs},
 		{"TakeJobsConcurrently", testTakeJobsConcurrently},
 		{"JobBacklog", testJobBacklog},
+		{"ListJobs", testListJobs},
+		{"ListJobsLimit", testListJobsLimit},
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 		{"Audit", testAudit},

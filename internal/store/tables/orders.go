@@ -58,6 +58,39 @@ var Jobs = Table[guichet.Job]{
 	},
 }
 
+// The sizes of a list of jobs: what it holds when the caller does not say,
+// and the most it may hold, so that no request makes a store load every job
+// of a shop at once.
+const (
+	JobsDefaultLimit = 100
+	JobsMaxLimit     = 1000
+)
+
+// JobsLimit returns the number of jobs a list of them holds when asked for
+// limit.
+func JobsLimit(limit int) int {
+	switch {
+	case limit <= 0:
+		return JobsDefaultLimit
+	case limit > JobsMaxLimit:
+		return JobsMaxLimit
+	}
+	return limit
+}
+
+// TextList returns list as a JSON array of text made storable by
+// guichet.StorableText, for a store that reads a list from one parameter
+// with JSON functions. The cleaning comes before the encoding because JSON
+// would keep a NUL as an escape that the database decodes back; and an
+// empty or nil list is "[]", never "null", which is no array.
+func TextList(list []string) string {
+	if len(list) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(storableList(list))
+	return string(b)
+}
+
 // JobBacklogColumns are what a query selects from jobs, grouped by kind,
 // for ScanJobBacklog to read: a zero due time is NULL, which min leaves out.
 const JobBacklogColumns = "kind, count(*), min(due_at)"
