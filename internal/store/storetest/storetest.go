@@ -73,6 +73,9 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"TakeJobs", testTakeJobs},
 		{"TakeJobsConcurrently", testTakeJobsConcurrently},
 		{"JobBacklog", testJobBacklog},
+		{"JobByID", testJobByID},
+		{"JobUpdatesSerialize", testJobUpdatesSerialize},
+		{"PendingCardRead", testPendingCardRead},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
