@@ -221,13 +221,22 @@ func (a *API) resource(c *call, o *guichet.Order) (cardPayment, error) {
 		res.ExtraResults = extraResultsOf(t, d, st)
 	}
 	if plan := d.plan(); len(plan) > 0 {
-		for i, p := range plan {
+		// The payment's Amount and Fee are what its schedule charges:
+		// they follow the changes of its instalments (PUT).
+		res.Amount, res.Fee = 0, 0
+		for i, t := range pairInstalments(plan, txs) {
+			p := plan[i]
 			item := scheduleItem{SequenceNumber: i + 1, Amount: p.Amount, Fee: p.Fee, Date: isoDate(p.Date, nil), Status: statusWaiting}
 			switch {
-			case i < len(txs):
-				item.Status = paymentState(o, &txs[i], c.now(a.svc)).status
+			case p.Cancelled:
+				item.Status = statusCancelled
+			case t != nil:
+				item.Status = paymentState(o, t, c.now(a.svc)).status
 			case o.Status == guichet.OrderCancelled || st.status == statusRefused:
 				item.Status = statusCancelled
+			}
+			if !p.Cancelled {
+				res.Amount, res.Fee = res.Amount+p.Amount, res.Fee+p.Fee
 			}
 			res.PaymentSchedule = append(res.PaymentSchedule, item)
 		}
@@ -277,12 +286,4 @@ func extraResultsOf(t *guichet.Transaction, d paymentData, st state) *extraResul
 		x.ThreeDSecureGlobalStatus, x.ThreeDsCardEnrolled = 1, 1
 	}
 	return x
-}
-
-// updateInstalment changes an instalment of a schedule: not offered yet.
-func (a *API) updateInstalment(c *call, orderID string, seq int) any {
-	if _, f := a.order(c, orderID); f != nil {
-		return f
-	}
-	return failure(http.StatusBadRequest, 362, "changing instalment "+strconv.Itoa(seq)+" is not offered: refund it instead")
 }
