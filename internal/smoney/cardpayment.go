@@ -219,6 +219,18 @@ func (a *API) resource(c *call, o *guichet.Order) (cardPayment, error) {
 		res.PaymentDate = isoDate(t.CreatedAt, paris)
 		res.Card = cardOf(t, r)
 		res.ExtraResults = extraResultsOf(t, d, st)
+	} else if st.status == statusWaiting {
+		// Between the page's card step and the end of the 3-D Secure
+		// challenge, the card waits for its holder's authentication:
+		// still Status 0, now with ExecCode 0001 (spec §5 and §6).
+		held, err := a.svc.HeldCard(c.ctx, c.shop, o.ID)
+		switch {
+		case err == nil:
+			res.Card = storedCard(0, *held, r)
+			res.ExtraResults = authenticationPending(d)
+		case guichet.ErrorCode(err) != guichet.CodeNotFound:
+			return res, err
+		}
 	}
 	if plan := d.plan(); len(plan) > 0 {
 		// The payment's Amount and Fee are what its schedule charges:
@@ -246,17 +258,34 @@ func (a *API) resource(c *call, o *guichet.Order) (cardPayment, error) {
 
 // cardOf is the Card of a paid payment.
 func cardOf(t *guichet.Transaction, r *cardPaymentRequest) *card {
-	if t.Card.Masked == "" {
+	return storedCard(t.Number, t.Card, r)
+}
+
+// storedCard is the Card of a card the payer typed, with its Id: the
+// payment's transaction number, 0 while no transaction exists.
+func storedCard(id int64, sc guichet.StoredCard, r *cardPaymentRequest) *card {
+	if sc.Masked == "" {
 		return nil
 	}
-	out := &card{Id: t.Number, Network: cardNetwork(string(t.Card.Brand)), Hint: cardHint(t.Card.Masked), Country: t.Card.Country}
+	out := &card{Id: id, Network: cardNetwork(string(sc.Brand)), Hint: cardHint(sc.Masked), Country: sc.Country}
 	if r != nil && r.Card != nil {
 		out.AppCardId, out.Name = r.Card.AppCardId, r.Card.Name
 	}
-	if end := t.Card.End(); !end.IsZero() {
+	if end := sc.End(); !end.IsZero() {
 		out.ExpiryDate = isoDate(end, nil)
 	}
 	return out
+}
+
+// authenticationPending is ExtraResults while the payer answers the
+// issuer's challenge: 3-D Secure applies and the card is enrolled, the
+// authentication is not done yet (unavailable, not signed), strong
+// authentication was asked, and no authorization was sent.
+func authenticationPending(d paymentData) *extraResults {
+	x := &extraResults{ThreeDSecure: true, ThreeDSecureAuthStatus: 2, ThreeDSecureSignatureStatus: 1, ThreeDSecureGlobalStatus: 0,
+		ThreeDsCardEnrolled: 0, ExecCode: "0001", ThreeDSecureVersion: d.version(), ThreeDSecureMode: 0}
+	x.ExecMessage, _ = execMessage(x.ExecCode)
+	return x
 }
 
 // extraResultsOf is the outcome of a payment's authentication and
