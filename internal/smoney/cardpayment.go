@@ -24,6 +24,9 @@ func (a *API) createCardPayment(c *call) any {
 	if e != nil {
 		return e
 	}
+	if f := checkVersionForPayments(r, c.version); f != nil {
+		return f
+	}
 	if r.UrlCallback != "" && !c.acct.callbackAllowed(r.UrlCallback, c.shop.IsTest()) {
 		return failure(http.StatusBadRequest, 178, "UrlCallback: its domain must be the one registered for the application's callbacks")
 	}
@@ -232,6 +235,7 @@ func (a *API) resource(c *call, o *guichet.Order) (cardPayment, error) {
 			return res, err
 		}
 	}
+	res.Payments = subPayments(&res, r, o.ID, c.base)
 	if plan := d.plan(); len(plan) > 0 {
 		// The payment's Amount and Fee are what its schedule charges:
 		// they follow the changes of its instalments (PUT).
