@@ -40,6 +40,10 @@ const (
 	// buyer gave up, or it failed before reaching the issuer. Its
 	// TransactionID is empty.
 	EventOrderClosed EventType = "order.closed"
+	// EventInstalmentChanged is a later payment of an order paid in
+	// several times that the merchant moved, re-priced or cancelled
+	// before it was charged. Its TransactionID is empty.
+	EventInstalmentChanged EventType = "order.instalment_changed"
 )
 
 // The events of tokens, subscriptions and recurring payments.

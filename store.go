@@ -125,6 +125,11 @@ type Tx interface {
 	// DeleteJob removes a job; removing one that is gone already is not an
 	// error.
 	DeleteJob(id string) error
+	// Job returns the job with the given ID, whether due or not. Inside
+	// Update it locks the job like the transaction getters do, so that
+	// two units of work changing one job (a worker rescheduling it, a
+	// merchant moving one of its dates) take turns.
+	Job(id string) (*Job, error)
 
 	// Order and Delivery, inside Update, lock what they return like the
 	// transaction getters do, so that concurrent changes serialize.
@@ -153,6 +158,11 @@ type Tx interface {
 	// gets it and the other CodeNotFound. Expired cards are returned too;
 	// whether one may still be used is the caller's business.
 	TakePendingCard(orderID string) (*PendingCard, error)
+	// PendingCard returns the order's pending card without taking it, so
+	// that an inquiry may tell a payment waiting for its holder's
+	// authentication. Expired cards are returned too, as by
+	// TakePendingCard.
+	PendingCard(orderID string) (*PendingCard, error)
 	// User finds a back-office user by name.
 	User(name string) (*User, error)
 	// PutUser inserts or updates a user.

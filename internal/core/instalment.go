@@ -54,6 +54,10 @@ type Instalment struct {
 	// Ref, when set, is the front's identifier for the payment (see
 	// CardRequest.Ref).
 	Ref string
+	// Cancelled marks an instalment the merchant dropped after the plan
+	// started (ChangeInstalment): it is never charged, and the ones after
+	// it still are.
+	Cancelled bool `json:",omitempty"`
 }
 
 // instalmentError refuses the instalment of a plan that breaks a rule:
@@ -188,10 +192,14 @@ func (s *Service) scheduleInstalments(tx guichet.Tx, o *guichet.Order, ref strin
 	if len(plan) == 0 {
 		return nil
 	}
-	rj := &recurringJob{Order: o.ID, Token: ref, JobID: "job_inst_" + o.ID, Recurrence: Recurrence{Plan: plan},
+	rj := &recurringJob{Order: o.ID, Token: ref, JobID: instalmentsJobID(o.ID), Recurrence: Recurrence{Plan: plan},
 		Forget: strings.HasPrefix(ref, instalmentTokenPrefix), Instalments: &instalmentRank{Rank: 1, Of: len(plan) + 1}}
 	return s.scheduleOccurrence(tx, o.ShopID, rj, time.Time{})
 }
+
+// instalmentsJobID names the job that charges the later payments of an
+// order: ChangeInstalment finds them by it.
+func instalmentsJobID(orderID string) string { return "job_inst_" + orderID }
 
 // instalment runs a job written before instalments ran as recurring
 // payments, one per later payment: it goes on as recurring payments of

@@ -81,6 +81,27 @@ func (s *Service) TakeHeldCard(ctx context.Context, shop *guichet.Shop, orderID 
 	return s.vault.Open(p.Card)
 }
 
+// HeldCard tells what card an order holds while its holder authenticates:
+// the card as stored, masked, without its sealed number. It returns
+// CodeNotFound when no card is held, or when the one held has expired on
+// the shop's clock, as TakeHeldCard would. The card stays held.
+func (s *Service) HeldCard(ctx context.Context, shop *guichet.Shop, orderID string) (*guichet.StoredCard, error) {
+	var p *guichet.PendingCard
+	err := s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		p, err = tx.PendingCard(orderID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if p.ShopID != shop.ID || s.Now(shop).After(p.ExpiresAt) {
+		return nil, guichet.Errorf(guichet.CodeNotFound, "no card held for order %s", orderID)
+	}
+	c := p.Card
+	c.Sealed = nil
+	return &c, nil
+}
+
 // forgetCard runs when a held card expires: it deletes the card, unless a
 // newer one took its place, whose own expiry the job was rescheduled to.
 func (s *Service) forgetCard(ctx context.Context, j *guichet.Job, now time.Time) error {

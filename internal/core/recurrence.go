@@ -74,6 +74,24 @@ func recurrenceError(field, message string) error {
 	return &guichet.Error{Code: guichet.CodeInvalid, Reason: guichet.ReasonSchedule, Param: "recurrence." + field, Message: message}
 }
 
+// cancelled reports whether occurrence k of a plan was dropped.
+func (r *Recurrence) cancelled(k int) bool {
+	return k >= 1 && k <= len(r.Plan) && r.Plan[k-1].Cancelled
+}
+
+// next returns the first occurrence from k on that is not cancelled, and
+// false when none is left.
+func (r *Recurrence) next(k int) (int, bool) {
+	for ; ; k++ {
+		if _, _, ok := r.Occurrence(k); !ok {
+			return 0, false
+		}
+		if !r.cancelled(k) {
+			return k, true
+		}
+	}
+}
+
 // Occurrence returns the civil date and amount of occurrence k, from 1,
 // and false when the recurrence has ended before it.
 func (r *Recurrence) Occurrence(k int) (time.Time, int64, bool) {

@@ -222,9 +222,12 @@ func (s *Service) setRecurring(ctx context.Context, shop *guichet.Shop, orderID 
 // occurrences before that date are skipped: an update that moved the
 // dates does not charge the ones already past. Otherwise an occurrence
 // already due (the work ran late) is charged at once, as each is owed.
+//
+// Cancelled occurrences of a plan are skipped too, without being charged:
+// Done then counts them among those past.
 func (s *Service) scheduleOccurrence(tx guichet.Tx, shopID string, rj *recurringJob, skipBefore time.Time) error {
 	date, _, ok := rj.Recurrence.Occurrence(rj.Done + 1)
-	for ok && date.Before(skipBefore) {
+	for ok && (date.Before(skipBefore) || rj.Recurrence.cancelled(rj.Done+1)) {
 		rj.Done++
 		date, _, ok = rj.Recurrence.Occurrence(rj.Done + 1)
 	}
@@ -330,9 +333,12 @@ func (s *Service) runRecurring(ctx context.Context, shop *guichet.Shop, j *guich
 		if err != nil {
 			return nil, err
 		}
+		if err := s.checkStillOwed(tx, rj, k); err != nil {
+			return nil, err
+		}
 		t.OrderID, t.Method = o.ID, method
 		rj.Done = k
-		_, _, more := rj.Recurrence.Occurrence(k + 1)
+		_, more := rj.Recurrence.next(k + 1)
 		ended := !more || (rj.StopOnRefusal && t.Status == guichet.StatusRefused)
 		if ended {
 			if err := tx.DeleteJob(rj.jobID()); err != nil {
@@ -351,6 +357,10 @@ func (s *Service) runRecurring(ctx context.Context, shop *guichet.Shop, j *guich
 	switch {
 	case errors.Is(err, errSubscriptionGone):
 		return s.dropJob(ctx, j)
+	case errors.Is(err, errInstalmentChanged):
+		// The change rewrote the job, or removed it, in its own unit of
+		// work: the job as stored is already right.
+		return nil
 	case guichet.ErrorReason(err) == guichet.ReasonDuplicate:
 		// Another run charged this occurrence and scheduled the next one
 		// in the same unit of work: the job as stored is already right.

@@ -184,6 +184,10 @@ func (a *API) route(c *call, method string, path []string) any {
 		return a.listCardPayments(c)
 	case len(rest) == 1 && method == http.MethodGet:
 		return a.getCardPayment(c, rest[0])
+	case len(rest) == 3 && method == http.MethodGet && strings.EqualFold(rest[1], "payments"):
+		return a.getSubPayment(c, rest[0], rest[2])
+	case len(rest) == 4 && method == http.MethodPost && strings.EqualFold(rest[1], "payments") && strings.EqualFold(rest[3], "refunds"):
+		return failure(http.StatusBadRequest, 362, "refunding one payment of a payment to several recipients is not offered: refund the payment itself")
 	case len(rest) == 2 && method == http.MethodPost && strings.EqualFold(rest[1], "refunds"):
 		return a.refund(c, rest[0], 0)
 	case len(rest) == 3 && method == http.MethodPost && strings.EqualFold(rest[2], "refunds"):

@@ -24,6 +24,9 @@ func (a *API) createCardPayment(c *call) any {
 	if e != nil {
 		return e
 	}
+	if f := checkVersionForPayments(r, c.version); f != nil {
+		return f
+	}
 	if r.UrlCallback != "" && !c.acct.callbackAllowed(r.UrlCallback, c.shop.IsTest()) {
 		return failure(http.StatusBadRequest, 178, "UrlCallback: its domain must be the one registered for the application's callbacks")
 	}
@@ -219,15 +222,37 @@ func (a *API) resource(c *call, o *guichet.Order) (cardPayment, error) {
 		res.PaymentDate = isoDate(t.CreatedAt, paris)
 		res.Card = cardOf(t, r)
 		res.ExtraResults = extraResultsOf(t, d, st)
+	} else if st.status == statusWaiting {
+		// Between the page's card step and the end of the 3-D Secure
+		// challenge, the card waits for its holder's authentication:
+		// still Status 0, now with ExecCode 0001 (spec §5 and §6).
+		held, err := a.svc.HeldCard(c.ctx, c.shop, o.ID)
+		switch {
+		case err == nil:
+			res.Card = storedCard(0, *held, r)
+			res.ExtraResults = authenticationPending(d)
+		case guichet.ErrorCode(err) != guichet.CodeNotFound:
+			return res, err
+		}
 	}
+	res.Payments = subPayments(&res, r, o.ID, c.base)
 	if plan := d.plan(); len(plan) > 0 {
-		for i, p := range plan {
+		// The payment's Amount and Fee are what its schedule charges:
+		// they follow the changes of its instalments (PUT).
+		res.Amount, res.Fee = 0, 0
+		for i, t := range pairInstalments(plan, txs) {
+			p := plan[i]
 			item := scheduleItem{SequenceNumber: i + 1, Amount: p.Amount, Fee: p.Fee, Date: isoDate(p.Date, nil), Status: statusWaiting}
 			switch {
-			case i < len(txs):
-				item.Status = paymentState(o, &txs[i], c.now(a.svc)).status
+			case p.Cancelled:
+				item.Status = statusCancelled
+			case t != nil:
+				item.Status = paymentState(o, t, c.now(a.svc)).status
 			case o.Status == guichet.OrderCancelled || st.status == statusRefused:
 				item.Status = statusCancelled
+			}
+			if !p.Cancelled {
+				res.Amount, res.Fee = res.Amount+p.Amount, res.Fee+p.Fee
 			}
 			res.PaymentSchedule = append(res.PaymentSchedule, item)
 		}
@@ -237,17 +262,34 @@ func (a *API) resource(c *call, o *guichet.Order) (cardPayment, error) {
 
 // cardOf is the Card of a paid payment.
 func cardOf(t *guichet.Transaction, r *cardPaymentRequest) *card {
-	if t.Card.Masked == "" {
+	return storedCard(t.Number, t.Card, r)
+}
+
+// storedCard is the Card of a card the payer typed, with its Id: the
+// payment's transaction number, 0 while no transaction exists.
+func storedCard(id int64, sc guichet.StoredCard, r *cardPaymentRequest) *card {
+	if sc.Masked == "" {
 		return nil
 	}
-	out := &card{Id: t.Number, Network: cardNetwork(string(t.Card.Brand)), Hint: cardHint(t.Card.Masked), Country: t.Card.Country}
+	out := &card{Id: id, Network: cardNetwork(string(sc.Brand)), Hint: cardHint(sc.Masked), Country: sc.Country}
 	if r != nil && r.Card != nil {
 		out.AppCardId, out.Name = r.Card.AppCardId, r.Card.Name
 	}
-	if end := t.Card.End(); !end.IsZero() {
+	if end := sc.End(); !end.IsZero() {
 		out.ExpiryDate = isoDate(end, nil)
 	}
 	return out
+}
+
+// authenticationPending is ExtraResults while the payer answers the
+// issuer's challenge: 3-D Secure applies and the card is enrolled, the
+// authentication is not done yet (unavailable, not signed), strong
+// authentication was asked, and no authorization was sent.
+func authenticationPending(d paymentData) *extraResults {
+	x := &extraResults{ThreeDSecure: true, ThreeDSecureAuthStatus: 2, ThreeDSecureSignatureStatus: 1, ThreeDSecureGlobalStatus: 0,
+		ThreeDsCardEnrolled: 0, ExecCode: "0001", ThreeDSecureVersion: d.version(), ThreeDSecureMode: 0}
+	x.ExecMessage, _ = execMessage(x.ExecCode)
+	return x
 }
 
 // extraResultsOf is the outcome of a payment's authentication and
@@ -277,12 +319,4 @@ func extraResultsOf(t *guichet.Transaction, d paymentData, st state) *extraResul
 		x.ThreeDSecureGlobalStatus, x.ThreeDsCardEnrolled = 1, 1
 	}
 	return x
-}
-
-// updateInstalment changes an instalment of a schedule: not offered yet.
-func (a *API) updateInstalment(c *call, orderID string, seq int) any {
-	if _, f := a.order(c, orderID); f != nil {
-		return f
-	}
-	return failure(http.StatusBadRequest, 362, "changing instalment "+strconv.Itoa(seq)+" is not offered: refund it instead")
 }

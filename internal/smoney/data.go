@@ -40,6 +40,8 @@ type planned struct {
 	Amount int64     `json:"amount"`
 	Fee    int64     `json:"fee,omitempty"`
 	Date   time.Time `json:"date"`
+	// Cancelled marks an instalment the merchant cancelled (PUT).
+	Cancelled bool `json:"cancelled,omitempty"`
 }
 
 // paymentData reads what a card payment's order keeps.

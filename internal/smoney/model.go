@@ -164,6 +164,9 @@ type cardPaymentRequest struct {
 	// PaymentSchedule is nil for a payment in one go; planSchedule turns
 	// it into instalments.
 	PaymentSchedule *scheduleRequest
+	// Payments are the sub-payments of a payment to several recipients,
+	// nil for a payment to its Beneficiary alone.
+	Payments []subPaymentRequest
 }
 
 // cards are the brands the payment page offers.
@@ -222,6 +225,8 @@ type cardPayment struct {
 	GiftCard        *giftCard        `json:"GiftCard"`
 	ExtraResults    *extraResults    `json:"ExtraResults"`
 	PaymentSchedule []scheduleItem   `json:"PaymentSchedule,omitempty"`
+	// Payments is left out for a payment to one recipient.
+	Payments []subPayment `json:"Payments,omitempty"`
 }
 
 // newCardPayment is the resource of a payment just created from r: it
@@ -859,14 +864,12 @@ func readCardPayment(body []byte) (*cardPaymentRequest, *apiError) {
 	for _, step := range []func(object, *cardPaymentRequest) *apiError{
 		readAmounts, readOrder, readURLs, readThreeDSecure, readCard, readBeneficiary,
 		readPayerInfo, readExtraParameters, readBilling, readShipping, readClientScreen,
-		readThreeDsOptData, readGiftCard, readPaymentSchedule,
+		readThreeDsOptData, readGiftCard, readPaymentSchedule, readPayments,
 	} {
 		if e := step(o, r); e != nil {
 			return nil, e
 		}
 	}
-	// Payments, the v1/v2 multi-recipient list, is not supported and is
-	// ignored like any unknown property.
 	return r, nil
 }
 
@@ -896,25 +899,25 @@ func readFee(o object) (int64, *apiError) {
 	if !ok {
 		return 0, nil
 	}
-	path := "Fee"
+	path := o.name("Fee")
 	var fee int64
 	if _, isObject := v.(map[string]any); isObject {
 		fo, _, _ := o.child("Fee")
 		var has bool
 		var e *apiError
-		path = "Fee.AmountWithVAT"
+		path = o.name("Fee") + ".AmountWithVAT"
 		if fee, has, e = fo.integer("AmountWithVAT", 64); e != nil {
 			return 0, e
 		}
 		if !has {
-			path = "Fee.Amount"
+			path = o.name("Fee") + ".Amount"
 			if fee, _, e = fo.integer("Amount", 64); e != nil {
 				return 0, e
 			}
 		}
 	} else {
 		var e *apiError
-		if fee, _, e = integerValue(v, "Fee", 64); e != nil {
+		if fee, _, e = integerValue(v, path, 64); e != nil {
 			return 0, e
 		}
 	}

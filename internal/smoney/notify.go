@@ -20,12 +20,14 @@ const callbackType = "1"
 // notifier writes the callback of a change of a card payment: a form POST
 // to its urlCallback with the payment's OrderId (id), ErrorCode (error),
 // type 1, its status after the change, the instalment's sequence number
-// for a schedule, and the beneficiary (userid, userstatus). Signed with
+// for a schedule (an instalment the merchant cancelled is called back with
+// status 5), and the beneficiary (userid, userstatus). Signed with
 // CallbackSignature when the application has a callback secret, and
 // retried until the merchant's server answers 2xx.
 func (a *API) notifier(n core.Notice) ([]guichet.Delivery, error) {
 	o, t, e := n.Order, n.Transaction, n.Event
 	seq := 0
+	cancelled := false
 	switch e.Type {
 	case guichet.EventAuthorized, guichet.EventRefused, guichet.EventVerified:
 		// An instalment records "authorized" too: it is notified by its
@@ -42,6 +44,17 @@ func (a *API) notifier(n core.Notice) ([]guichet.Delivery, error) {
 			return nil, err
 		}
 		seq = ie.Payment
+	case guichet.EventInstalmentChanged:
+		// A cancelled instalment changes status (5); one moved or
+		// re-priced stays waiting, and its charge will be called back.
+		var ce core.InstalmentChangeEvent
+		if err := json.Unmarshal(e.Data, &ce); err != nil {
+			return nil, err
+		}
+		if !ce.Cancelled {
+			return nil, nil
+		}
+		seq, cancelled = ce.Payment, true
 	case guichet.EventCancelled, guichet.EventRefunded, guichet.EventOrderClosed:
 	default:
 		return nil, nil
@@ -55,6 +68,9 @@ func (a *API) notifier(n core.Notice) ([]guichet.Delivery, error) {
 		return nil, err
 	}
 	st := paymentState(o, t, e.At)
+	if cancelled {
+		st = state{status: statusCancelled}
+	}
 	typ := callbackType
 	if dataOf(o).registration() {
 		typ = registrationType

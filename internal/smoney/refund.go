@@ -1,6 +1,7 @@
 package smoney
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -89,12 +90,8 @@ func (a *API) refunded(c *call, o *guichet.Order, seq int) (*guichet.Transaction
 		a.log.Error("smoney: payment not read", "err", err)
 		return nil, failure(http.StatusServiceUnavailable, 1, "technical error; try again")
 	}
-	byNumber := map[int64]*guichet.Transaction{}
-	var numbers []int64
 	var first *guichet.Transaction
 	for i := range txs {
-		byNumber[txs[i].Number] = &txs[i]
-		numbers = append(numbers, txs[i].Number)
 		if txs[i].ID == o.TransactionID {
 			first = &txs[i]
 		}
@@ -105,9 +102,18 @@ func (a *API) refunded(c *call, o *guichet.Order, seq int) (*guichet.Transaction
 	if seq <= 1 {
 		return first, nil
 	}
-	slices.Sort(numbers)
-	if seq > len(numbers) {
+	// Oldest first: the first payment, then the instalments.
+	slices.SortFunc(txs, func(x, y guichet.Transaction) int { return cmp.Compare(x.Number, y.Number) })
+	plan := dataOf(o).plan()
+	if seq > len(plan) {
 		return nil, failure(http.StatusBadRequest, 364, "instalment "+strconv.Itoa(seq)+" has not been paid")
 	}
-	return byNumber[numbers[seq-1]], nil
+	if plan[seq-1].Cancelled {
+		return nil, failure(http.StatusBadRequest, 364, "instalment "+strconv.Itoa(seq)+" was cancelled")
+	}
+	t := pairInstalments(plan, txs)[seq-1]
+	if t == nil {
+		return nil, failure(http.StatusBadRequest, 364, "instalment "+strconv.Itoa(seq)+" has not been paid")
+	}
+	return t, nil
 }

@@ -63,7 +63,11 @@ func (g *gateway) call(method, path string, body any) (int, http.Header, map[str
 	g.t.Helper()
 	var rd io.Reader
 	if body != nil {
-		raw, _ := json.Marshal(body)
+		// A []byte is sent as it is, to send what is not JSON.
+		raw, isRaw := body.([]byte)
+		if !isRaw {
+			raw, _ = json.Marshal(body)
+		}
 		rd = bytes.NewReader(raw)
 	}
 	r, _ := http.NewRequest(method, g.url+"/api/sandbox/"+path, rd)

@@ -62,7 +62,18 @@ var (
 	dueJobs   = "SELECT " + tables.Jobs.Columns + ` FROM jobs
 		WHERE shop_id = $1 AND (due_at IS NULL OR due_at <= $2)
 		ORDER BY due_at NULLS FIRST, seq LIMIT $3`
+	jobByID = "SELECT " + tables.Jobs.Columns + " FROM jobs WHERE id = $1"
 )
+
+// Job loads a job; inside Update it locks it until the commit, waiting
+// for a unit of work that holds it, so that changes to one job serialize.
+func (t *tx) Job(id string) (*guichet.Job, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	l, err := list(t, "load job", tables.Jobs.Scan, jobByID+t.forUpdate(), id)
+	return tables.First(l, err, "job")
+}
 
 // PutJob queues the insert of the job, or the change of the one with its
 // ID; a rescheduled job keeps its seq, and so its place among the jobs due

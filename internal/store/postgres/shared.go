@@ -56,7 +56,19 @@ var (
 	upsertPendingCard = tables.PendingCards.Insert(dialect, 1) +
 		" ON CONFLICT (order_id) DO UPDATE SET " + tables.PendingCards.Excluded("order_id")
 	takePendingCard = "DELETE FROM pending_cards WHERE order_id = $1 RETURNING " + tables.PendingCards.Columns
+	pendingCardOf   = "SELECT " + tables.PendingCards.Columns + " FROM pending_cards WHERE order_id = $1"
 )
+
+// PendingCard reads an order's pending card and leaves it in place,
+// without a lock: an inquiry only looks, and the card is taken by
+// TakePendingCard, which does not wait for readers.
+func (t *tx) PendingCard(orderID string) (*guichet.PendingCard, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	l, err := list(t, "load pending card", tables.PendingCards.Scan, pendingCardOf, orderID)
+	return tables.First(l, err, "pending card")
+}
 
 // PutPendingCard is an upsert on the primary key, which nothing else can
 // refuse: it is queued like the writes of orders.go.

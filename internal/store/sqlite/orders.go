@@ -48,7 +48,17 @@ var (
 	// first, and are always due.
 	dueJobs = "SELECT " + tables.Jobs.Columns + ` FROM jobs
 		WHERE shop_id = ? AND (due_at IS NULL OR due_at <= ?) ORDER BY due_at, seq LIMIT ?`
+	jobByID = "SELECT " + tables.Jobs.Columns + " FROM jobs WHERE id = ?"
 )
+
+// Job needs no lock: the writer runs one Update function at a time.
+func (t *tx) Job(id string) (*guichet.Job, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	l, err := list(t, "load job", tables.Jobs.Scan, jobByID, id)
+	return tables.First(l, err, "job")
+}
 
 // PutJob inserts the job, or changes the one with its ID; a rescheduled job
 // keeps its place among the jobs due at the same time, and loses its lease:

@@ -53,7 +53,17 @@ var (
 	upsertPendingCard = tables.PendingCards.Insert(dialect, 1) +
 		" ON CONFLICT (order_id) DO UPDATE SET " + tables.PendingCards.Excluded("order_id")
 	takePendingCard = "DELETE FROM pending_cards WHERE order_id = ? RETURNING " + tables.PendingCards.Columns
+	pendingCardOf   = "SELECT " + tables.PendingCards.Columns + " FROM pending_cards WHERE order_id = ?"
 )
+
+// PendingCard reads an order's pending card and leaves it in place.
+func (t *tx) PendingCard(orderID string) (*guichet.PendingCard, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	l, err := list(t, "load pending card", tables.PendingCards.Scan, pendingCardOf, orderID)
+	return tables.First(l, err, "pending card")
+}
 
 func (t *tx) PutPendingCard(p *guichet.PendingCard) error {
 	if err := t.check(true); err != nil {
