@@ -120,6 +120,14 @@ func content(r *cardPaymentRequest) guichet.OrderContent {
 // getCardPayment reads a card payment by its OrderId.
 func (a *API) getCardPayment(c *call, orderID string) any {
 	o, f := a.order(c, orderID)
+	if f != nil && f.status == http.StatusNotFound {
+		// Clients read a payment by its numeric Id too.
+		if byID, err := a.orderByPaymentID(c, orderID); err != nil {
+			return err
+		} else if byID != nil {
+			o, f = byID, nil
+		}
+	}
 	if f != nil {
 		return f
 	}
@@ -128,6 +136,33 @@ func (a *API) getCardPayment(c *call, orderID string) any {
 		return err
 	}
 	return shaped(res, c.version)
+}
+
+// orderByPaymentID finds the payment whose numeric Id is id, nil when
+// none is. The Id is drawn from the order, not stored, so the
+// application's payments are read newest first until one has it: a
+// sandbox's few thousand at most.
+func (a *API) orderByPaymentID(c *call, id string) (*guichet.Order, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return nil, nil
+	}
+	const page = 500
+	for offset := 0; ; offset += page {
+		orders, total, err := a.svc.Orders(c.ctx, c.shop, protocol, page, offset)
+		if err != nil {
+			return nil, err
+		}
+		for i := range orders {
+			o := &orders[i]
+			if paymentID(o.ID) == n && (c.user == "" || strings.EqualFold(beneficiaryOf(o), c.user)) {
+				return o, nil
+			}
+		}
+		if len(orders) == 0 || offset+page >= total {
+			return nil, nil
+		}
+	}
 }
 
 // order finds the payment of an OrderId of the application (a user's

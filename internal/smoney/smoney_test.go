@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -196,6 +197,15 @@ func TestCardPaymentCycle(t *testing.T) {
 			extra["threedsecure"] != true || number(extra["3dsecureversion"]) != 2 || number(extra["3dsecuremode"]) != 0 ||
 			cardOut["Hint"] != "4XXXX5" || number(cardOut["Network"]) != 3 {
 			t.Fatalf("after payment: HTTP %d %v", status, got)
+		}
+		// The payment reads by its numeric Id too, as the .NET client's
+		// test does; an Id nobody has is unknown.
+		status, _, byID := g.call("GET", fmt.Sprintf("payins/cardpayments/%d", int64(number(created["Id"]))), nil)
+		if status != 200 || byID["OrderId"] != "cmd-1" || number(byID["Id"]) != number(created["Id"]) {
+			t.Errorf("by Id: HTTP %d %v", status, byID)
+		}
+		if status, _, none := g.call("GET", "payins/cardpayments/12345", nil); status != http.StatusNotFound || number(none["Code"]) != 177 {
+			t.Errorf("unknown Id: HTTP %d %v", status, none)
 		}
 		g.advance(time.Minute)
 		calls := g.merchant.received()
