@@ -136,6 +136,16 @@ const scenarios = {
     await advance(page, '2m');
     check(await lastOperation(page) === '00000', `the KWIXO capture is confirmed: ${await lastOperation(page)}`);
 
+    // The journal's dispute link leads to the dispute's forms: opened,
+    // then closed.
+    await page.goto(`${base}/backoffice/?reference=${encodeURIComponent(kwixoRef)}`);
+    await page.getByRole('link', { name: 'Litige KWIXO' }).click();
+    await page.getByRole('button', { name: 'Ouvrir un litige' }).click();
+    await expectVisible(page.getByRole('status').filter({ hasText: 'Litige mis à jour' }), 'the dispute notice');
+    check((await page.locator('#info').textContent()).includes('600 MAKE_COMPLAINT'), 'the KWIXO state of an open dispute');
+    await page.getByRole('button', { name: 'Clore le litige' }).click();
+    check((await page.locator('#info').textContent()).includes('603 COMPLAINT_CLOSED'), 'the KWIXO state of a closed dispute');
+
     // The S-money payment's callback, sent again.
     await open(page, smoneyRef);
     await page.getByRole('button', { name: 'Renvoyer' }).first().click();

@@ -9,6 +9,7 @@ import (
 
 	"guichet"
 	"guichet/internal/checkout"
+	"guichet/internal/core"
 )
 
 // pageSize is how many transactions a page of the journal lists.
@@ -47,6 +48,8 @@ type row struct {
 	// outcome.
 	Info    []string
 	Actions []guichet.OperationKind
+	// Dispute says a KWIXO dispute may be opened or moved on now.
+	Dispute bool
 }
 
 func (o *Office) journal(v *visit) error {
@@ -170,6 +173,7 @@ func (o *Office) row(lang string, shop *guichet.Shop, t *guichet.Transaction) ro
 		}
 	}
 	r.Info = info(lang, t)
+	r.Dispute = len(core.Disputes(t)) > 0
 	return r
 }
 

@@ -288,7 +288,8 @@ func TestOperations(t *testing.T) {
 		// A refund of part of it, from a fresh page whose default is what
 		// remains captured.
 		_, page, _ = b.do("GET", path+"?done=capture", nil)
-		if !strings.Contains(page, "Capture effectuée") || !strings.Contains(page, `id="amount-refund"`) {
+		if !strings.Contains(page, "Capture effectuée") || !strings.Contains(page, `id="amount-refund"`) ||
+			!regexp.MustCompile(`(?s)<ol id="history">.*transaction.authorized.*transaction.captured.*</ol>`).MatchString(page) {
 			t.Fatalf("page after capture:\n%s", page)
 		}
 		if status, _ := send("refund", "2.50", field(page, "key")); status != http.StatusSeeOther {

@@ -45,6 +45,7 @@ var texts = map[string]map[string]string{
 		"job.deliver": "Notification", "job.review": "État KWIXO", "job.capture": "Capture différée", "job.kwixo": "Issue d’une opération KWIXO",
 		"job.instalment": "Paiement en plusieurs fois", "job.subscription": "Abonnement", "job.recurring": "Paiement récurrent",
 		"job.authorize": "Autorisation différée", "job.forget-card": "Oubli de la carte en attente",
+		"history": "Historique des états", "noHistory": "Aucun état enregistré.", "shipping": "Livraison", "cart": "Panier",
 		"back": "Retour au journal", "language": "English", "languageCode": "en",
 	},
 	"en": {
@@ -85,6 +86,7 @@ var texts = map[string]map[string]string{
 		"job.deliver": "Notification", "job.review": "KWIXO state", "job.capture": "Deferred capture", "job.kwixo": "Outcome of a KWIXO operation",
 		"job.instalment": "Instalment", "job.subscription": "Subscription", "job.recurring": "Recurring payment",
 		"job.authorize": "Deferred authorization", "job.forget-card": "Pending card forgotten",
+		"history": "State history", "noHistory": "No state recorded.", "shipping": "Shipping", "cart": "Cart",
 		"back": "Back to the journal", "language": "Français", "languageCode": "fr",
 	},
 }

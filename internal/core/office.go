@@ -11,7 +11,10 @@ import (
 // Dossier is everything the back office shows of one transaction.
 type Dossier struct {
 	Related
-	Shop          *guichet.Shop
+	Shop *guichet.Shop
+	// Events are the transaction's history, oldest first: every change
+	// of state, as its notifications announced it.
+	Events        []guichet.Event
 	Notifications []Notification
 	Exchanges     []guichet.Exchange
 	Audit         []guichet.AuditEntry
@@ -31,6 +34,9 @@ func (s *Service) Dossier(ctx context.Context, id string) (*Dossier, error) {
 			return err
 		}
 		if d.Shop, err = tx.Shop(t.ShopID); err != nil {
+			return err
+		}
+		if d.Events, err = tx.Events(t.ID); err != nil {
 			return err
 		}
 		deliveries, err := tx.Deliveries(guichet.DeliveryFilter{ShopID: t.ShopID, OrderRef: t.Reference, Limit: 200})
