@@ -54,6 +54,18 @@ type Tx interface {
 	ShopByCredential(protocol, key string) (*Shop, error)
 	Shops() ([]Shop, error)
 	PutShop(s *Shop) error
+	// ResetShop deletes everything the shop did: its transactions and
+	// their operations and events, orders, tokens, pending cards, jobs,
+	// deliveries and their attempts, claims and audit entries. The shop,
+	// its credentials and its settings stay; the caller resets its clock.
+	// It returns how many transactions it deleted.
+	//
+	// The shop's exchanges stay too, left to their own retention
+	// (PurgeExchanges): a background writer records them outside units of
+	// work, so a unit of work could not delete them all, and deleting
+	// some here would have to keep exchange_totals in step with that
+	// writer, which only the purge does.
+	ResetShop(shopID string) (int, error)
 
 	Transaction(id string) (*Transaction, error)
 	// TransactionByNumber finds a transaction by its own number (NUMAPPEL).

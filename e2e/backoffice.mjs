@@ -115,6 +115,7 @@ const scenarios = {
     lyraPage = page.url();
     await page.locator('.summary a').first().click();
     await audit(page, 'shop page', 'fr');
+    await shot(page, 'backoffice-shop');
     await page.goto(lyraPage);
     await advance(page, '48h');
     await page.locator('#amount-refund').fill('1.00');

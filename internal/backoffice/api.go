@@ -34,6 +34,7 @@ func Register(mux *http.ServeMux, svc *core.Service, log *slog.Logger, token str
 	mux.Handle("POST /_guichet/v1/notifications/{id}/resend", a.auth(a.resend))
 	mux.Handle("GET /_guichet/v1/exchanges", a.auth(a.exchanges))
 	mux.Handle("POST /_guichet/v1/exchanges/purge", a.auth(a.purgeExchanges))
+	mux.Handle("POST /_guichet/v1/shops/{id}/reset", a.auth(a.resetShop))
 }
 
 func (a *API) auth(h func(http.ResponseWriter, *http.Request) error) http.Handler {
@@ -140,6 +141,17 @@ func (a *API) advance(w http.ResponseWriter, r *http.Request) error {
 			OffsetSeconds: int64(shop.ClockOffset / time.Second), JobsRun: ran})
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// resetShop forgets everything a TEST shop did, as the back office's
+// button does, for test suites that start each run from a clean shop.
+func (a *API) resetShop(w http.ResponseWriter, r *http.Request) error {
+	n, err := a.svc.ResetShop(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"shop": r.PathValue("id"), "transactions_deleted": n})
 	return nil
 }
 

@@ -86,6 +86,10 @@ func TestAPI(t *testing.T) {
 		{"unknown notification", "POST", "/_guichet/v1/notifications/dlv_x/resend", token, "", 404, "not_found"},
 		{"purge without token", "POST", "/_guichet/v1/exchanges/purge", "", "", 401, "unauthorized"},
 		{"purge", "POST", "/_guichet/v1/exchanges/purge", token, "", 200, ""},
+		{"reset without token", "POST", "/_guichet/v1/shops/test/reset", "", "", 401, "unauthorized"},
+		{"reset production", "POST", "/_guichet/v1/shops/prod/reset", token, "", 409, "conflict"},
+		{"reset unknown shop", "POST", "/_guichet/v1/shops/nobody/reset", token, "", 404, "not_found"},
+		{"reset", "POST", "/_guichet/v1/shops/test/reset", token, "", 200, ""},
 	}
 	for _, tt := range tests {
 		status, out := call(t, tt.method, base+tt.path, tt.auth, tt.body)

@@ -71,6 +71,7 @@ func (o *Office) Register(mux *http.ServeMux) {
 	mux.Handle("GET /backoffice/shops/{id}", o.signedIn(o.shop))
 	mux.Handle("POST /backoffice/shops/{id}/clock", o.signedIn(o.advanceClock))
 	mux.Handle("POST /backoffice/shops/{id}/settings", o.signedIn(o.settings))
+	mux.Handle("POST /backoffice/shops/{id}/reset", o.signedIn(o.reset))
 	mux.Handle("GET /backoffice", http.RedirectHandler("/backoffice/", http.StatusMovedPermanently))
 }
 

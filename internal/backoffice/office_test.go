@@ -610,3 +610,45 @@ func TestDoubleClicks(t *testing.T) {
 		}
 	})
 }
+
+func TestResetShop(t *testing.T) {
+	fronttest.Stores(t, func(t *testing.T, store guichet.Store) {
+		o := newOffice(t, store)
+		b := o.browser(t)
+		b.signIn("root", password)
+		_, page, _ := b.do("GET", "/backoffice/shops/a", nil)
+		if status, _, _ := b.do("POST", "/backoffice/shops/a/clock", url.Values{"csrf": {field(page, "csrf")}, "by": {"1h"}}); status != http.StatusSeeOther {
+			t.Fatalf("advance: %d", status)
+		}
+		if status, _, _ := b.do("POST", "/backoffice/shops/a/reset", url.Values{"csrf": {field(page, "csrf")}}); status != http.StatusBadRequest {
+			t.Errorf("reset without confirming: %d, want 400", status)
+		}
+		if _, page, _ := b.do("GET", "/backoffice/", nil); !strings.Contains(page, "order-a") {
+			t.Fatal("an unconfirmed reset forgot the shop's payment")
+		}
+		status, _, h := b.do("POST", "/backoffice/shops/a/reset", url.Values{"csrf": {field(page, "csrf")}, "confirm": {"on"}})
+		if status != http.StatusSeeOther || !strings.HasSuffix(h.Get("Location"), "reset=1") {
+			t.Fatalf("reset: %d %s", status, h.Get("Location"))
+		}
+		_, page, _ = b.do("GET", "/backoffice/", nil)
+		if strings.Contains(page, "order-a") || !strings.Contains(page, "order-b") {
+			t.Errorf("journal after resetting shop a:\n%s", page)
+		}
+		if status, _, _ := b.do("GET", "/backoffice/transactions/"+o.a.ID, nil); status != http.StatusNotFound {
+			t.Errorf("a forgotten transaction: %d, want 404", status)
+		}
+		if shop, err := o.svc.ShopByID(context.Background(), "a"); err != nil || shop.ClockOffset != 0 || shop.Name != "Shop A" {
+			t.Errorf("shop after the reset: %+v %v", shop, err)
+		}
+		// A PRODUCTION shop is never reset.
+		shop, _ := o.svc.ShopByID(context.Background(), "b")
+		shop.Mode = guichet.ModeProduction
+		o.svc.PutShop(context.Background(), shop)
+		if status, _, _ := b.do("POST", "/backoffice/shops/b/reset", url.Values{"csrf": {field(page, "csrf")}, "confirm": {"on"}}); status != http.StatusConflict {
+			t.Errorf("reset of a PRODUCTION shop: %d, want 409", status)
+		}
+		if tr := o.transaction(t, o.b.ID); tr == nil {
+			t.Error("the PRODUCTION shop lost its payment")
+		}
+	})
+}

@@ -46,6 +46,9 @@ var texts = map[string]map[string]string{
 		"job.instalment": "Paiement en plusieurs fois", "job.subscription": "Abonnement", "job.recurring": "Paiement récurrent",
 		"job.authorize": "Autorisation différée", "job.forget-card": "Oubli de la carte en attente",
 		"history": "Historique des états", "noHistory": "Aucun état enregistré.", "shipping": "Livraison", "cart": "Panier",
+		"resetTitle": "Remettre la boutique à zéro", "resetButton": "Remettre à zéro",
+		"resetText":    "Oublie les transactions, commandes, cartes, notifications et tâches de la boutique, et remet son horloge à l’heure ; garde ses identifiants et ses réglages.",
+		"confirmReset": "Je confirme la remise à zéro", "resetDone": "Transactions oubliées",
 		"back": "Retour au journal", "language": "English", "languageCode": "en",
 	},
 	"en": {
@@ -87,6 +90,9 @@ var texts = map[string]map[string]string{
 		"job.instalment": "Instalment", "job.subscription": "Subscription", "job.recurring": "Recurring payment",
 		"job.authorize": "Deferred authorization", "job.forget-card": "Pending card forgotten",
 		"history": "State history", "noHistory": "No state recorded.", "shipping": "Shipping", "cart": "Cart",
+		"resetTitle": "Reset the shop", "resetButton": "Reset",
+		"resetText":    "Forgets the shop's transactions, orders, cards, notifications and due work, and sets its clock back to real time; keeps its credentials and settings.",
+		"confirmReset": "I confirm the reset", "resetDone": "Transactions forgotten",
 		"back": "Back to the journal", "language": "Français", "languageCode": "fr",
 	},
 }

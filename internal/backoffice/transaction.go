@@ -227,7 +227,10 @@ type shopData struct {
 	// they were not.
 	Saved         bool
 	SettingsError string
-	Credentials   []credential
+	// Reset is how many transactions a reset just forgot; ResetError
+	// why the shop was not reset.
+	Reset, ResetError string
+	Credentials       []credential
 	// Upcoming is the work to come, which advancing the clock runs.
 	Upcoming []upcoming
 }
@@ -250,7 +253,8 @@ func (o *Office) shop(v *visit) error {
 	if err != nil {
 		return err
 	}
-	o.showShop(v, shopData{Shop: shop, Ran: v.r.URL.Query().Get("ran"), Saved: v.r.URL.Query().Has("saved")}, 0)
+	q := v.r.URL.Query()
+	o.showShop(v, shopData{Shop: shop, Ran: q.Get("ran"), Saved: q.Has("saved"), Reset: q.Get("reset")}, 0)
 	return nil
 }
 
@@ -289,6 +293,32 @@ func (o *Office) showShop(v *visit, d shopData, status int) {
 		d.Credentials = append(d.Credentials, credential{c.Protocol, c.Key, b.String()})
 	}
 	o.render(v, "shop", d, status)
+}
+
+// reset forgets everything a TEST shop did, once the user confirmed it.
+func (o *Office) reset(v *visit) error {
+	shop, err := o.visibleShop(v)
+	if err != nil {
+		return err
+	}
+	if v.r.PostFormValue("confirm") != "on" {
+		o.showShop(v, shopData{Shop: shop, ResetError: texts[v.lang]["confirmReset"]}, http.StatusBadRequest)
+		return nil
+	}
+	n, err := o.svc.ResetShop(v.ctx, shop.ID)
+	if guichet.ErrorCode(err) == guichet.CodeConflict {
+		o.showShop(v, shopData{Shop: shop, ResetError: guichet.ErrorMessage(err)}, http.StatusConflict)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := o.svc.Record(v.ctx, guichet.AuditEntry{User: v.user.Name, ShopID: shop.ID, Action: "reset",
+		Detail: fmt.Sprintf("%d transactions forgotten", n)}); err != nil {
+		return err
+	}
+	http.Redirect(v.w, v.r, fmt.Sprintf("/backoffice/shops/%s?reset=%d", shop.ID, n), http.StatusSeeOther)
+	return nil
 }
 
 // settings saves a shop's contract settings.

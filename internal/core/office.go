@@ -204,3 +204,28 @@ func describeJob(tx guichet.Tx, u *Upcoming) error {
 	}
 	return nil
 }
+
+// ResetShop forgets everything a TEST shop did (transactions, orders,
+// tokens, due work, notifications, request keys, audit) and sets its
+// clock back to real time, keeping the shop, its credentials and its
+// settings: a sandbox started afresh. It returns how many transactions
+// it forgot. A PRODUCTION shop is never reset.
+func (s *Service) ResetShop(ctx context.Context, shopID string) (n int, err error) {
+	defer s.shops.clear()
+	err = s.store.Update(ctx, func(tx guichet.Tx) error {
+		shop, err := tx.Shop(shopID)
+		if err != nil {
+			return err
+		}
+		if !shop.IsTest() {
+			return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonState,
+				Message: "only a TEST shop may be reset"}
+		}
+		if n, err = tx.ResetShop(shopID); err != nil {
+			return err
+		}
+		shop.ClockOffset = 0
+		return tx.PutShop(shop)
+	})
+	return n, err
+}

@@ -84,6 +84,8 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"BackOfficeWritesInView", testBackOfficeWritesInView},
 		{"Journal", testJournal},
 		{"JournalLimit", testJournalLimit},
+		{"ResetShop", testResetShop},
+		{"ResetShopInUnitOfWork", testResetShopInUnitOfWork},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
