@@ -124,6 +124,16 @@ func field(page, name string) string {
 	return ""
 }
 
+// signedIn returns a browser signed in as a user of the office.
+func (o *office) signedIn(t *testing.T, name string) *browser {
+	t.Helper()
+	b := o.browser(t)
+	if status := b.signIn(name, password); status != http.StatusSeeOther {
+		t.Fatalf("sign-in as %s: %d", name, status)
+	}
+	return b
+}
+
 func (b *browser) signIn(name, pw string) int {
 	b.t.Helper()
 	_, page, _ := b.do("GET", "/backoffice/login", nil)
@@ -204,10 +214,7 @@ func TestSignInThrottled(t *testing.T) {
 func TestMerchantSeesOwnShopOnly(t *testing.T) {
 	fronttest.Stores(t, func(t *testing.T, store guichet.Store) {
 		o := newOffice(t, store)
-		b := o.browser(t)
-		if status := b.signIn("alice", password); status != http.StatusSeeOther {
-			t.Fatalf("sign-in: %d", status)
-		}
+		b := o.signedIn(t, "alice")
 		_, page, _ := b.do("GET", "/backoffice/", nil)
 		if !strings.Contains(page, "order-a") || strings.Contains(page, "order-b") {
 			t.Errorf("alice's journal shows another shop's or misses her own:\n%s", page)
@@ -234,8 +241,7 @@ func TestMerchantSeesOwnShopOnly(t *testing.T) {
 func TestOperations(t *testing.T) {
 	fronttest.Stores(t, func(t *testing.T, store guichet.Store) {
 		o := newOffice(t, store)
-		b := o.browser(t)
-		b.signIn("root", password)
+		b := o.signedIn(t, "root")
 		path := "/backoffice/transactions/" + o.a.ID
 		_, page, _ := b.do("GET", path, nil)
 		if !strings.Contains(page, `id="amount-capture"`) || !strings.Contains(page, `value="20.00"`) {
@@ -328,8 +334,7 @@ func TestOperations(t *testing.T) {
 
 func TestCancelAndClock(t *testing.T) {
 	o := newOffice(t, fronttest.SQLite(t))
-	b := o.browser(t)
-	b.signIn("alice", password)
+	b := o.signedIn(t, "alice")
 	path := "/backoffice/transactions/" + o.a.ID
 	_, page, _ := b.do("GET", path, nil)
 	status, _, _ := b.do("POST", path+"/operations", url.Values{"csrf": {field(page, "csrf")}, "key": {field(page, "key")},
@@ -365,8 +370,7 @@ func TestJournalPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b := o.browser(t)
-	b.signIn("root", password)
+	b := o.signedIn(t, "root")
 	rows := regexp.MustCompile(`href="/backoffice/transactions/(tx_[^"#]+)">`)
 	next := regexp.MustCompile(`rel="next" href="([^"]+)"`)
 	seen := map[string]bool{}
@@ -437,8 +441,7 @@ func TestKwixo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := o.browser(t)
-		b.signIn("root", password)
+		b := o.signedIn(t, "root")
 		path := "/backoffice/transactions/" + tr.ID
 		// The journal's "?" column shows the KWIXO state, and a filter
 		// on it finds the payment.
@@ -551,8 +554,7 @@ func TestKwixo(t *testing.T) {
 
 func TestShopSettings(t *testing.T) {
 	o := newOffice(t, fronttest.SQLite(t))
-	b := o.browser(t)
-	b.signIn("alice", password)
+	b := o.signedIn(t, "alice")
 	_, page, _ := b.do("GET", "/backoffice/shops/a", nil)
 	form := func(delay, auto, attempts string) url.Values {
 		return url.Values{"csrf": {field(page, "csrf")}, "capture_delay": {delay}, "auto_capture_days": {auto},
@@ -583,8 +585,7 @@ func TestShopSettings(t *testing.T) {
 func TestDoubleClicks(t *testing.T) {
 	fronttest.Stores(t, func(t *testing.T, store guichet.Store) {
 		o := newOffice(t, store)
-		b := o.browser(t)
-		b.signIn("root", password)
+		b := o.signedIn(t, "root")
 		path := "/backoffice/transactions/" + o.a.ID
 		_, page, _ := b.do("GET", path, nil)
 		form := url.Values{"csrf": {field(page, "csrf")}, "key": {field(page, "key")}, "kind": {"capture"}, "amount": {"1.00"}}
@@ -614,8 +615,7 @@ func TestDoubleClicks(t *testing.T) {
 func TestResetShop(t *testing.T) {
 	fronttest.Stores(t, func(t *testing.T, store guichet.Store) {
 		o := newOffice(t, store)
-		b := o.browser(t)
-		b.signIn("root", password)
+		b := o.signedIn(t, "root")
 		_, page, _ := b.do("GET", "/backoffice/shops/a", nil)
 		if status, _, _ := b.do("POST", "/backoffice/shops/a/clock", url.Values{"csrf": {field(page, "csrf")}, "by": {"1h"}}); status != http.StatusSeeOther {
 			t.Fatalf("advance: %d", status)

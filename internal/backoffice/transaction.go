@@ -1,13 +1,10 @@
 package backoffice
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,7 +32,6 @@ type transactionData struct {
 type actionForm struct {
 	Kind    guichet.OperationKind
 	Amount  string
-	Max     string
 	Refusal string
 }
 
@@ -69,7 +65,7 @@ func (o *Office) showTransaction(v *visit, d *core.Dossier, errKind, errText, do
 	data.Paid = fmt.Sprintf("%s / %s", amount(t.Captured, t.Currency, v.lang), amount(t.Refunded, t.Currency, v.lang))
 	c, _ := guichet.CurrencyByCode(t.Currency)
 	for _, a := range o.svc.Actions(d.Shop, t) {
-		f := actionForm{Kind: a.Kind, Amount: guichet.FormatAmount(max(a.Amount, 0), c), Max: guichet.FormatAmount(max(a.Amount, 0), c)}
+		f := actionForm{Kind: a.Kind, Amount: guichet.FormatAmount(max(a.Amount, 0), c)}
 		if a.Refusal != nil {
 			f.Refusal = guichet.ErrorMessage(a.Refusal)
 		}
@@ -123,8 +119,7 @@ func (o *Office) operate(v *visit) error {
 	if guichet.ErrorCode(err) == guichet.CodeInternal || guichet.ErrorCode(err) == guichet.CodeUnavailable {
 		return err
 	}
-	if rerr := o.svc.Record(v.ctx, guichet.AuditEntry{User: v.user.Name, ShopID: d.Shop.ID, TransactionID: t.ID, Action: string(kind),
-		Detail: fmt.Sprintf("%s: %s", amount(n, t.Currency, "en"), outcome)}); rerr != nil {
+	if rerr := o.record(v, d.Shop.ID, t.ID, string(kind), fmt.Sprintf("%s: %s", amount(n, t.Currency, "en"), outcome)); rerr != nil {
 		return rerr
 	}
 	if err != nil {
@@ -142,6 +137,13 @@ func (o *Office) operate(v *visit) error {
 	return nil
 }
 
+// record writes what the user did to the audit trail, shown on the
+// transaction's page when it names one.
+func (o *Office) record(v *visit, shopID, transactionID, action, detail string) error {
+	return o.svc.Record(v.ctx, guichet.AuditEntry{User: v.user.Name, ShopID: shopID, TransactionID: transactionID,
+		Action: action, Detail: detail})
+}
+
 // dispute moves the KWIXO dispute of the payment one step.
 func (o *Office) dispute(v *visit) error {
 	d, err := o.dossier(v)
@@ -157,8 +159,7 @@ func (o *Office) dispute(v *visit) error {
 	if err != nil {
 		outcome = "refused: " + guichet.ErrorMessage(err)
 	}
-	if rerr := o.svc.Record(v.ctx, guichet.AuditEntry{User: v.user.Name, ShopID: d.Shop.ID, TransactionID: d.Transaction.ID,
-		Action: "dispute " + string(action), Detail: outcome}); rerr != nil {
+	if rerr := o.record(v, d.Shop.ID, d.Transaction.ID, "dispute "+string(action), outcome); rerr != nil {
 		return rerr
 	}
 	if err != nil {
@@ -189,8 +190,7 @@ func (o *Office) resend(v *visit) error {
 	if _, err := o.svc.Resend(v.ctx, d.Shop, id); err != nil {
 		return err
 	}
-	if err := o.svc.Record(v.ctx, guichet.AuditEntry{User: v.user.Name, ShopID: d.Shop.ID, TransactionID: d.Transaction.ID,
-		Action: "resend", Detail: "notification " + id}); err != nil {
+	if err := o.record(v, d.Shop.ID, d.Transaction.ID, "resend", "notification "+id); err != nil {
 		return err
 	}
 	http.Redirect(v.w, v.r, "/backoffice/transactions/"+d.Transaction.ID+"?done=resend", http.StatusSeeOther)
@@ -215,167 +215,4 @@ func (o *Office) exchange(v *visit) error {
 		return nil
 	}
 	return guichet.Errorf(guichet.CodeNotFound, "no such exchange")
-}
-
-type shopData struct {
-	Shop   *guichet.Shop
-	Now    string
-	Offset string
-	Ran    string
-	Error  string
-	// Saved says the settings were just saved; SettingsError is why
-	// they were not.
-	Saved         bool
-	SettingsError string
-	// Reset is how many transactions a reset just forgot; ResetError
-	// why the shop was not reset.
-	Reset, ResetError string
-	Credentials       []credential
-	// Upcoming is the work to come, which advancing the clock runs.
-	Upcoming []upcoming
-}
-
-type upcoming struct {
-	Due, Kind, Reference, TransactionID string
-}
-
-// credential is a protocol's credential as the shop page shows it: its
-// fields, indented.
-type credential struct{ Protocol, Key, Data string }
-
-// upcomingShown is how many jobs to come the shop page lists.
-const upcomingShown = 50
-
-// shop shows a shop's clock and, for a TEST shop, the form that advances
-// it.
-func (o *Office) shop(v *visit) error {
-	shop, err := o.visibleShop(v)
-	if err != nil {
-		return err
-	}
-	q := v.r.URL.Query()
-	o.showShop(v, shopData{Shop: shop, Ran: q.Get("ran"), Saved: q.Has("saved"), Reset: q.Get("reset")}, 0)
-	return nil
-}
-
-func (o *Office) visibleShop(v *visit) (*guichet.Shop, error) {
-	shop, err := o.svc.ShopByID(v.ctx, v.r.PathValue("id"))
-	if err != nil {
-		return nil, err
-	}
-	if !v.user.Sees(shop.ID) {
-		return nil, guichet.Errorf(guichet.CodeNotFound, "no such shop")
-	}
-	return shop, nil
-}
-
-func (o *Office) showShop(v *visit, d shopData, status int) {
-	d.Now = o.svc.Now(d.Shop).In(o.svc.Paris()).Format("2006-01-02 15:04:05")
-	jobs, err := o.svc.Upcoming(v.ctx, d.Shop, upcomingShown)
-	if err != nil {
-		o.fail(v, err)
-		return
-	}
-	for _, j := range jobs {
-		d.Upcoming = append(d.Upcoming, upcoming{Due: j.DueAt.In(o.svc.Paris()).Format("2006-01-02 15:04:05"),
-			Kind: texts[v.lang]["job."+j.Kind], Reference: j.Reference, TransactionID: j.TransactionID})
-		if d.Upcoming[len(d.Upcoming)-1].Kind == "" {
-			d.Upcoming[len(d.Upcoming)-1].Kind = j.Kind
-		}
-	}
-	d.Offset = d.Shop.ClockOffset.String()
-	for _, c := range d.Shop.Credentials {
-		var b bytes.Buffer
-		if json.Indent(&b, c.Data, "", "  ") != nil {
-			b.Reset()
-			b.Write(c.Data)
-		}
-		d.Credentials = append(d.Credentials, credential{c.Protocol, c.Key, b.String()})
-	}
-	o.render(v, "shop", d, status)
-}
-
-// reset forgets everything a TEST shop did, once the user confirmed it.
-func (o *Office) reset(v *visit) error {
-	shop, err := o.visibleShop(v)
-	if err != nil {
-		return err
-	}
-	if v.r.PostFormValue("confirm") != "on" {
-		o.showShop(v, shopData{Shop: shop, ResetError: texts[v.lang]["confirmReset"]}, http.StatusBadRequest)
-		return nil
-	}
-	n, err := o.svc.ResetShop(v.ctx, shop.ID)
-	if guichet.ErrorCode(err) == guichet.CodeConflict {
-		o.showShop(v, shopData{Shop: shop, ResetError: guichet.ErrorMessage(err)}, http.StatusConflict)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if err := o.svc.Record(v.ctx, guichet.AuditEntry{User: v.user.Name, ShopID: shop.ID, Action: "reset",
-		Detail: fmt.Sprintf("%d transactions forgotten", n)}); err != nil {
-		return err
-	}
-	http.Redirect(v.w, v.r, fmt.Sprintf("/backoffice/shops/%s?reset=%d", shop.ID, n), http.StatusSeeOther)
-	return nil
-}
-
-// settings saves a shop's contract settings.
-func (o *Office) settings(v *visit) error {
-	shop, err := o.visibleShop(v)
-	if err != nil {
-		return err
-	}
-	number := func(name string) int {
-		n, err := strconv.Atoi(strings.TrimSpace(v.r.PostFormValue(name)))
-		if err != nil {
-			return -1 // refused by the core's bounds, with the field's name
-		}
-		return n
-	}
-	set := core.ShopSettings{CaptureDelay: number("capture_delay"), AutoCaptureDays: number("auto_capture_days"),
-		NotifyAttempts: number("notify_attempts"), ThreeDS: v.r.PostFormValue("three_ds") == "on",
-		RequireCVV: v.r.PostFormValue("require_cvv") == "on"}
-	_, err = o.svc.SetShopSettings(v.ctx, shop.ID, set)
-	if guichet.ErrorCode(err) == guichet.CodeInvalid {
-		o.showShop(v, shopData{Shop: shop, SettingsError: guichet.ErrorMessage(err)}, http.StatusBadRequest)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if err := o.svc.Record(v.ctx, guichet.AuditEntry{User: v.user.Name, ShopID: shop.ID, Action: "settings",
-		Detail: fmt.Sprintf("%+v", set)}); err != nil {
-		return err
-	}
-	http.Redirect(v.w, v.r, "/backoffice/shops/"+shop.ID+"?saved", http.StatusSeeOther)
-	return nil
-}
-
-// advanceClock moves a TEST shop's clock forward and runs what became due.
-func (o *Office) advanceClock(v *visit) error {
-	shop, err := o.visibleShop(v)
-	if err != nil {
-		return err
-	}
-	by, err := time.ParseDuration(strings.TrimSpace(v.r.PostFormValue("by")))
-	if err != nil || by <= 0 || by > 400*24*time.Hour {
-		o.showShop(v, shopData{Shop: shop, Error: texts[v.lang]["badDuration"]}, http.StatusBadRequest)
-		return nil
-	}
-	_, ran, err := o.svc.AdvanceClock(v.ctx, shop.ID, by)
-	if c := guichet.ErrorCode(err); c == guichet.CodeInvalid || c == guichet.CodeConflict {
-		o.showShop(v, shopData{Shop: shop, Error: guichet.ErrorMessage(err)}, http.StatusConflict)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if err := o.svc.Record(v.ctx, guichet.AuditEntry{User: v.user.Name, ShopID: shop.ID, Action: "clock",
-		Detail: fmt.Sprintf("advanced by %s, %d jobs ran", by, ran)}); err != nil {
-		return err
-	}
-	http.Redirect(v.w, v.r, fmt.Sprintf("/backoffice/shops/%s?ran=%d", shop.ID, ran), http.StatusSeeOther)
-	return nil
 }
