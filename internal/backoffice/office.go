@@ -90,6 +90,9 @@ type visit struct {
 func (o *Office) page(h func(*visit) error) http.Handler {
 	return o.cross.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		secure(w)
+		// The back office's forms are a few short fields: a bigger body
+		// is not one of them, and is not read further.
+		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 		v := &visit{w: w, r: r, ctx: r.Context(), lang: language(w, r)}
 		if err := h(v); err != nil {
 			o.fail(v, err)
@@ -122,6 +125,9 @@ func (o *Office) signedIn(h func(*visit) error) http.Handler {
 		return h(v)
 	})
 }
+
+// maxForm bounds the body of a back-office request.
+const maxForm = 64 << 10
 
 // errForbidden is a form that did not come from a page of this session.
 var errForbidden = guichet.Errorf(guichet.CodeUnauthorized, "forbidden")

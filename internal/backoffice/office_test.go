@@ -652,3 +652,20 @@ func TestResetShop(t *testing.T) {
 		}
 	})
 }
+
+// TestOversizedForm: a form far bigger than any of the back office's is
+// refused without being read, and changes nothing.
+func TestOversizedForm(t *testing.T) {
+	o := newOffice(t, fronttest.SQLite(t))
+	b := o.signedIn(t, "root")
+	path := "/backoffice/transactions/" + o.a.ID
+	_, page, _ := b.do("GET", path, nil)
+	form := url.Values{"padding": {strings.Repeat("x", 1<<20)}, "csrf": {field(page, "csrf")}, "key": {field(page, "key")},
+		"kind": {"cancel"}, "amount": {"20.00"}}
+	if status, _, _ := b.do("POST", path+"/operations", form); status != http.StatusForbidden {
+		t.Errorf("a 1 MiB form: %d, want 403", status)
+	}
+	if tr := o.transaction(t, o.a.ID); tr.Status != guichet.StatusAuthorized {
+		t.Errorf("the oversized form changed the transaction: %s", tr.Status)
+	}
+}
