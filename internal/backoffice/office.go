@@ -72,6 +72,7 @@ func (o *Office) Register(mux *http.ServeMux) {
 	mux.Handle("POST /backoffice/shops/{id}/clock", o.signedIn(o.advanceClock))
 	mux.Handle("POST /backoffice/shops/{id}/settings", o.signedIn(o.settings))
 	mux.Handle("POST /backoffice/shops/{id}/reset", o.signedIn(o.reset))
+	mux.Handle("POST /backoffice/shops/{id}/credentials/{protocol}", o.signedIn(o.credential))
 	mux.Handle("GET /backoffice", http.RedirectHandler("/backoffice/", http.StatusMovedPermanently))
 }
 

@@ -3,6 +3,8 @@ package backoffice_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -668,4 +670,66 @@ func TestOversizedForm(t *testing.T) {
 	if tr := o.transaction(t, o.a.ID); tr.Status != guichet.StatusAuthorized {
 		t.Errorf("the oversized form changed the transaction: %s", tr.Status)
 	}
+}
+
+// TestEditCredential: a shop's credential, edited as JSON on its page, is
+// saved once its protocol's reader accepts it; a refusal is shown with
+// what the user wrote, and another shop's key is refused.
+func TestEditCredential(t *testing.T) {
+	fronttest.Stores(t, func(t *testing.T, store guichet.Store) {
+		o := newOffice(t, store)
+		ctx := context.Background()
+		// A protocol whose accounts are {"id", "url"}: the key is the id,
+		// and the URL must be https.
+		o.svc.RegisterCredentialReader("demo", func(data []byte) (guichet.Credential, error) {
+			var a struct{ ID, URL string }
+			if err := json.Unmarshal(data, &a); err != nil || a.ID == "" {
+				return guichet.Credential{}, &guichet.Error{Code: guichet.CodeInvalid, Param: "id", Message: "id: missing"}
+			}
+			if !strings.HasPrefix(a.URL, "https://") {
+				return guichet.Credential{}, &guichet.Error{Code: guichet.CodeInvalid, Param: "url", Message: "url: https only"}
+			}
+			return guichet.NewCredential("demo", a.ID, a), nil
+		})
+		for _, id := range []string{"a", "b"} {
+			if _, err := o.svc.SetCredential(ctx, id, guichet.NewCredential("demo", "key-"+id, map[string]string{"ID": "key-" + id, "URL": "https://" + id})); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := o.signedIn(t, "alice")
+		_, page, _ := b.do("GET", "/backoffice/shops/a", nil)
+		if !strings.Contains(page, `id="data-demo"`) || !strings.Contains(page, "https://a") {
+			t.Fatalf("no credential form on the shop page:\n%s", page)
+		}
+		edit := func(data string) (int, string) {
+			status, page, _ := b.do("POST", "/backoffice/shops/a/credentials/demo", url.Values{"csrf": {field(page, "csrf")}, "data": {data}})
+			return status, page
+		}
+		for _, tt := range []struct{ data, want string }{
+			{`{"ID":"key-a","URL":"http://plain"}`, "url: https only"},
+			{`not json`, "id: missing"},
+			{`{"ID":"key-b","URL":"https://a"}`, "another shop answers"},
+		} {
+			status, page := edit(tt.data)
+			if status != http.StatusBadRequest || !strings.Contains(page, tt.want) || !strings.Contains(page, template.HTMLEscapeString(tt.data)) {
+				t.Errorf("edit %s: %d, want 400 saying %q with the text kept", tt.data, status, tt.want)
+			}
+		}
+		if shop, _ := o.svc.ShopByID(ctx, "a"); shop.Credential("demo").Key != "key-a" {
+			t.Fatalf("a refused edit changed the credential: %+v", shop.Credential("demo"))
+		}
+		if status, _ := edit(`{"ID":"key-a2","URL":"https://a.example/notify"}`); status != http.StatusSeeOther {
+			t.Fatalf("edit: %d", status)
+		}
+		shop, _ := o.svc.ShopByID(ctx, "a")
+		if c := shop.Credential("demo"); c.Key != "key-a2" || !strings.Contains(string(c.Data), "a.example/notify") {
+			t.Errorf("credential after the edit: %+v", c)
+		}
+		if found, err := o.svc.ShopByCredential(ctx, "demo", "key-a2"); err != nil || found.ID != "a" {
+			t.Errorf("the shop by its new key: %v %v", found, err)
+		}
+		if status, _, _ := b.do("POST", "/backoffice/shops/a/credentials/paybox", url.Values{"csrf": {field(page, "csrf")}, "data": {"{}"}}); status != http.StatusNotFound {
+			t.Errorf("a protocol nobody reads: %d, want 404", status)
+		}
+	})
 }

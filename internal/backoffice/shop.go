@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,11 @@ type shopData struct {
 	// why the shop was not reset.
 	Reset, ResetError string
 	Credentials       []credential
+	// edited is a credential whose edit was refused, shown as the user
+	// wrote it with the reason.
+	edited *credential
+	// SavedCredential names the protocol whose credential was just saved.
+	SavedCredential string
 	// Upcoming is the work to come, which advancing the clock runs.
 	Upcoming []upcoming
 }
@@ -39,8 +45,8 @@ type upcoming struct {
 }
 
 // credential is a protocol's credential as the shop page shows it: its
-// fields, indented.
-type credential struct{ Protocol, Key, Data string }
+// fields, indented, for a user to edit; Error is why an edit was refused.
+type credential struct{ Protocol, Key, Data, Error string }
 
 // upcomingShown is how many jobs to come the shop page lists.
 const upcomingShown = 50
@@ -53,7 +59,8 @@ func (o *Office) shop(v *visit) error {
 		return err
 	}
 	q := v.r.URL.Query()
-	o.showShop(v, shopData{Shop: shop, Ran: q.Get("ran"), Saved: q.Has("saved"), Reset: q.Get("reset")}, 0)
+	o.showShop(v, shopData{Shop: shop, Ran: q.Get("ran"), Saved: q.Has("saved"), Reset: q.Get("reset"),
+		SavedCredential: q.Get("credential")}, 0)
 	return nil
 }
 
@@ -84,12 +91,16 @@ func (o *Office) showShop(v *visit, d shopData, status int) {
 	}
 	d.Offset = d.Shop.ClockOffset.String()
 	for _, c := range d.Shop.Credentials {
+		if d.edited != nil && d.edited.Protocol == c.Protocol {
+			d.Credentials = append(d.Credentials, *d.edited)
+			continue
+		}
 		var b bytes.Buffer
 		if json.Indent(&b, c.Data, "", "  ") != nil {
 			b.Reset()
 			b.Write(c.Data)
 		}
-		d.Credentials = append(d.Credentials, credential{c.Protocol, c.Key, b.String()})
+		d.Credentials = append(d.Credentials, credential{Protocol: c.Protocol, Key: c.Key, Data: b.String()})
 	}
 	o.render(v, "shop", d, status)
 }
@@ -116,6 +127,31 @@ func (o *Office) reset(v *visit) error {
 		return err
 	}
 	http.Redirect(v.w, v.r, fmt.Sprintf("/backoffice/shops/%s?reset=%d", shop.ID, n), http.StatusSeeOther)
+	return nil
+}
+
+// credential saves a protocol's credential as the user edited it, once
+// the protocol's front has read and checked it.
+func (o *Office) credential(v *visit) error {
+	shop, err := o.visibleShop(v)
+	if err != nil {
+		return err
+	}
+	protocol, data := v.r.PathValue("protocol"), v.r.PostFormValue("data")
+	saved, err := o.svc.EditCredential(v.ctx, shop.ID, protocol, []byte(data))
+	if c := guichet.ErrorCode(err); c == guichet.CodeInvalid || c == guichet.CodeConflict {
+		o.showShop(v, shopData{Shop: shop, edited: &credential{Protocol: protocol, Data: data, Error: guichet.ErrorMessage(err)}},
+			http.StatusBadRequest)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// The audit names the key, never the secrets beside it.
+	if err := o.record(v, shop.ID, "", "credential", protocol+" "+saved.Credential(protocol).Key); err != nil {
+		return err
+	}
+	http.Redirect(v.w, v.r, "/backoffice/shops/"+shop.ID+"?credential="+url.QueryEscape(protocol), http.StatusSeeOther)
 	return nil
 }
 

@@ -21,6 +21,8 @@ type Service struct {
 	shops    shopCache
 	// notifiers build the notifications of each front's orders.
 	notifiers map[string]Notifier
+	// credentialReaders read the credentials users edit, by protocol.
+	credentialReaders map[string]CredentialReader
 	// refs name the operations of the fronts that name theirs.
 	refs     map[string]RefFunc
 	sender   Sender
@@ -52,7 +54,7 @@ func New(store guichet.Store, acquirer guichet.Acquirer, vault guichet.Vault, cl
 		paris = time.FixedZone("CET", 3600)
 	}
 	s := &Service{store: store, acquirer: acquirer, vault: vault, clock: clock, log: log, paris: paris,
-		notifiers: map[string]Notifier{}, refs: map[string]RefFunc{}, work: DefaultWorkConfig(), running: newInflight(),
+		notifiers: map[string]Notifier{}, credentialReaders: map[string]CredentialReader{}, refs: map[string]RefFunc{}, work: DefaultWorkConfig(), running: newInflight(),
 		wakeJobs: make(chan struct{}, 1), wakeDeliveries: make(chan struct{}, 1), NewID: newID,
 		acquirerTimeout: defaultAcquirerTimeout}
 	s.exchanges.wake = make(chan struct{}, 1)

@@ -47,6 +47,7 @@ func Plug(svc *core.Service, f Front) {
 	for name, r := range f.Refs() {
 		svc.RegisterRefs(name, r)
 	}
+	svc.RegisterCredentialReader(f.Name(), f.ReadCredential)
 }
 
 // Front is one provider's protocol, served on the core.
@@ -66,6 +67,11 @@ type Front interface {
 	// Errors maps every refusal reason of the core to the front's wire
 	// code for it, in words where the protocol has several.
 	Errors() map[guichet.Reason]string
+	// ReadCredential reads the front's credential as a user edited it in
+	// the back office (its account's fields in JSON, unknown ones
+	// refused), checks it as the provider's administration pages would,
+	// and returns it to store.
+	ReadCredential(data []byte) (guichet.Credential, error)
 	// Demo returns the demo shops of the front's provider, with their
 	// credentials, for a sandbox's first start.
 	Demo(now time.Time) []guichet.Shop

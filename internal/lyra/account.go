@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"guichet"
+	"guichet/internal/front"
 )
 
 // protocol names Lyra's credentials (guichet.Credential.Protocol) and the
@@ -121,3 +122,47 @@ func keyMode(key string) guichet.Mode {
 }
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+// ReadCredential reads a shop's keys as a user edited them, checked as
+// the merchant back office shows them: an eight-digit shop ID, each
+// password and public key with its mode's prefix (the public keys after
+// the shop ID), a test password at least, an http or https IPN URL, and
+// currencies guichet knows.
+func (f *Front) ReadCredential(data []byte) (guichet.Credential, error) {
+	a, err := front.DecodeAccount[Account](data)
+	if err != nil {
+		return guichet.Credential{}, err
+	}
+	if err := a.check(); err != nil {
+		return guichet.Credential{}, err
+	}
+	return a.Credential(), nil
+}
+
+func (a *Account) check() error {
+	if len(a.ShopID) != 8 || !digits(a.ShopID) {
+		return front.Invalid("shop_id", "shop_id: a shop ID is 8 digits")
+	}
+	if a.TestPassword == "" {
+		return front.Invalid("test_password", "test_password: every shop has its test password")
+	}
+	for _, k := range []struct{ field, value, prefix string }{
+		{"test_password", a.TestPassword, testPasswordPrefix},
+		{"prod_password", a.ProdPassword, prodPasswordPrefix},
+		{"test_public_key", a.TestPublicKey, a.ShopID + ":" + testPublicKeyPrefix},
+		{"prod_public_key", a.ProdPublicKey, a.ShopID + ":" + prodPublicKeyPrefix},
+	} {
+		if k.value != "" && (!strings.HasPrefix(k.value, k.prefix) || len(k.value) == len(k.prefix)) {
+			return front.Invalid(k.field, k.field+": the key starts with "+k.prefix)
+		}
+	}
+	if err := front.CheckURL("ipn_url", a.IPNURL); err != nil {
+		return err
+	}
+	for _, c := range a.Currencies {
+		if _, ok := guichet.CurrencyByCode(c); !ok {
+			return front.Invalid("currencies", "currencies: "+c+" is no ISO 4217 currency guichet knows")
+		}
+	}
+	return nil
+}

@@ -1,9 +1,12 @@
 package paybox
 
 import (
+	"encoding/hex"
+	"fmt"
 	"strings"
 
 	"guichet"
+	"guichet/internal/front"
 )
 
 // protocol names Paybox's credentials (guichet.Credential.Protocol).
@@ -68,4 +71,42 @@ func (a *Account) KnowsIdentifiant(id string) bool {
 		}
 	}
 	return false
+}
+
+// ReadCredential reads a Paybox contract as a user edited it, checked as
+// Paybox's back office would: a SITE of 7 digits, a RANG of up to 3,
+// identifiers of digits, a CLE unless the contract takes HMAC only, and an
+// HMAC key in hexadecimal, which HMAC only needs.
+func (f *Front) ReadCredential(data []byte) (guichet.Credential, error) {
+	a, err := front.DecodeAccount[Account](data)
+	if err != nil {
+		return guichet.Credential{}, err
+	}
+	if err := a.check(); err != nil {
+		return guichet.Credential{}, err
+	}
+	a.Rang = normRang(a.Rang)
+	return a.Credential(), nil
+}
+
+func (a *Account) check() error {
+	switch {
+	case !allDigits(a.Site, 7, 7):
+		return front.Invalid("site", "site: SITE is 7 digits")
+	case !allDigits(a.Rang, 1, 3):
+		return front.Invalid("rang", "rang: RANG is 1 to 3 digits")
+	case a.Key == "" && !a.HMACOnly:
+		return front.Invalid("cle", "cle: a contract that takes CLE needs one")
+	case a.HMACOnly && a.HMACKey == "":
+		return front.Invalid("hmac_key", "hmac_key: a contract that takes HMAC only needs its key")
+	}
+	for _, id := range a.Identifiants {
+		if !allDigits(id, 1, 9) {
+			return front.Invalid("identifiants", fmt.Sprintf("identifiants: %q is not 1 to 9 digits", id))
+		}
+	}
+	if _, err := hex.DecodeString(a.HMACKey); err != nil || len(a.HMACKey) > 256 {
+		return front.Invalid("hmac_key", "hmac_key: the key is hexadecimal, 128 bytes at most")
+	}
+	return nil
 }

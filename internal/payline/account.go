@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"guichet"
+	"guichet/internal/front"
 )
 
 // protocol names Payline's credentials (guichet.Credential.Protocol) and
@@ -160,4 +161,21 @@ func (c *Contract) takes(b guichet.Brand) bool { return slices.Contains(c.Brands
 // accessKeyIs compares an access key in constant time.
 func (a *Account) accessKeyIs(key string) bool {
 	return subtle.ConstantTimeCompare([]byte(a.AccessKey), []byte(key)) == 1
+}
+
+// ReadCredential reads a merchant account as a user edited it, checked
+// as the administration centre would (Check), with an http or https
+// notification URL.
+func (f *Front) ReadCredential(data []byte) (guichet.Credential, error) {
+	a, err := front.DecodeAccount[Account](data)
+	if err != nil {
+		return guichet.Credential{}, err
+	}
+	if err := a.Check(); err != nil {
+		return guichet.Credential{}, front.Invalid("", err.Error())
+	}
+	if err := front.CheckURL("notification_url", a.NotificationURL); err != nil {
+		return guichet.Credential{}, err
+	}
+	return a.Credential(), nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"guichet"
+	"guichet/internal/front"
 )
 
 // protocol names S-money's credentials (guichet.Credential.Protocol) and
@@ -70,4 +71,43 @@ func (a *Account) callbackAllowed(raw string, test bool) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// hostName tells whether a callback domain is a bare host name, or empty
+// (none registered).
+func hostName(domain string) bool {
+	u, err := url.Parse("https://" + domain + "/")
+	return domain == "" || err == nil && u.Hostname() == domain
+}
+
+// ReadCredential reads an application's access as a user edited it: a
+// partner domain of lower-case letters, digits and hyphens, a token of 16
+// characters at least, and a callback domain that is a host name.
+func (f *Front) ReadCredential(data []byte) (guichet.Credential, error) {
+	a, err := front.DecodeAccount[Account](data)
+	if err != nil {
+		return guichet.Credential{}, err
+	}
+	a.CallbackDomain = strings.ToLower(a.CallbackDomain)
+	switch {
+	case !partnerName(a.Partner):
+		return guichet.Credential{}, front.Invalid("partner", "partner: the partner domain is 1 to 32 lower-case letters, digits and hyphens")
+	case len(a.Token) < 16:
+		return guichet.Credential{}, front.Invalid("token", "token: a token has 16 characters at least")
+	case !hostName(a.CallbackDomain):
+		return guichet.Credential{}, front.Invalid("callback_domain", "callback_domain: a host name is expected")
+	}
+	return a.Credential(), nil
+}
+
+func partnerName(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for _, c := range s {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
 }

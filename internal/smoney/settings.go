@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"guichet/internal/web"
@@ -38,7 +37,7 @@ func (a *API) serveSettings(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		domain := strings.ToLower(strings.TrimSpace(in.CallbackDomain))
-		if u, err := url.Parse("https://" + domain + "/"); domain != "" && (err != nil || u.Hostname() != domain) {
+		if !hostName(domain) {
 			web.WriteJSON(w, http.StatusBadRequest, apiErrorBody{Code: 178, ErrorMessage: "callbackDomain: a host name is expected", Title: "Bad Request", Priority: 1})
 			return
 		}
