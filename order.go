@@ -1,6 +1,9 @@
 package guichet
 
-import "time"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // OrderStatus is where a hosted payment stands.
 type OrderStatus string
@@ -130,4 +133,43 @@ type Attempt struct {
 	StatusCode int       // 0 when no answer came
 	Error      string
 	Duration   time.Duration
+	// Answer is the beginning of the body the merchant's server answered,
+	// for the merchant to see why a notification was refused: at most
+	// MaxAnswer bytes of valid UTF-8, card numbers masked (MaskCards).
+	// It is empty when no answer came.
+	Answer string
+}
+
+// MaxAnswer bounds Attempt.Answer, in bytes: enough for an error message
+// or the start of an error page, little enough that the delivery log of a
+// busy shop stays small.
+const MaxAnswer = 256
+
+// AnswerLookahead is how many bytes past MaxAnswer a sender reads of an
+// answer for AnswerExcerpt: the longest card number MaskCards finds, 19
+// digits with a separator between each two, spans 37 bytes, so one that
+// starts within the excerpt ends within the lookahead and is masked whole
+// before the excerpt is cut. Cut first, it could keep as many as 18 of its
+// digits, which the Luhn check would most often not find, the number being
+// incomplete.
+const AnswerLookahead = 36
+
+// AnswerExcerpt returns the Attempt.Answer of an answer whose body begins
+// with body: card numbers masked (MaskCards), invalid UTF-8 and NUL
+// replaced (StorableText), cut to at most MaxAnswer bytes between two
+// characters. body should hold the first MaxAnswer+AnswerLookahead bytes
+// of the answer's body, or all of it when shorter. The masking comes
+// first, so that a card number the cut goes through is masked all the
+// same. AnswerExcerpt of its own result is that result, so that the core
+// may apply it again to what any sender reports.
+func AnswerExcerpt(body string) string {
+	s := StorableText(MaskCards(body))
+	if len(s) <= MaxAnswer {
+		return s
+	}
+	n := MaxAnswer
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -195,6 +195,10 @@ type Tx interface {
 	AddAudit(e AuditEntry) error
 	// Audit lists what was done to a transaction, oldest first.
 	Audit(transactionID string) ([]AuditEntry, error)
+	// ShopAudit lists what was done in a shop, to its transactions or not,
+	// newest first (of entries made at the same time, the latest added
+	// first), at most limit of them (50 when limit <= 0, 500 at most).
+	ShopAudit(shopID string, limit int) ([]AuditEntry, error)
 	// Journal lists transactions with their operations, newest first
 	// (creation time, then number), as the filter says.
 	Journal(f JournalFilter) ([]Transaction, error)

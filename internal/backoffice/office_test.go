@@ -357,6 +357,12 @@ func TestCancelAndClock(t *testing.T) {
 	if err != nil || shop.ClockOffset != 48*time.Hour {
 		t.Fatalf("shop after advance: %+v %v", shop, err)
 	}
+	// The shop's page lists what its users did, newest first: the
+	// clock, then the cancellation with a link to its payment.
+	_, page, _ = b.do("GET", "/backoffice/shops/a", nil)
+	if !regexp.MustCompile(`(?s)<ul id="shop-audit">\s*<li>[^<]*alice — clock — advanced by 48h0m0s.*alice — cancel — €20.00: done — <a href="/backoffice/transactions/` + o.a.ID).MatchString(page) {
+		t.Errorf("the shop's audit:\n%s", page)
+	}
 }
 
 func TestJournalPages(t *testing.T) {
@@ -536,8 +542,8 @@ func TestKwixo(t *testing.T) {
 			t.Fatalf("notifications on the page: %d, %v", len(d.Notifications), err)
 		}
 		first := d.Notifications[len(d.Notifications)-1]
-		if !strings.Contains(page, "/notifications/"+first.ID+"/resend") {
-			t.Fatal("no resend button for the first notification")
+		if !strings.Contains(page, "/notifications/"+first.ID+"/resend") || !strings.Contains(page, `<code class="answer">OK</code>`) {
+			t.Fatal("no resend button, or no merchant's answer, for the first notification")
 		}
 		if status, _, _ := b.do("POST", path+"/notifications/"+first.ID+"/resend", url.Values{"csrf": {field(page, "csrf")}}); status != http.StatusSeeOther {
 			t.Fatalf("resend: %d", status)

@@ -38,6 +38,9 @@ type shopData struct {
 	SavedCredential string
 	// Upcoming is the work to come, which advancing the clock runs.
 	Upcoming []upcoming
+	// Audit is what back-office users did to the shop and its payments,
+	// newest first.
+	Audit []guichet.AuditEntry
 }
 
 type upcoming struct {
@@ -48,8 +51,12 @@ type upcoming struct {
 // fields, indented, for a user to edit; Error is why an edit was refused.
 type credential struct{ Protocol, Key, Data, Error string }
 
-// upcomingShown is how many jobs to come the shop page lists.
-const upcomingShown = 50
+// upcomingShown is how many jobs to come the shop page lists, and
+// auditShown how many of the latest audit entries.
+const (
+	upcomingShown = 50
+	auditShown    = 50
+)
 
 // shop shows a shop's clock and, for a TEST shop, the form that advances
 // it.
@@ -79,6 +86,10 @@ func (o *Office) showShop(v *visit, d shopData, status int) {
 	d.Now = o.svc.Now(d.Shop).In(o.svc.Paris()).Format("2006-01-02 15:04:05")
 	jobs, err := o.svc.Upcoming(v.ctx, d.Shop, upcomingShown)
 	if err != nil {
+		o.fail(v, err)
+		return
+	}
+	if d.Audit, err = o.svc.ShopAudit(v.ctx, d.Shop.ID, auditShown); err != nil {
 		o.fail(v, err)
 		return
 	}

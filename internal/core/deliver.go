@@ -17,7 +17,8 @@ type Sender interface {
 	// special-purpose addresses, checking the address it actually
 	// connects to, not the name it was given. Attempt.Error, recorded
 	// for the merchant to read, must be a neutral phrase, never the
-	// text of an internal error.
+	// text of an internal error. Attempt.Answer is the beginning of
+	// the merchant's answer, as guichet.AnswerExcerpt makes it.
 	Send(ctx context.Context, d *guichet.Delivery, publicOnly bool) guichet.Attempt
 }
 
@@ -92,6 +93,11 @@ func (s *Service) deliver(ctx context.Context, shop *guichet.Shop, j *guichet.Jo
 		return giveBack()
 	}
 	a.DeliveryID, a.At = d.ID, now
+	// The answer is the merchant's text, which may quote the card number
+	// of the payment notified: it is masked and bounded here whatever the
+	// sender did, for no card number may be stored. A sender must mask it
+	// before cutting it too, which only it can do (guichet.AnswerExcerpt).
+	a.Answer = guichet.AnswerExcerpt(a.Answer)
 	return s.store.Update(record, func(tx guichet.Tx) error {
 		cur, err := tx.Delivery(d.ID)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -295,6 +296,76 @@ func TestStoppingGivesDeliveriesBack(t *testing.T) {
 		d, attempts = deliveries(t, svc.Store(), shop.ID)
 		if a := attempts["stopped"]; d["stopped"].Status != guichet.DeliveryDelivered || len(a) != 1 || a[0].StatusCode != 200 {
 			t.Errorf("after the next run: %+v, attempts %+v", d["stopped"], a)
+		}
+	})
+}
+
+// TestNotificationAnswers checks that an attempt records the beginning of
+// what the merchant answered, as the delivery log shows it: a known body
+// whole, a long one cut, and a card number masked, on both stores.
+func TestNotificationAnswers(t *testing.T) {
+	long := strings.Repeat("é", 200) // 400 bytes, two to a character
+	answers := map[string]string{
+		"/known": "KO: unknown order",
+		"/long":  long,
+		"/card":  "refused: card 4111111111111111 expired",
+		"/empty": "",
+	}
+	merchant := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		if r.URL.Path != "/known" {
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+		io.WriteString(w, answers[r.URL.Path])
+	}))
+	defer merchant.Close()
+	want := map[string]guichet.Attempt{
+		"known": {StatusCode: 200, Answer: "KO: unknown order"},
+		"long":  {StatusCode: 500, Answer: long[:guichet.MaxAnswer]},
+		"card":  {StatusCode: 500, Answer: "refused: card 411111XXXXXX1111 expired"},
+		"empty": {StatusCode: 500},
+	}
+	stores(t, func(t *testing.T, base *core.Service, shop *guichet.Shop, clk *clock) {
+		svc := notifying(t, base.Store(), clk)
+		for ref := range want {
+			pay(t, svc, shop, ref, merchant.URL+"/"+ref)
+		}
+		if _, err := svc.RunDue(t.Context(), shop.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, attempts := deliveries(t, svc.Store(), shop.ID)
+		for ref, w := range want {
+			a := attempts[ref]
+			if len(a) != 1 || a[0].StatusCode != w.StatusCode || a[0].Error != "" || a[0].Answer != w.Answer {
+				t.Errorf("%s: attempts %+v, want status %d, answer %q", ref, a, w.StatusCode, w.Answer)
+			}
+		}
+	})
+}
+
+// rawSender reports an attempt with an answer as a careless sender would:
+// whole, unmasked.
+type rawSender struct{ answer string }
+
+func (s rawSender) Send(_ context.Context, d *guichet.Delivery, _ bool) guichet.Attempt {
+	return guichet.Attempt{DeliveryID: d.ID, StatusCode: 500, Answer: s.answer}
+}
+
+// TestNotificationAnswerMaskedByCore checks that the core masks and bounds
+// the answer whatever the sender reported, before the store sees it.
+func TestNotificationAnswerMaskedByCore(t *testing.T) {
+	raw := strings.Repeat("x", guichet.MaxAnswer-12) + "5555555555554444" + strings.Repeat("y", 1000)
+	stores(t, func(t *testing.T, base *core.Service, shop *guichet.Shop, clk *clock) {
+		svc := notifying(t, base.Store(), clk)
+		svc.SetSender(rawSender{raw})
+		pay(t, svc, shop, "raw", "http://merchant.invalid/ipn")
+		if _, err := svc.RunDue(t.Context(), shop.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, attempts := deliveries(t, svc.Store(), shop.ID)
+		want := strings.Repeat("x", guichet.MaxAnswer-12) + "555555XXXXXX"
+		if a := attempts["raw"]; len(a) != 1 || a[0].Answer != want {
+			t.Errorf("attempts %+v, want answer %q", a, want)
 		}
 	})
 }

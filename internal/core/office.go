@@ -229,3 +229,14 @@ func (s *Service) ResetShop(ctx context.Context, shopID string) (n int, err erro
 	})
 	return n, err
 }
+
+// ShopAudit lists what back-office users did in a shop, to its
+// transactions or not, newest first: limit entries at most (50 when
+// limit <= 0, 500 at most, as the store bounds them).
+func (s *Service) ShopAudit(ctx context.Context, shopID string, limit int) (list []guichet.AuditEntry, err error) {
+	err = s.store.View(ctx, func(tx guichet.Tx) (err error) {
+		list, err = tx.ShopAudit(shopID, limit)
+		return err
+	})
+	return list, err
+}

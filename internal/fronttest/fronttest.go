@@ -137,8 +137,8 @@ func NoRedirects() *http.Client {
 }
 
 // Merchant is a merchant's web server for a test: it keeps the requests
-// it receives, notifications and returns alike, and answers them 200, or
-// 500 to as many as Fail says first.
+// it receives, notifications and returns alike, and answers them 200
+// "OK", or 500 to as many as Fail says first.
 type Merchant struct {
 	*httptest.Server
 	mu   sync.Mutex
@@ -169,7 +169,11 @@ func NewMerchant(t testing.TB) *Merchant {
 		m.mu.Unlock()
 		if failing {
 			w.WriteHeader(http.StatusInternalServerError)
+			return
 		}
+		// A body, as most merchants' servers answer one, which the
+		// delivery log keeps the beginning of.
+		io.WriteString(w, "OK")
 	}))
 	t.Cleanup(m.Close)
 	return m

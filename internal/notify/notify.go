@@ -36,6 +36,11 @@ const (
 	ErrCancelled  = "cancelled"
 )
 
+// maxDrain bounds what is read of an answer, the excerpt included: a
+// connection is reused after an answer read to its end, and an answer longer
+// than this is cut off by closing the connection rather than read whole.
+const maxDrain = 64 << 10
+
 // outcomes are the values of the outcome label of the attempts counter.
 var outcomes = []string{"delivered", "http_error", "timeout", "connection_failed", "not_allowed", "invalid_url", "cancelled"}
 
@@ -135,11 +140,19 @@ func (s *Sender) Send(ctx context.Context, d *guichet.Delivery, publicOnly bool)
 		msg, outcome := classify(ctx, err)
 		return fail(msg, outcome, err)
 	}
-	// Read a little of the answer so the connection can be reused; what
-	// merchants answer is of no interest beyond its status.
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	// The beginning of the answer is kept for the merchant to read in the
+	// delivery log, which tells why a notification was refused better
+	// than a status does. Reading a little past what is kept lets a card
+	// number the cut goes through be masked whole (guichet.AnswerExcerpt).
+	// A failed read keeps what came before it: the status came anyway.
+	head := make([]byte, guichet.MaxAnswer+guichet.AnswerLookahead)
+	n, _ := io.ReadFull(resp.Body, head)
+	// The rest is read up to a bound, so that the connection can be
+	// reused after a short answer without a long one holding the attempt.
+	io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain-int64(n)))
 	resp.Body.Close()
 	a.Duration, a.StatusCode = time.Since(start), resp.StatusCode
+	a.Answer = guichet.AnswerExcerpt(string(head[:n]))
 	outcome := "http_error"
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		outcome = "delivered"

@@ -80,6 +80,9 @@ func TestSend(t *testing.T) {
 			if a.StatusCode != tt.status || a.Error != tt.err || a.DeliveryID != "d1" {
 				t.Errorf("attempt %+v, want status %d, error %q", a, tt.status, tt.err)
 			}
+			if a.StatusCode == 0 && a.Answer != "" {
+				t.Errorf("attempt without an answer has answer %q", a.Answer)
+			}
 			if reached := hits.Load() > before; reached != tt.reached {
 				t.Errorf("merchant reached: %v, want %v", reached, tt.reached)
 			}
@@ -96,6 +99,104 @@ func TestSend(t *testing.T) {
 		if v := counterValue(t, reg, outcome); v != want {
 			t.Errorf("attempts with outcome %s: %v, want %v", outcome, v, want)
 		}
+	}
+}
+
+// TestSendAnswer checks the excerpt of the merchant's answer an attempt
+// keeps: the beginning of the body, cut between two characters, valid
+// UTF-8, card numbers masked even where the cut goes through one.
+func TestSendAnswer(t *testing.T) {
+	pad := func(n int) string { return strings.Repeat("a", n) }
+	bodies := map[string]string{
+		"/known": "ERROR: unknown order ref-42",
+		"/empty": "",
+		"/exact": pad(guichet.MaxAnswer),
+		"/long":  pad(guichet.MaxAnswer-10) + "0123456789" + strings.Repeat("b", 10000),
+		// "é" takes the bytes 255 and 256: it is left out whole.
+		"/utf8":    pad(guichet.MaxAnswer-1) + "é" + "tail",
+		"/invalid": "bad \xff\xfe byte \x00 nul",
+		"/card":    `{"error":"card 4111111111111111 refused"}`,
+		// Card numbers that the cut goes through: the digits kept must be
+		// masked as they would be were the number whole. Cut first, the
+		// twelve digits left would not be found.
+		"/card-cut":       pad(guichet.MaxAnswer-12) + "5555555555554444 more",
+		"/card-cut-space": pad(guichet.MaxAnswer-10) + "4111 1111 1111 1111 more",
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, bodies[r.URL.Path])
+	}))
+	defer srv.Close()
+	s := notify.New(5 * time.Second)
+	tests := []struct{ path, want string }{
+		{"/known", "ERROR: unknown order ref-42"},
+		{"/empty", ""},
+		{"/exact", pad(guichet.MaxAnswer)},
+		{"/long", pad(guichet.MaxAnswer-10) + "0123456789"},
+		{"/utf8", pad(guichet.MaxAnswer - 1)},
+		{"/invalid", "bad \uFFFD byte \uFFFD nul"},
+		{"/card", `{"error":"card 411111XXXXXX1111 refused"}`},
+		{"/card-cut", pad(guichet.MaxAnswer-12) + "555555XXXXXX"},
+		{"/card-cut-space", pad(guichet.MaxAnswer-10) + "4111 11XX "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			a := s.Send(t.Context(), &guichet.Delivery{ID: "d1", Method: "POST", URL: srv.URL + tt.path}, false)
+			if a.StatusCode != http.StatusBadRequest || a.Error != "" {
+				t.Fatalf("attempt %+v, want status 400 without error", a)
+			}
+			if a.Answer != tt.want {
+				t.Errorf("answer %q (%d bytes),\nwant %q (%d bytes)", a.Answer, len(a.Answer), tt.want, len(tt.want))
+			}
+			if len(a.Answer) > guichet.MaxAnswer {
+				t.Errorf("answer of %d bytes, more than %d", len(a.Answer), guichet.MaxAnswer)
+			}
+			// The core applies AnswerExcerpt again: it must change nothing.
+			if again := guichet.AnswerExcerpt(a.Answer); again != a.Answer {
+				t.Errorf("AnswerExcerpt of the answer changed it to %q", again)
+			}
+		})
+	}
+}
+
+// TestSendAnswerBounded checks that an answer is read up to a bound: an
+// endless body does not hold the attempt until its timeout, and a body that
+// stalls keeps what came before.
+func TestSendAnswerBounded(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/endless":
+			chunk := []byte(strings.Repeat("x", 4096))
+			for {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		case "/stall":
+			io.WriteString(w, "partial")
+			w.(http.Flusher).Flush()
+			<-release
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	const timeout = 3 * time.Second
+	s := notify.New(timeout)
+
+	start := time.Now()
+	a := s.Send(t.Context(), &guichet.Delivery{ID: "d1", Method: "GET", URL: srv.URL + "/endless"}, false)
+	if elapsed := time.Since(start); elapsed > timeout/2 {
+		t.Errorf("an endless answer held the attempt %v", elapsed)
+	}
+	if a.StatusCode != 200 || a.Error != "" || a.Answer != strings.Repeat("x", guichet.MaxAnswer) {
+		t.Errorf("endless answer: attempt %+v", a)
+	}
+
+	s = notify.New(200 * time.Millisecond)
+	a = s.Send(t.Context(), &guichet.Delivery{ID: "d1", Method: "GET", URL: srv.URL + "/stall"}, false)
+	if a.StatusCode != 200 || a.Answer != "partial" {
+		t.Errorf("stalled answer: attempt %+v", a)
 	}
 }
 

@@ -24,6 +24,9 @@ var (
 
 	insertAudit = tables.Audit.Insert(dialect, 1)
 	auditOf     = "SELECT " + tables.Audit.Columns + " FROM audit WHERE transaction_id = $1 ORDER BY at NULLS FIRST, seq"
+	// The index audit_shop (shop_id, at NULLS FIRST, seq) gives this order
+	// read backwards, without a sort.
+	auditOfShop = "SELECT " + tables.Audit.Columns + " FROM audit WHERE shop_id = $1 ORDER BY at DESC NULLS LAST, seq DESC LIMIT $2"
 )
 
 func (t *tx) User(name string) (*guichet.User, error) {
@@ -139,6 +142,15 @@ func (t *tx) Audit(transactionID string) ([]guichet.AuditEntry, error) {
 		return nil, err
 	}
 	return list(t, "list audit", tables.Audit.Scan, auditOf, transactionID)
+}
+
+// ShopAudit lists the shop's entries newest first; an entry without a
+// time (NULL) sorts as the oldest, as it does first in Audit.
+func (t *tx) ShopAudit(shopID string, limit int) ([]guichet.AuditEntry, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	return list(t, "list shop audit", tables.Audit.Scan, auditOfShop, shopID, tables.AuditLimit(limit))
 }
 
 // Journal.

@@ -23,6 +23,9 @@ var (
 
 	insertAudit = tables.Audit.Insert(dialect, 1)
 	auditOf     = "SELECT " + tables.Audit.Columns + " FROM audit WHERE transaction_id = ? ORDER BY at, rowid"
+	// The index audit_shop (shop_id, at), which ends with the rowid, gives
+	// this order read backwards, without a sort.
+	auditOfShop = "SELECT " + tables.Audit.Columns + " FROM audit WHERE shop_id = ? ORDER BY at DESC, rowid DESC LIMIT ?"
 )
 
 func (t *tx) User(name string) (*guichet.User, error) {
@@ -115,6 +118,15 @@ func (t *tx) Audit(transactionID string) ([]guichet.AuditEntry, error) {
 		return nil, err
 	}
 	return list(t, "list audit", tables.Audit.Scan, auditOf, transactionID)
+}
+
+// ShopAudit lists the shop's entries newest first; an entry without a
+// time (NULL) sorts as the oldest, as it does first in Audit.
+func (t *tx) ShopAudit(shopID string, limit int) ([]guichet.AuditEntry, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	return list(t, "list shop audit", tables.Audit.Scan, auditOfShop, shopID, tables.AuditLimit(limit))
 }
 
 // Journal.

@@ -300,6 +300,137 @@ func testAudit(t *testing.T, h *harness) {
 	wantCode(t, err, guichet.CodeConflict, "AddAudit of an ID in use")
 }
 
+// sameAudit reports the differences between two lists of audit entries,
+// times compared as instants.
+func sameAudit(t *testing.T, got, want []guichet.AuditEntry, doing string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: %d entries, want %d:\n got %+v\nwant %+v", doing, len(got), len(want), got, want)
+		return
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		g.At, w.At = instant(g.At), instant(w.At)
+		if g != w {
+			t.Errorf("%s[%d]:\n got %+v\nwant %+v", doing, i, g, w)
+		}
+	}
+}
+
+// testShopAudit checks a shop's audit trail: its entries only, with a
+// transaction or without, newest first, entries of one time latest added
+// first whatever their IDs, an entry without a time last.
+func testShopAudit(t *testing.T, h *harness) {
+	at := base()
+	shop, other := randomID("shop"), randomID("shop")
+	txID := randomID("tx")
+	entry := func(id, shopID string, at time.Time, transactionID, action string) guichet.AuditEntry {
+		return guichet.AuditEntry{ID: id, At: at, User: "alice", ShopID: shopID, TransactionID: transactionID,
+			Action: action, Detail: "done"}
+	}
+	var (
+		undated = entry(randomID("aud_u"), shop, time.Time{}, "", "reset")
+		oldest  = entry(randomID("aud_o"), shop, at.Add(-time.Hour), txID, "capture")
+		// first and second are made at the same time, second added
+		// last: it comes first, although its ID sorts after.
+		first  = entry(randomID("aud_z"), shop, at, "", "settings")
+		second = entry(randomID("aud_a"), shop, at, txID, "refund")
+		newest = entry(randomID("aud_n"), shop, at.Add(time.Minute), "", "advance clock")
+		// The other shop's entries, newer than all of the shop's, one of
+		// them on the same transaction, are not the shop's.
+		elsewhere = entry(randomID("aud_e"), other, at.Add(time.Hour), txID, "cancel")
+		foreign   = entry(randomID("aud_f"), other, at.Add(2*time.Hour), "", "settings")
+	)
+	add := func(entries ...guichet.AuditEntry) func(tx guichet.Tx) error {
+		return func(tx guichet.Tx) error {
+			for _, e := range entries {
+				if err := tx.AddAudit(e); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	want := []guichet.AuditEntry{newest, second, first, oldest, undated}
+	h.update(t, add(newest, elsewhere, undated))
+	h.update(t, func(tx guichet.Tx) error {
+		if err := add(oldest, first, second, foreign)(tx); err != nil {
+			return err
+		}
+		// The entries added in this Update are listed in it already.
+		got, err := tx.ShopAudit(shop, 0)
+		sameAudit(t, got, want, "ShopAudit in the Update that added entries")
+		return err
+	})
+	h.view(t, func(tx guichet.Tx) error {
+		got, err := tx.ShopAudit(shop, 0)
+		if err != nil {
+			return err
+		}
+		sameAudit(t, got, want, "ShopAudit")
+		got, err = tx.ShopAudit(shop, 2)
+		if err != nil {
+			return err
+		}
+		sameAudit(t, got, want[:2], "ShopAudit limited to 2")
+		got, err = tx.ShopAudit(other, -1)
+		if err != nil {
+			return err
+		}
+		sameAudit(t, got, []guichet.AuditEntry{foreign, elsewhere}, "ShopAudit of the other shop")
+		got, err = tx.ShopAudit(randomID("shop"), 0)
+		if err != nil {
+			return err
+		}
+		sameAudit(t, got, nil, "ShopAudit of a shop without entries")
+		// The transaction's audit is unchanged: both shops' entries on
+		// it, oldest first.
+		got, err = tx.Audit(txID)
+		if err != nil {
+			return err
+		}
+		sameAudit(t, got, []guichet.AuditEntry{oldest, second, elsewhere}, "Audit of the transaction")
+		return nil
+	})
+}
+
+// testShopAuditLimit checks the bounds of ShopAudit: 50 entries when asked
+// for none, 500 at most, the newest ones.
+func testShopAuditLimit(t *testing.T, h *harness) {
+	at := base()
+	shop := randomID("shop")
+	const n = 520
+	entries := make([]guichet.AuditEntry, n)
+	for i := range entries {
+		entries[i] = guichet.AuditEntry{ID: fmt.Sprintf("%s_%04d", shop, i), At: at.Add(time.Duration(i) * time.Millisecond),
+			User: "bob", ShopID: shop, Action: "capture"}
+	}
+	h.update(t, func(tx guichet.Tx) error {
+		for _, e := range entries {
+			if err := tx.AddAudit(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	// newest returns the k newest entries, newest first.
+	newest := func(k int) []guichet.AuditEntry {
+		l := slices.Clone(entries[n-k:])
+		slices.Reverse(l)
+		return l
+	}
+	h.view(t, func(tx guichet.Tx) error {
+		for _, c := range []struct{ limit, want int }{{0, 50}, {-3, 50}, {1, 1}, {499, 499}, {500, 500}, {501, 500}, {10000, 500}} {
+			got, err := tx.ShopAudit(shop, c.limit)
+			if err != nil {
+				return err
+			}
+			sameAudit(t, got, newest(c.want), fmt.Sprintf("ShopAudit with limit %d", c.limit))
+		}
+		return nil
+	})
+}
+
 // testBackOfficeWritesInView checks that every write of the back office
 // needs an Update.
 func testBackOfficeWritesInView(t *testing.T, h *harness) {

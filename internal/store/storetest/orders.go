@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -571,9 +572,13 @@ func testAttempts(t *testing.T, h *harness) {
 	at := base()
 	// a2 and a3 are made at the same time: they stay in insertion order.
 	a1 := guichet.Attempt{DeliveryID: delivery, At: at, StatusCode: 0, Error: "dial tcp: connection refused", Duration: 3 * time.Millisecond}
-	a2 := guichet.Attempt{DeliveryID: delivery, At: at.Add(time.Minute), StatusCode: 500, Error: "", Duration: 120 * time.Millisecond}
-	a3 := guichet.Attempt{DeliveryID: delivery, At: at.Add(time.Minute), StatusCode: 503, Duration: time.Second}
-	a4 := guichet.Attempt{DeliveryID: delivery, At: at.Add(6 * time.Minute), StatusCode: 200, Duration: 45 * time.Millisecond}
+	// The answers are kept as they were given, whatever their characters
+	// and up to guichet.MaxAnswer bytes.
+	a2 := guichet.Attempt{DeliveryID: delivery, At: at.Add(time.Minute), StatusCode: 500, Error: "", Duration: 120 * time.Millisecond,
+		Answer: "<h1>Erreur interne</h1>\n«\tcommande inconnue » 🙁"}
+	a3 := guichet.Attempt{DeliveryID: delivery, At: at.Add(time.Minute), StatusCode: 503, Duration: time.Second,
+		Answer: strings.Repeat("é", guichet.MaxAnswer/2)}
+	a4 := guichet.Attempt{DeliveryID: delivery, At: at.Add(6 * time.Minute), StatusCode: 200, Duration: 45 * time.Millisecond, Answer: "OK"}
 	foreign := guichet.Attempt{DeliveryID: other, At: at, StatusCode: 200}
 	same := func(got, want []guichet.Attempt, doing string) {
 		t.Helper()

@@ -81,6 +81,8 @@ func Run(t *testing.T, open func(t *testing.T) guichet.Store) {
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 		{"Audit", testAudit},
+		{"ShopAudit", testShopAudit},
+		{"ShopAuditLimit", testShopAuditLimit},
 		{"BackOfficeWritesInView", testBackOfficeWritesInView},
 		{"Journal", testJournal},
 		{"JournalLimit", testJournalLimit},

@@ -71,6 +71,25 @@ var Sessions = Table[guichet.Session]{
 	},
 }
 
+// The number of entries ShopAudit lists when asked for none, and at most:
+// a page of the back office, and a bound on what one call may read.
+const (
+	AuditDefaultLimit = 50
+	AuditMaxLimit     = 500
+)
+
+// AuditLimit returns the number of entries ShopAudit lists when asked for
+// limit.
+func AuditLimit(limit int) int {
+	switch {
+	case limit <= 0:
+		return AuditDefaultLimit
+	case limit > AuditMaxLimit:
+		return AuditMaxLimit
+	}
+	return limit
+}
+
 // Audit maps the record of what back-office users did. The column that
 // orders the entries made at the same time, seq, belongs to the stores'
 // queries.

@@ -128,12 +128,12 @@ var Deliveries = Table[guichet.Delivery]{
 // the attempts made at the same time, seq, belongs to the stores' queries.
 var Attempts = Table[guichet.Attempt]{
 	Name:    "attempts",
-	Columns: "delivery_id, at, status_code, error, duration_ns",
+	Columns: "delivery_id, at, status_code, error, duration_ns, answer",
 	Append: func(d Dialect, args []any, a guichet.Attempt) []any {
-		return append(args, a.DeliveryID, d.Time(a.At), a.StatusCode, a.Error, int64(a.Duration))
+		return append(args, a.DeliveryID, d.Time(a.At), a.StatusCode, a.Error, int64(a.Duration), a.Answer)
 	},
 	Scan: func(d Dialect, row Row, a *guichet.Attempt) error {
-		return row.Scan(&a.DeliveryID, d.ScanTime(&a.At), &a.StatusCode, &a.Error, (*int64)(&a.Duration))
+		return row.Scan(&a.DeliveryID, d.ScanTime(&a.At), &a.StatusCode, &a.Error, (*int64)(&a.Duration), &a.Answer)
 	},
 }
 

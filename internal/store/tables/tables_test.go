@@ -115,7 +115,7 @@ func TestRoundTrip(t *testing.T) {
 		Method: "POST", URL: "https://example.com", ContentType: "text/plain", Body: []byte("b"), RetryBody: []byte("r"),
 		ResendBody: []byte("s"), SuccessCodes: []int{200, 302}, RetryMarks: 15 * time.Minute, MaxAttempts: 5, Status: guichet.DeliveryFailed,
 		Attempts: 2, CreatedAt: at(18), UpdatedAt: at(19)})
-	roundTrip(t, Attempts, guichet.Attempt{DeliveryID: "del", At: at(20), StatusCode: 500, Error: "e", Duration: time.Second})
+	roundTrip(t, Attempts, guichet.Attempt{DeliveryID: "del", At: at(20), StatusCode: 500, Error: "e", Duration: time.Second, Answer: "a"})
 
 	roundTrip(t, Users, guichet.User{Name: "alice", Role: guichet.RoleMerchant, Shops: []string{"shop_b", "shop_a"},
 		Password: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", CreatedAt: at(23)})
@@ -138,11 +138,11 @@ func TestRoundTrip(t *testing.T) {
 func TestStatements(t *testing.T) {
 	d := testDialect{}
 	for _, c := range []struct{ got, want string }{
-		{Attempts.Insert(d, 2), "INSERT INTO attempts (delivery_id, at, status_code, error, duration_ns) VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)"},
+		{Attempts.Insert(d, 2), "INSERT INTO attempts (delivery_id, at, status_code, error, duration_ns, answer) VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)"},
 		{Jobs.Excluded("id"), "shop_id = excluded.shop_id, kind = excluded.kind, ref = excluded.ref, due_at = excluded.due_at, data = excluded.data, group_key = excluded.group_key"},
 		{Jobs.Qualified("c"), "c.id, c.shop_id, c.kind, c.ref, c.due_at, c.data, c.group_key"},
 		{Params(d, 3, 2), "$3, $4"},
-		{Attempts.Update(d, "delivery_id", "at").SQL, "UPDATE attempts SET status_code = $1, error = $2, duration_ns = $3 WHERE delivery_id = $4"},
+		{Attempts.Update(d, "delivery_id", "at").SQL, "UPDATE attempts SET status_code = $1, error = $2, duration_ns = $3, answer = $4 WHERE delivery_id = $5"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got  %s\nwant %s", c.got, c.want)
