@@ -739,3 +739,45 @@ func TestEditCredential(t *testing.T) {
 		}
 	})
 }
+
+// TestSchedule: the page of a payment made in three times lists the
+// order's payments with their results and when the next one is charged;
+// the clock charges it, and it joins the list.
+func TestSchedule(t *testing.T) {
+	fronttest.Stores(t, func(t *testing.T, store guichet.Store) {
+		o := newOffice(t, store)
+		ctx := context.Background()
+		o.svc.RegisterNotifier("paybox-system", func(core.Notice) ([]guichet.Delivery, error) { return nil, nil })
+		shop, _ := o.svc.ShopByID(ctx, "a")
+		order, err := o.svc.OpenOrder(ctx, shop, &guichet.Order{ID: "ord-3x", Protocol: "paybox-system", Reference: "three-times",
+			Amount: guichet.Money{Amount: 3000, Currency: "EUR"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := func(d int) time.Time { return time.Date(2026, 11, 23+d, 0, 0, 0, 0, time.UTC) }
+		_, tr, _, err := o.svc.PayOrder(ctx, core.PayRequest{Shop: shop, OrderID: order.ID, Amount: 1000,
+			Card:        guichet.Card{PAN: "1111222233334444", ExpMonth: 12, ExpYear: 2030, CVV: "123"},
+			Instalments: []core.Instalment{{Amount: 1000, Date: day(30)}, {Amount: 1000, Date: day(60)}}})
+		if err != nil || tr.Status != guichet.StatusCaptured {
+			t.Fatalf("first payment: %+v %v", tr, err)
+		}
+		b := o.signedIn(t, "root")
+		path := "/backoffice/transactions/" + tr.ID
+		next := regexp.MustCompile(`(?s)<ul id="next">\s*<li>2026-12-2[23] 23:00:00 — Paiement`)
+		if _, page, _ := b.do("GET", path, nil); !next.MatchString(page) {
+			t.Fatalf("the next instalment is not on the page:\n%s", page)
+		}
+		_, page, _ := b.do("GET", "/backoffice/shops/a", nil)
+		if status, _, _ := b.do("POST", "/backoffice/shops/a/clock", url.Values{"csrf": {field(page, "csrf")}, "by": {"721h"}}); status != http.StatusSeeOther {
+			t.Fatalf("advance: %d", status)
+		}
+		_, page, _ = b.do("GET", path, nil)
+		payments := regexp.MustCompile(`(?s)<table id="payments">.*?</table>`).FindString(page)
+		if n := strings.Count(payments, "<tr><td>"); n != 2 || !strings.Contains(payments, "10,00") || !strings.Contains(payments, "Capturée") {
+			t.Errorf("the order's payments after the second instalment (%d rows):\n%s", n, payments)
+		}
+		if !regexp.MustCompile(`(?s)<ul id="next">\s*<li>2027-01-2[12] 23:00:00`).MatchString(page) {
+			t.Errorf("the third instalment is not next:\n%s", page)
+		}
+	})
+}

@@ -18,7 +18,19 @@ type Dossier struct {
 	Notifications []Notification
 	Exchanges     []guichet.Exchange
 	Audit         []guichet.AuditEntry
+	// Payments are every payment of the transaction's order, newest
+	// first, this one included: a schedule's instalments, a
+	// subscription's renewals, the attempts before a success. Next is the
+	// work still to come for the order or the transaction (the next
+	// instalment or renewal, a deferred capture), earliest first.
+	Payments []guichet.Transaction
+	Next     []guichet.Job
 }
+
+// scheduledKinds are the jobs that move a payment or its order on: what
+// a transaction's page lists as coming next. Notifications have their
+// own list.
+var scheduledKinds = []string{jobInstalment, jobSubscription, jobRecurring, jobCapture, jobAuthorize, jobReview, jobKwixo}
 
 // Dossier gathers a transaction, its order and token, its shop, the
 // notifications it caused with their attempts, the exchanges about its
@@ -53,7 +65,20 @@ func (s *Service) Dossier(ctx context.Context, id string) (*Dossier, error) {
 			}
 			d.Notifications = append(d.Notifications, Notification{Delivery: dl, Attempts: attempts})
 		}
-		d.Audit, err = tx.Audit(t.ID)
+		if d.Audit, err = tx.Audit(t.ID); err != nil {
+			return err
+		}
+		if t.OrderID != "" {
+			if d.Payments, err = tx.Transactions(guichet.TransactionFilter{ShopID: t.ShopID, OrderID: t.OrderID, Limit: 200}); err != nil {
+				return err
+			}
+		}
+		jobs, err := tx.Jobs(t.ShopID, time.Time{}, scheduledKinds, 1000)
+		for _, j := range jobs {
+			if j.Ref == t.ID || j.Ref == t.OrderID && t.OrderID != "" {
+				d.Next = append(d.Next, j)
+			}
+		}
 		return err
 	})
 	if err != nil {
