@@ -78,8 +78,9 @@ type JournalFilter struct {
 	// Amount keeps the transactions of that authorized amount, in minor
 	// units, when not zero.
 	Amount int64
-	// Card keeps the transactions whose masked card number contains it
-	// (the last four digits, say).
+	// Card keeps the transactions whose masked card number ends with it
+	// when it is four digits (the last four, as people search a payment),
+	// or else contains it.
 	Card string
 	// From and To bound the creation time: From ≤ CreatedAt < To.
 	From, To time.Time
@@ -89,6 +90,20 @@ type JournalFilter struct {
 	// page).
 	After *JournalCursor
 	Limit int
+}
+
+// LastFour reports whether a journal's card filter is a card's last four
+// digits, which the journal matches at the end of the masked number.
+func LastFour(card string) bool {
+	if len(card) != 4 {
+		return false
+	}
+	for i := 0; i < 4; i++ {
+		if card[i] < '0' || card[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // JournalCursor is where a page of the journal ended: its last

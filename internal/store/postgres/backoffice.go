@@ -164,6 +164,8 @@ var journalSyntax = &tables.JournalSyntax{
 	ShopList: func(shops []string) any { return slices.Clone(shops) },
 	// strpos, unlike LIKE, takes no character for a wildcard.
 	Contains: func(column, p string) string { return "strpos(" + column + ", " + p + ") > 0" },
+	// The expression of the index transactions_last_four.
+	LastFour: "right(card_masked, 4)",
 }
 
 // Journal lists a page of transactions with their operations, without

@@ -148,6 +148,9 @@ var journalSyntax = &tables.JournalSyntax{
 	// instr, unlike LIKE, takes no character for a wildcard and tells
 	// upper from lower case, as PostgreSQL's strpos does.
 	Contains: func(column, p string) string { return "instr(" + column + ", " + p + ") > 0" },
+	// The expression of the index transactions_last_four, written the
+	// same, as SQLite uses an index on an expression only then.
+	LastFour: "substr(card_masked, -4)",
 }
 
 // Journal lists a page of transactions with their operations. Its query

@@ -483,7 +483,8 @@ func journalMatches(f guichet.JournalFilter, tr *guichet.Transaction) bool {
 		f.Review != "" && tr.Review != f.Review,
 		f.Reference != "" && tr.Reference != f.Reference,
 		f.Amount != 0 && tr.Amount != f.Amount,
-		f.Card != "" && !strings.Contains(tr.Card.Masked, f.Card),
+		guichet.LastFour(f.Card) && !strings.HasSuffix(tr.Card.Masked, f.Card),
+		f.Card != "" && !guichet.LastFour(f.Card) && !strings.Contains(tr.Card.Masked, f.Card),
 		!f.From.IsZero() && (!created || tr.CreatedAt.Before(f.From)),
 		!f.To.IsZero() && (!created || !tr.CreatedAt.Before(f.To)),
 		f.After != nil && !journalAfter(*f.After, tr):
@@ -608,6 +609,7 @@ func testJournal(t *testing.T, h *harness) {
 		{name: "reference", f: guichet.JournalFilter{Reference: "ref-3"}},
 		{name: "amount", f: guichet.JournalFilter{Amount: 300}},
 		{name: "card", f: guichet.JournalFilter{Card: "0022"}},
+		{name: "card last four only", f: guichet.JournalFilter{Card: "4970"}, empty: true},
 		{name: "card middle", f: guichet.JournalFilter{Card: "X0038"}},
 		{name: "card no wildcard", f: guichet.JournalFilter{Card: "%"}, empty: true},
 		{name: "card no single wildcard", f: guichet.JournalFilter{Card: "497010XXXXXX00_4"}, empty: true},

@@ -76,6 +76,7 @@ func BenchJournal(b *testing.B, s guichet.Store, n int) {
 		{"two shops", guichet.JournalFilter{Shops: []string{"bshop3", "bshop4"}}, true},
 		{"two shops, deep", guichet.JournalFilter{Shops: []string{"bshop3", "bshop4"}, After: deep}, true},
 		{"card", guichet.JournalFilter{Card: "1234"}, n >= 500000},
+		{"card, not its last four", guichet.JournalFilter{Card: "XX12"}, n >= 500000},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

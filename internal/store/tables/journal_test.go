@@ -17,6 +17,7 @@ var testJournalSyntax = &JournalSyntax{
 	AnyShop:  func(p string) string { return "[shop in " + p + "]" },
 	ShopList: func(shops []string) any { return strings.Join(shops, "|") },
 	Contains: func(column, p string) string { return "[" + column + " holds " + p + "]" },
+	LastFour: "[last four]",
 }
 
 func TestPlanJournal(t *testing.T) {
@@ -56,13 +57,15 @@ func TestJournalQuery(t *testing.T) {
 	}{
 		{name: "nothing", where: " ORDER BY newest LIMIT $1", args: []any{50}},
 		{name: "every field", f: guichet.JournalFilter{Shops: []string{"a", "b"}, ShopID: "s", Front: "lyra",
-			Status: guichet.StatusCaptured, Method: "CARTE", Review: "200", Reference: "ref", Amount: 100, Card: "0014",
+			Status: guichet.StatusCaptured, Method: "CARTE", Review: "200", Reference: "ref", Amount: 100, Card: "X0014",
 			From: at, To: at.Add(time.Hour), After: &guichet.JournalCursor{CreatedAt: at.Add(time.Minute), Number: 7}},
 			where: " WHERE [shop in $1] AND shop_id = $2 AND front = $3 AND status = $4 AND method = $5 AND review = $6" +
 				" AND reference = $7 AND amount = $8 AND [card_masked holds $9] AND created_at >= $10 AND created_at < $11" +
 				" AND created_at <= $12 AND (created_at < $13 OR number < $14) ORDER BY newest LIMIT $15",
-			args: []any{"a|b", "s", "lyra", "captured", "CARTE", "200", "ref", int64(100), "0014", at, at.Add(time.Hour),
+			args: []any{"a|b", "s", "lyra", "captured", "CARTE", "200", "ref", int64(100), "X0014", at, at.Add(time.Hour),
 				at.Add(time.Minute), at.Add(time.Minute), int64(7), 50}},
+		{name: "last four digits", f: guichet.JournalFilter{Card: "0014"},
+			where: " WHERE [last four] = $1 ORDER BY newest LIMIT $2", args: []any{"0014", 50}},
 		{name: "cursor without a time", f: guichet.JournalFilter{Status: guichet.StatusRefused, After: &guichet.JournalCursor{Number: 7}},
 			where: " WHERE status = $1 AND created_at IS NULL AND number < $2 ORDER BY newest LIMIT $3",
 			args:  []any{"refused", int64(7), 50}},
