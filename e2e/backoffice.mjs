@@ -147,10 +147,15 @@ const scenarios = {
     await page.getByRole('button', { name: 'Clore le litige' }).click();
     check((await page.locator('#info').textContent()).includes('603 COMPLAINT_CLOSED'), 'the KWIXO state of a closed dispute');
 
-    // The S-money payment's callback, sent again.
+    // The S-money payment's callback, sent again, then part of it
+    // refunded once its funds are sent.
     await open(page, smoneyRef);
     await page.getByRole('button', { name: 'Renvoyer' }).first().click();
     await expectVisible(page.getByRole('status').filter({ hasText: 'Notification renvoyée' }), 'the resend notice');
+    await advance(page, '48h');
+    await page.locator('#amount-refund').fill('2,50');
+    await page.getByRole('button', { name: 'Rembourser' }).click();
+    await expectVisible(page.getByRole('status').filter({ hasText: 'Remboursement effectué' }), 'the S-money refund notice');
     return { url: page.url() };
   },
 

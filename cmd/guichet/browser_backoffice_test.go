@@ -22,7 +22,7 @@ import (
 // refunds part of it; captures part of a KWIXO payment made on Paybox
 // System's pages once its review allows it, and sees the capture pending,
 // then confirmed after a clock advance; resends the callback of an
-// S-money payment made on its page. A merchant user made with `guichet
+// S-money payment made on its page, and refunds part of it. A merchant user made with `guichet
 // user add` sees only its shop, by the journal and by URL. Every page
 // passes axe-core without a serious or critical violation
 // (e2e/backoffice.mjs).
@@ -104,10 +104,13 @@ func TestBrowserBackOffice(t *testing.T) {
 
 	runBrowser(t, node, root, script, serverLog, base, user, password, "alice", "merchant-password-42", kwixoRef, smoneyRef)
 
-	// The resent callback is the first one again.
+	// The resent callback is the first one again; the refund made in
+	// the back office is called back too, with the payment's state (a
+	// partial refund leaves it completed: status 1).
 	flushSmoney()
-	if got := sm.callbacksOf(smoneyRef); len(got) != 2 || got[1].Encode() != got[0].Encode() {
-		t.Errorf("S-money callbacks after the resend: %v, want the first one twice", got)
+	got := sm.callbacksOf(smoneyRef)
+	if len(got) != 3 || got[1].Encode() != got[0].Encode() || got[2].Get("id") != smoneyRef || got[2].Get("status") != "1" {
+		t.Errorf("S-money callbacks after the resend and the refund: %v, want the first one twice, then the refund's", got)
 	}
 
 	want := map[string]struct {
@@ -118,6 +121,7 @@ func TestBrowserBackOffice(t *testing.T) {
 		"bo-payline": {"cancelled", 0, 0},
 		"bo-lyra":    {"captured", 4990, 100},
 		kwixoRef:     {"captured", 100, 0},
+		smoneyRef:    {"captured", 1500, 250},
 	}
 	for _, tr := range sandboxTransactions(t, base, data) {
 		w, ok := want[tr.Reference]
