@@ -355,12 +355,12 @@ func BenchmarkJournal(b *testing.B) {
 	for lo := 1; lo <= n; lo += batch {
 		hi := min(lo+batch-1, n)
 		_, err := conn.Exec(ctx, `INSERT INTO transactions (id, shop_id, number, reference, front, currency, amount, status,
-				card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, method, created_at, updated_at)
+				card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, method, review, created_at, updated_at)
 			SELECT 'btx' || i, 'bshop' || (i % 20), 2000000000 + i, 'bref' || i,
 				CASE i % 3 WHEN 0 THEN 'ppps' WHEN 1 THEN 'paybox-system' ELSE 'lyra' END, 'EUR', 100 + i % 10000,
 				CASE WHEN (i / 20) % 20 < 2 THEN 'refused' WHEN (i / 20) % 20 = 2 THEN 'cancelled'
 					WHEN (i / 20) % 20 = 3 THEN 'refunded' WHEN (i / 20) % 20 < 7 THEN 'authorized' ELSE 'captured' END,
-				'497010XXXXXX' || lpad((i % 10000)::text, 4, '0'), 'fp' || (i % 50000), 'VISA', 'FRA', 12, 2031, 'CARTE',
+				'497010XXXXXX' || lpad((i % 10000)::text, 4, '0'), 'fp' || (i % 50000), 'VISA', 'FRA', 12, 2031, 'CARTE', CASE WHEN i % 1000 = 0 THEN '603' ELSE '' END,
 				$3::timestamptz + (i / 2) * interval '1 second', $3::timestamptz + (i / 2) * interval '1 second'
 			FROM generate_series($1::bigint, $2::bigint) AS i`, lo, hi, storetest.JournalBenchStart)
 		if err != nil {

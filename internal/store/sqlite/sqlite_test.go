@@ -198,13 +198,13 @@ func BenchmarkJournal(b *testing.B) {
 			b.Fatal(err)
 		}
 		_, err = tx.Exec(`INSERT INTO transactions (id, shop_id, number, reference, front, currency, amount, status,
-			card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, method, created_at, updated_at)
+			card_masked, card_fingerprint, card_brand, card_country, card_exp_month, card_exp_year, method, review, created_at, updated_at)
 			WITH RECURSIVE s(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM s WHERE i < ?)
 			SELECT 'btx' || i, 'bshop' || (i % 20), 2000000000 + i, 'bref' || i,
 				CASE i % 3 WHEN 0 THEN 'ppps' WHEN 1 THEN 'paybox-system' ELSE 'lyra' END, 'EUR', 100 + i % 10000,
 				CASE WHEN (i / 20) % 20 < 2 THEN 'refused' WHEN (i / 20) % 20 = 2 THEN 'cancelled'
 					WHEN (i / 20) % 20 = 3 THEN 'refunded' WHEN (i / 20) % 20 < 7 THEN 'authorized' ELSE 'captured' END,
-				'497010XXXXXX' || substr('000' || (i % 10000), -4), 'fp' || (i % 50000), 'VISA', 'FRA', 12, 2031, 'CARTE',
+				'497010XXXXXX' || substr('000' || (i % 10000), -4), 'fp' || (i % 50000), 'VISA', 'FRA', 12, 2031, 'CARTE', CASE WHEN i % 1000 = 0 THEN '603' ELSE '' END,
 				? + (i / 2) * 1000000000, ? + (i / 2) * 1000000000
 			FROM s`, lo, hi, start.UnixNano(), start.UnixNano())
 		if err != nil {

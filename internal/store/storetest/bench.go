@@ -77,6 +77,7 @@ func BenchJournal(b *testing.B, s guichet.Store, n int) {
 		{"two shops, deep", guichet.JournalFilter{Shops: []string{"bshop3", "bshop4"}, After: deep}, true},
 		{"card", guichet.JournalFilter{Card: "1234"}, n >= 500000},
 		{"card, not its last four", guichet.JournalFilter{Card: "XX12"}, n >= 500000},
+		{"KWIXO state", guichet.JournalFilter{Review: "603"}, n >= 50000},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

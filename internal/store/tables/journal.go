@@ -97,7 +97,13 @@ func JournalQuery(s *JournalSyntax, f guichet.JournalFilter, limit int, nulls bo
 	q.equal("front", f.Front)
 	q.equal("status", string(f.Status))
 	q.equal("method", f.Method)
-	q.equal("review", f.Review)
+	if f.Review != "" {
+		// Said again as a constant, the condition lets the stores use
+		// their partial index on the transactions under review, which a
+		// parameter alone would not prove it may.
+		q.condition("review = ", f.Review)
+		q.b = append(q.b, " AND review <> ''"...)
+	}
 	q.equal("reference", f.Reference)
 	if f.Amount != 0 {
 		q.condition("amount = ", f.Amount)

@@ -59,7 +59,7 @@ func TestJournalQuery(t *testing.T) {
 		{name: "every field", f: guichet.JournalFilter{Shops: []string{"a", "b"}, ShopID: "s", Front: "lyra",
 			Status: guichet.StatusCaptured, Method: "CARTE", Review: "200", Reference: "ref", Amount: 100, Card: "X0014",
 			From: at, To: at.Add(time.Hour), After: &guichet.JournalCursor{CreatedAt: at.Add(time.Minute), Number: 7}},
-			where: " WHERE [shop in $1] AND shop_id = $2 AND front = $3 AND status = $4 AND method = $5 AND review = $6" +
+			where: " WHERE [shop in $1] AND shop_id = $2 AND front = $3 AND status = $4 AND method = $5 AND review = $6 AND review <> ''" +
 				" AND reference = $7 AND amount = $8 AND [card_masked holds $9] AND created_at >= $10 AND created_at < $11" +
 				" AND created_at <= $12 AND (created_at < $13 OR number < $14) ORDER BY newest LIMIT $15",
 			args: []any{"a|b", "s", "lyra", "captured", "CARTE", "200", "ref", int64(100), "X0014", at, at.Add(time.Hour),

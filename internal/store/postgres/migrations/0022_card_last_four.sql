@@ -1,5 +1,0 @@
--- The journal finds a payment by its card's last four digits through this
--- index, in the journal's order, rather than by reading every row. The
--- masked number never changes once written, so the index costs an insert
--- and leaves the updates of a payment HOT.
-CREATE INDEX transactions_last_four ON transactions (right(card_masked, 4), created_at DESC NULLS LAST, number DESC);
