@@ -36,6 +36,15 @@ type Store interface {
 	PurgeClaims(ctx context.Context, before time.Time) (int, error)
 }
 
+// ClaimBatcher is a Store that takes pending claims itself, outside the
+// caller's units of work, so that it may write those of concurrent
+// requests with one statement and one commit. Its BeginClaim returns once
+// the claim is durable, with the conflict of Tx.BeginClaim for a key used
+// before. A store without it takes each claim in an Update of its own.
+type ClaimBatcher interface {
+	BeginClaim(ctx context.Context, c *Claim) error
+}
+
 // ExchangeFilter selects exchanges.
 type ExchangeFilter struct {
 	ShopID string

@@ -231,6 +231,9 @@ func (s *Service) beginClaim(ctx context.Context, shop *guichet.Shop, key string
 	}
 	c := &guichet.Claim{ShopID: shop.ID, Key: key, At: now, Request: data,
 		SettleAfter: s.clock.Now().Add(s.acquirerTimeout + settleMargin)}
+	if b, ok := s.store.(guichet.ClaimBatcher); ok {
+		return b.BeginClaim(ctx, c)
+	}
 	return s.store.Update(ctx, func(tx guichet.Tx) error { return tx.BeginClaim(c) })
 }
 

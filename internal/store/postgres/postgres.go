@@ -55,6 +55,9 @@ const (
 	// exchangeTimeout bounds the writing of one batch of exchanges, which
 	// no caller waits for with a context of its own.
 	exchangeTimeout = 30 * time.Second
+	// claimTimeout bounds the writing of one batch of claims, which the
+	// requests waiting for it bound by their own contexts as well.
+	claimTimeout = 10 * time.Second
 	// rollbackTimeout bounds the rollback of a unit of work that failed.
 	rollbackTimeout = 10 * time.Second
 )
@@ -74,6 +77,11 @@ type Store struct {
 	flushes chan chan struct{}
 	stop    chan struct{}
 	stopped chan struct{}
+	// claims queues the pending claims of requests for the goroutine
+	// that writes them in batches (BeginClaim), which closes claimsDone
+	// when it stops.
+	claims     chan claimRequest
+	claimsDone chan struct{}
 
 	// mu guards closed and exchangeErr. RecordExchange and Exchanges hold
 	// it for reading while they talk to the exchange writer, so that Close
@@ -112,14 +120,17 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("postgres: numbers sequence: %w", err)
 	}
 	s := &Store{
-		pool:      pool,
-		numbers:   numbers{block: max(block, 1)},
-		exchanges: make(chan guichet.Exchange, 4*exchangeBatch),
-		flushes:   make(chan chan struct{}),
-		stop:      make(chan struct{}),
-		stopped:   make(chan struct{}),
+		pool:       pool,
+		numbers:    numbers{block: max(block, 1)},
+		exchanges:  make(chan guichet.Exchange, 4*exchangeBatch),
+		flushes:    make(chan chan struct{}),
+		stop:       make(chan struct{}),
+		stopped:    make(chan struct{}),
+		claims:     make(chan claimRequest, 4*claimBatch),
+		claimsDone: make(chan struct{}),
 	}
 	go s.writeExchanges()
+	go s.writeClaims()
 	return s, nil
 }
 
@@ -307,6 +318,7 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	close(s.stop)
 	<-s.stopped
+	<-s.claimsDone
 	s.pool.Close()
 	s.mu.RLock()
 	defer s.mu.RUnlock()

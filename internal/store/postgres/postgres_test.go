@@ -479,3 +479,94 @@ func TestFrontBackfill(t *testing.T) {
 		t.Fatalf("View: %v", err)
 	}
 }
+
+// TestBatchedClaims sends many claims at once through BeginClaim, as
+// concurrent payments do, from two stores standing for two instances:
+// each key is taken exactly once, whatever batch or instance it falls in;
+// the others are duplicates; every claim taken is durable and pending; a
+// key taken through a unit of work is a duplicate for the batcher too; and
+// a store closed with claims queued answers them instead of hanging.
+func TestBatchedClaims(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := t.Context()
+	var stores []*postgres.Store
+	for range 2 {
+		s, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		defer s.Close()
+		stores = append(stores, s)
+	}
+	at := time.Now().UTC()
+	if err := stores[0].Update(ctx, func(tx guichet.Tx) error {
+		return tx.BeginClaim(&guichet.Claim{ShopID: "shop", Key: "k-taken", At: at, Request: []byte("{}")})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	const keys, tries = 40, 5 // every key asked 5 times, 200 claims at once
+	var mu sync.Mutex
+	won := map[string]int{}
+	var wg sync.WaitGroup
+	for i := range keys * tries {
+		key := fmt.Sprintf("k-%d", i%keys)
+		if i%keys == 0 {
+			key = "k-taken"
+		}
+		wg.Go(func() {
+			err := stores[i%2].BeginClaim(ctx, &guichet.Claim{ShopID: "shop", Key: key, At: at, Request: []byte(`{"n":1}`),
+				SettleAfter: at.Add(time.Minute)})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				won[key]++
+			case guichet.ErrorReason(err) != guichet.ReasonDuplicate:
+				t.Errorf("claim %s: %v", key, err)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range keys {
+		key := fmt.Sprintf("k-%d", i)
+		want := 1
+		if i == 0 {
+			key, want = "k-taken", 0
+		}
+		if won[key] != want {
+			t.Errorf("key %s taken %d times, want %d", key, won[key], want)
+		}
+	}
+	err := stores[1].View(ctx, func(tx guichet.Tx) error {
+		c, err := tx.ClaimOf("shop", "k-7")
+		if err == nil && (c.State != guichet.ClaimPending || string(c.Request) != `{"n":1}` || c.SettleAfter.IsZero()) {
+			t.Errorf("claim as stored: %+v", c)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A key taken by the batcher is a duplicate for a unit of work.
+	err = stores[0].Update(ctx, func(tx guichet.Tx) error { return tx.BeginClaim(&guichet.Claim{ShopID: "shop", Key: "k-3", At: at}) })
+	if guichet.ErrorReason(err) != guichet.ReasonDuplicate {
+		t.Errorf("unit of work claiming a batched key: %v", err)
+	}
+
+	// Claims sent while the store closes are answered, one way or the
+	// other, and nothing waits forever.
+	closing, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 100)
+	for i := range 100 {
+		go func() {
+			errs <- closing.BeginClaim(ctx, &guichet.Claim{ShopID: "shop", Key: fmt.Sprintf("late-%d", i), At: at})
+		}()
+	}
+	closing.Close()
+	for range 100 {
+		<-errs
+	}
+}
