@@ -3,6 +3,7 @@ package front
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -24,6 +25,34 @@ func DecodeAccount[A any](data []byte) (*A, error) {
 		return nil, Invalid("", "the credential is one JSON object, with nothing after it")
 	}
 	return &a, nil
+}
+
+// Account is what a front's account type offers for its credential to be
+// edited: the rules its provider's administration pages apply, and the
+// credential a shop holds.
+type Account[A any] interface {
+	*A
+	Check() error
+	Credential() guichet.Credential
+}
+
+// ReadCredential reads an account of type A as a user edited it
+// (DecodeAccount), checks it, and returns its credential: what a front's
+// ReadCredential does. A rule's error that names no field says what is
+// wrong all the same.
+func ReadCredential[A any, P Account[A]](data []byte) (guichet.Credential, error) {
+	a, err := DecodeAccount[A](data)
+	if err != nil {
+		return guichet.Credential{}, err
+	}
+	if err := P(a).Check(); err != nil {
+		var ge *guichet.Error
+		if !errors.As(err, &ge) {
+			err = Invalid("", err.Error())
+		}
+		return guichet.Credential{}, err
+	}
+	return P(a).Credential(), nil
 }
 
 // Invalid is a credential field a user set wrong.

@@ -123,23 +123,16 @@ func keyMode(key string) guichet.Mode {
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
-// ReadCredential reads a shop's keys as a user edited them, checked as
-// the merchant back office shows them: an eight-digit shop ID, each
-// password and public key with its mode's prefix (the public keys after
-// the shop ID), a test password at least, an http or https IPN URL, and
-// currencies guichet knows.
+// ReadCredential reads a shop's keys as a user edited them (Check).
 func (f *Front) ReadCredential(data []byte) (guichet.Credential, error) {
-	a, err := front.DecodeAccount[Account](data)
-	if err != nil {
-		return guichet.Credential{}, err
-	}
-	if err := a.check(); err != nil {
-		return guichet.Credential{}, err
-	}
-	return a.Credential(), nil
+	return front.ReadCredential[Account](data)
 }
 
-func (a *Account) check() error {
+// Check refuses keys the merchant back office would not show: a shop ID
+// that is not 8 digits, no test password, a password or public key
+// without its mode's prefix (the public keys after the shop ID), an IPN
+// URL that is not http or https, and currencies guichet does not know.
+func (a *Account) Check() error {
 	if len(a.ShopID) != 8 || !digits(a.ShopID) {
 		return front.Invalid("shop_id", "shop_id: a shop ID is 8 digits")
 	}

@@ -38,7 +38,8 @@ func credentialKey(site, rang string) string { return site + "/" + rang }
 // Credential returns the shop credential of the account, for a shop to
 // hold.
 func (a Account) Credential() guichet.Credential {
-	return guichet.NewCredential(protocol, credentialKey(a.Site, normRang(a.Rang)), a)
+	a.Rang = normRang(a.Rang)
+	return guichet.NewCredential(protocol, credentialKey(a.Site, a.Rang), a)
 }
 
 // AccountOf returns the Paybox account of a shop, and false when the shop
@@ -73,23 +74,16 @@ func (a *Account) KnowsIdentifiant(id string) bool {
 	return false
 }
 
-// ReadCredential reads a Paybox contract as a user edited it, checked as
-// Paybox's back office would: a SITE of 7 digits, a RANG of up to 3,
-// identifiers of digits, a CLE unless the contract takes HMAC only, and an
-// HMAC key in hexadecimal, which HMAC only needs.
+// ReadCredential reads a Paybox contract as a user edited it (Check).
 func (f *Front) ReadCredential(data []byte) (guichet.Credential, error) {
-	a, err := front.DecodeAccount[Account](data)
-	if err != nil {
-		return guichet.Credential{}, err
-	}
-	if err := a.check(); err != nil {
-		return guichet.Credential{}, err
-	}
-	a.Rang = normRang(a.Rang)
-	return a.Credential(), nil
+	return front.ReadCredential[Account](data)
 }
 
-func (a *Account) check() error {
+// Check refuses a contract Paybox's back office would not save: a SITE
+// that is not 7 digits, a RANG of more than 3, identifiers that are not
+// digits, no CLE unless the contract takes HMAC only, and an HMAC key
+// that is not hexadecimal, which HMAC only needs.
+func (a *Account) Check() error {
 	switch {
 	case !allDigits(a.Site, 7, 7):
 		return front.Invalid("site", "site: SITE is 7 digits")

@@ -92,11 +92,15 @@ func AccountOf(shop *guichet.Shop) (*Account, bool, error) {
 
 // Check refuses an account the platform's administration centre would not
 // save: a contract without a number or bound to an unknown point of sale,
-// two contracts with one number, and a Payconiq contract whose point of
-// sale's payment delay is not 61.
+// two contracts with one number, a Payconiq contract whose point of
+// sale's payment delay is not 61, and a notification URL that is not http
+// or https.
 func (a *Account) Check() error {
 	if a.MerchantID == "" || a.AccessKey == "" {
 		return fmt.Errorf("a Payline account needs a merchant id and an access key")
+	}
+	if err := front.CheckURL("notification_url", a.NotificationURL); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for _, c := range a.Contracts {
@@ -163,19 +167,7 @@ func (a *Account) accessKeyIs(key string) bool {
 	return subtle.ConstantTimeCompare([]byte(a.AccessKey), []byte(key)) == 1
 }
 
-// ReadCredential reads a merchant account as a user edited it, checked
-// as the administration centre would (Check), with an http or https
-// notification URL.
+// ReadCredential reads a merchant account as a user edited it (Check).
 func (f *Front) ReadCredential(data []byte) (guichet.Credential, error) {
-	a, err := front.DecodeAccount[Account](data)
-	if err != nil {
-		return guichet.Credential{}, err
-	}
-	if err := a.Check(); err != nil {
-		return guichet.Credential{}, front.Invalid("", err.Error())
-	}
-	if err := front.CheckURL("notification_url", a.NotificationURL); err != nil {
-		return guichet.Credential{}, err
-	}
-	return a.Credential(), nil
+	return front.ReadCredential[Account](data)
 }

@@ -36,6 +36,7 @@ type Account struct {
 
 // Credential returns the shop credential of the account.
 func (a Account) Credential() guichet.Credential {
+	a.CallbackDomain = strings.ToLower(a.CallbackDomain)
 	return guichet.NewCredential(protocol, a.Token, a)
 }
 
@@ -80,24 +81,25 @@ func hostName(domain string) bool {
 	return domain == "" || err == nil && u.Hostname() == domain
 }
 
-// ReadCredential reads an application's access as a user edited it: a
-// partner domain of lower-case letters, digits and hyphens, a token of 16
-// characters at least, and a callback domain that is a host name.
+// ReadCredential reads an application's access as a user edited it
+// (Check).
 func (f *Front) ReadCredential(data []byte) (guichet.Credential, error) {
-	a, err := front.DecodeAccount[Account](data)
-	if err != nil {
-		return guichet.Credential{}, err
-	}
-	a.CallbackDomain = strings.ToLower(a.CallbackDomain)
+	return front.ReadCredential[Account](data)
+}
+
+// Check refuses an access S-money's back office would not save: a partner
+// domain other than lower-case letters, digits and hyphens, a token under
+// 16 characters, and a callback domain that is not a host name.
+func (a *Account) Check() error {
 	switch {
 	case !partnerName(a.Partner):
-		return guichet.Credential{}, front.Invalid("partner", "partner: the partner domain is 1 to 32 lower-case letters, digits and hyphens")
+		return front.Invalid("partner", "partner: the partner domain is 1 to 32 lower-case letters, digits and hyphens")
 	case len(a.Token) < 16:
-		return guichet.Credential{}, front.Invalid("token", "token: a token has 16 characters at least")
-	case !hostName(a.CallbackDomain):
-		return guichet.Credential{}, front.Invalid("callback_domain", "callback_domain: a host name is expected")
+		return front.Invalid("token", "token: a token has 16 characters at least")
+	case !hostName(strings.ToLower(a.CallbackDomain)):
+		return front.Invalid("callback_domain", "callback_domain: a host name is expected")
 	}
-	return a.Credential(), nil
+	return nil
 }
 
 func partnerName(s string) bool {
