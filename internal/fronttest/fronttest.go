@@ -8,12 +8,14 @@ package fronttest
 import (
 	"bytes"
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -198,4 +200,54 @@ func (m *Merchant) Received(method, path string) []url.Values {
 		}
 	}
 	return out
+}
+
+// Page is what a test's browser got: the status, the body and the headers
+// of an answer.
+type Page struct {
+	Status int
+	Body   string
+	Header http.Header
+}
+
+// hiddenInput finds a page's hidden inputs, whatever the order of their
+// other attributes before the name and the value.
+var hiddenInput = regexp.MustCompile(`<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"`)
+
+// Hidden returns the values of the page's hidden inputs, unescaped: what
+// the page's forms send back.
+func (p Page) Hidden() url.Values {
+	v := url.Values{}
+	for _, m := range hiddenInput.FindAllStringSubmatch(p.Body, -1) {
+		v.Set(m[1], html.UnescapeString(m[2]))
+	}
+	return v
+}
+
+// Get fetches a page with client, which a test usually makes with
+// NoRedirects.
+func Get(t testing.TB, client *http.Client, u string) Page {
+	t.Helper()
+	resp, err := client.Get(u)
+	return readPage(t, resp, err)
+}
+
+// Post posts a form to a page with client.
+func Post(t testing.TB, client *http.Client, u string, form url.Values) Page {
+	t.Helper()
+	resp, err := client.PostForm(u, form)
+	return readPage(t, resp, err)
+}
+
+func readPage(t testing.TB, resp *http.Response, err error) Page {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Page{resp.StatusCode, string(b), resp.Header}
 }

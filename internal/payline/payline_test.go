@@ -113,48 +113,18 @@ func (g *gateway) runDue() {
 }
 
 // page is an HTML page of the payment page, with its forms' fields.
-type page struct {
-	status int
-	body   string
-	header http.Header
-}
-
-var inputPattern = regexp.MustCompile(`<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"`)
-
-// hidden are the hidden fields of the page's forms.
-func (p page) hidden() url.Values {
-	v := url.Values{}
-	for _, m := range inputPattern.FindAllStringSubmatch(p.body, -1) {
-		v.Set(m[1], htmlUnescape(m[2]))
-	}
-	return v
-}
-
-func htmlUnescape(s string) string {
-	return strings.NewReplacer("&amp;", "&", "&#43;", "+", "&#34;", `"`, "&#39;", "'", "&lt;", "<", "&gt;", ">").Replace(s)
-}
+// page is a page of the payment page as the test's browser got it.
+type page = fronttest.Page
 
 func (g *gateway) get(u string) page {
 	g.t.Helper()
-	resp, err := g.client.Get(u)
-	if err != nil {
-		g.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return page{resp.StatusCode, string(b), resp.Header}
+	return fronttest.Get(g.t, g.client, u)
 }
 
 // submit posts a step of the payment page.
 func (g *gateway) submit(step string, form url.Values) page {
 	g.t.Helper()
-	resp, err := g.client.PostForm(g.url+"/webpayment/v2/"+step, form)
-	if err != nil {
-		g.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return page{resp.StatusCode, string(b), resp.Header}
+	return fronttest.Post(g.t, g.client, g.url+"/webpayment/v2/"+step, form)
 }
 
 // webPayment is a doWebPayment request of the demo merchant.
@@ -199,31 +169,31 @@ func TestWebPaymentByCard(t *testing.T) {
 		expectCode(t, "before the page", g.details(res.Token).Result, "02533")
 
 		choice := g.get(res.RedirectURL)
-		if choice.status != 200 || !strings.Contains(choice.body, `value="1234567:VISA"`) {
-			t.Fatalf("choice page: %d\n%s", choice.status, choice.body)
+		if choice.Status != 200 || !strings.Contains(choice.Body, `value="1234567:VISA"`) {
+			t.Fatalf("choice page: %d\n%s", choice.Status, choice.Body)
 		}
 		expectCode(t, "on the page", g.details(res.Token).Result, "02306")
 
-		form := choice.hidden()
+		form := choice.Hidden()
 		form.Set("method", "1234567:VISA")
 		cardPage := g.submit("choose", form)
-		if !strings.Contains(cardPage.body, `name="number"`) {
-			t.Fatalf("card page:\n%s", cardPage.body)
+		if !strings.Contains(cardPage.Body, `name="number"`) {
+			t.Fatalf("card page:\n%s", cardPage.Body)
 		}
-		form = cardPage.hidden()
+		form = cardPage.Hidden()
 		form.Set("number", "4970 1011 2233 4455")
 		form.Set("expiry", "12/30")
 		form.Set("cvv", "123")
 		challenge := g.submit("card", form)
-		if !strings.Contains(challenge.body, `name="otp"`) {
-			t.Fatalf("3-D Secure page:\n%s", challenge.body)
+		if !strings.Contains(challenge.Body, `name="otp"`) {
+			t.Fatalf("3-D Secure page:\n%s", challenge.Body)
 		}
-		form = challenge.hidden()
+		form = challenge.Hidden()
 		form.Set("outcome", "ok")
 		ticket := g.submit("3ds", form)
 		want := g.merchant.URL + "/return?shop=1&amp;token=" + res.Token
-		if !strings.Contains(ticket.body, want) {
-			t.Fatalf("ticket page lacks the return link %s:\n%s", want, ticket.body)
+		if !strings.Contains(ticket.Body, want) {
+			t.Fatalf("ticket page lacks the return link %s:\n%s", want, ticket.Body)
 		}
 
 		d := g.details(res.Token)
@@ -258,8 +228,8 @@ func TestWebPaymentByCard(t *testing.T) {
 
 		// The page of a paid session takes no second payment.
 		again := g.get(res.RedirectURL)
-		if strings.Contains(again.body, `name="number"`) || strings.Contains(again.body, `name="method"`) {
-			t.Errorf("a paid session's page offers a payment:\n%s", again.body)
+		if strings.Contains(again.Body, `name="number"`) || strings.Contains(again.Body, `name="method"`) {
+			t.Errorf("a paid session's page offers a payment:\n%s", again.Body)
 		}
 	})
 }
@@ -276,8 +246,8 @@ func (g *gateway) payconiqSession(req *soap.DoWebPaymentRequest) (string, page) 
 	g.t.Helper()
 	res := g.open(req)
 	p := g.get(res.RedirectURL)
-	if !strings.Contains(p.body, `value="pay"`) || !strings.Contains(p.body, `value="abort"`) {
-		g.t.Fatalf("Payconiq page:\n%s", p.body)
+	if !strings.Contains(p.Body, `value="pay"`) || !strings.Contains(p.Body, `value="abort"`) {
+		g.t.Fatalf("Payconiq page:\n%s", p.Body)
 	}
 	return res.Token, p
 }
@@ -291,14 +261,14 @@ func (g *gateway) payconiqSession(req *soap.DoWebPaymentRequest) (string, page) 
 func TestPayconiq(t *testing.T) {
 	onBothStores(t, func(t *testing.T, g *gateway) {
 		token, p := g.payconiqSession(g.payconiqPayment("1000"))
-		if !strings.Contains(p.body, "Monext Demo") {
-			t.Errorf("the page does not show the contract's trade name:\n%s", p.body)
+		if !strings.Contains(p.Body, "Monext Demo") {
+			t.Errorf("the page does not show the contract's trade name:\n%s", p.Body)
 		}
-		form := p.hidden()
+		form := p.Hidden()
 		form.Set("outcome", "pay")
 		ticket := g.submit("partner", form)
-		if !strings.Contains(ticket.body, "token="+token) {
-			t.Fatalf("ticket page:\n%s", ticket.body)
+		if !strings.Contains(ticket.Body, "token="+token) {
+			t.Fatalf("ticket page:\n%s", ticket.Body)
 		}
 		d := g.details(token)
 		expectCode(t, "paid", d.Result, "00000")
@@ -330,17 +300,17 @@ func TestPayconiq(t *testing.T) {
 func TestPayconiqOutcomes(t *testing.T) {
 	g := newGateway(t)
 	token, p := g.payconiqSession(g.payconiqPayment("1000"))
-	form := p.hidden()
+	form := p.Hidden()
 	form.Set("outcome", "abort")
 	back := g.submit("partner", form)
-	if back.status != http.StatusSeeOther || back.header.Get("Location") != g.merchant.URL+"/cancel?token="+token+"&paylinetoken="+token {
-		t.Errorf("ABORT: HTTP %d to %q", back.status, back.header.Get("Location"))
+	if back.Status != http.StatusSeeOther || back.Header.Get("Location") != g.merchant.URL+"/cancel?token="+token+"&paylinetoken="+token {
+		t.Errorf("ABORT: HTTP %d to %q", back.Status, back.Header.Get("Location"))
 	}
 	expectCode(t, "ABORT", g.details(token).Result, "02008")
 
 	for amount, code := range map[string]string{"2020": "02020", "2106": "02106", "2012": "02012"} {
 		token, p := g.payconiqSession(g.payconiqPayment(amount))
-		form := p.hidden()
+		form := p.Hidden()
 		form.Set("outcome", "pay")
 		g.submit("partner", form)
 		expectCode(t, "amount "+amount, g.details(token).Result, code)
@@ -389,7 +359,7 @@ func TestPayconiqMandatoryFields(t *testing.T) {
 	req := g.payconiqPayment("1000")
 	req.Payment.SoftDescriptor = "Ma boutique"
 	_, p := g.payconiqSession(req)
-	if !strings.Contains(p.body, "Ma boutique") {
+	if !strings.Contains(p.Body, "Ma boutique") {
 		t.Errorf("the page does not show the soft descriptor")
 	}
 }
@@ -438,17 +408,17 @@ func (g *gateway) registerWebWallet(id string) string {
 // last page.
 func (g *gateway) payPage(redirect, method, pan string) page {
 	g.t.Helper()
-	form := g.get(redirect).hidden()
+	form := g.get(redirect).Hidden()
 	form.Set("method", method)
-	form = g.submit("choose", form).hidden()
+	form = g.submit("choose", form).Hidden()
 	form.Set("number", pan)
 	form.Set("expiry", "12/30")
 	form.Set("cvv", "123")
 	p := g.submit("card", form)
-	if !strings.Contains(p.body, `name="otp"`) {
+	if !strings.Contains(p.Body, `name="otp"`) {
 		return p
 	}
-	form = p.hidden()
+	form = p.Hidden()
 	form.Set("outcome", "ok")
 	return g.submit("3ds", form)
 }

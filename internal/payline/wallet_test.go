@@ -509,8 +509,8 @@ func TestWebWallet(t *testing.T) {
 		}
 		expectCode(t, "before the page", get().Result, "02533")
 		ticket := g.payPage(res.RedirectURL, "1234567:MASTERCARD", "5100010000000114")
-		if !strings.Contains(ticket.body, "token="+res.Token) {
-			t.Fatalf("ticket:\n%s", ticket.body)
+		if !strings.Contains(ticket.Body, "token="+res.Token) {
+			t.Fatalf("ticket:\n%s", ticket.Body)
 		}
 		got := get()
 		expectCode(t, "after the page", got.Result, "02500")
@@ -528,8 +528,8 @@ func TestWebWallet(t *testing.T) {
 		up := g.call("WebPaymentAPI", &soap.UpdateWebWalletRequest{Version: "34", WalletID: "WEB-1",
 			ReturnURL: g.merchant.URL + "/return", CancelURL: g.merchant.URL + "/cancel"}).(*soap.UpdateWebWalletResponse)
 		expectCode(t, "updateWebWallet", up.Result, "00000")
-		if p := g.payPage(up.RedirectURL, "1234567:CB", "4970101122334455"); !strings.Contains(p.body, "token="+up.Token) {
-			t.Fatalf("updateWebWallet's ticket:\n%s", p.body)
+		if p := g.payPage(up.RedirectURL, "1234567:CB", "4970101122334455"); !strings.Contains(p.Body, "token="+up.Token) {
+			t.Fatalf("updateWebWallet's ticket:\n%s", p.Body)
 		}
 		if w := g.getWallet("WEB-1"); w.Wallet.Card.Number != "497010XXXXXXXX55" {
 			t.Errorf("the updated wallet's card: %+v", w.Wallet.Card)
@@ -550,8 +550,8 @@ func TestWebPaymentInInstalments(t *testing.T) {
 		req.Recurring = &soap.Recurring{FirstAmount: "1500", Amount: "1000", BillingCycle: "40", BillingLeft: "3"}
 		res := g.open(req)
 		ticket := g.payPage(res.RedirectURL, "1234567:CB", "4970101122334455")
-		if !strings.Contains(ticket.body, "token="+res.Token) {
-			t.Fatalf("ticket:\n%s", ticket.body)
+		if !strings.Contains(ticket.Body, "token="+res.Token) {
+			t.Fatalf("ticket:\n%s", ticket.Body)
 		}
 		d := g.details(res.Token)
 		expectCode(t, "details", d.Result, "00000")

@@ -33,15 +33,15 @@ func TestChallengePending(t *testing.T) {
 				t.Errorf("before the card step: Status %d, ExtraResults %v", status, extra)
 			}
 			g.get(href)
-			form = g.post(href+"/choose", url.Values{"method": {"VISA"}}).form()
+			form = g.post(href+"/choose", url.Values{"method": {"VISA"}}).Hidden()
 			form.Set("number", testCard)
 			form.Set("expiry", "12/30")
 			form.Set("cvv", "123")
 			challenge := g.post(href+"/card", form)
-			if challenge.status != http.StatusOK {
-				t.Fatalf("card step: HTTP %d", challenge.status)
+			if challenge.Status != http.StatusOK {
+				t.Fatalf("card step: HTTP %d", challenge.Status)
 			}
-			return href, challenge.form()
+			return href, challenge.Hidden()
 		}
 
 		href, form := typeCard("pending-1")
@@ -51,8 +51,8 @@ func TestChallengePending(t *testing.T) {
 			t.Errorf("during the challenge: Status %d ErrorCode %d ExtraResults %v Card %v", status, errorCode, extra, card)
 		}
 		form.Set("outcome", "ok")
-		if done := g.post(href+"/3ds", form); done.status != http.StatusSeeOther {
-			t.Fatalf("challenge: HTTP %d", done.status)
+		if done := g.post(href+"/3ds", form); done.Status != http.StatusSeeOther {
+			t.Fatalf("challenge: HTTP %d", done.Status)
 		}
 		if status, _, extra, _ := read("pending-1"); status != 1 || extra["ExecCode"] != "0000" {
 			t.Errorf("after the challenge: Status %d ExtraResults %v", status, extra)

@@ -62,8 +62,8 @@ func TestSeveralRecipients(t *testing.T) {
 			t.Errorf("first sub-payment: %v", first)
 		}
 		// The page asks the payer for the whole amount, once.
-		if page := g.get(created["Href"].(string)); !bytes.Contains([]byte(page.body), []byte("15,00")) {
-			t.Errorf("the page does not show 15,00:\n%s", page.body)
+		if page := g.get(created["Href"].(string)); !bytes.Contains([]byte(page.Body), []byte("15,00")) {
+			t.Errorf("the page does not show 15,00:\n%s", page.Body)
 		}
 		g.pay(created["Href"].(string), "VISA", testCard)
 		_, _, got := g.call("GET", "payins/cardpayments/multi", nil)

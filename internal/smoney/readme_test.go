@@ -62,7 +62,7 @@ func TestReadmeClient(t *testing.T) {
 	if status, _, got := g.call("GET", "payins/cardpayments/"+orderID, nil); status != 200 || got["Message"] != "Order 42" {
 		t.Errorf("the client's payment: HTTP %d %v", status, got)
 	}
-	if page := g.get(strings.TrimPrefix(lines[0], "Href: ")); page.status != 200 {
-		t.Errorf("the printed Href: HTTP %d", page.status)
+	if page := g.get(strings.TrimPrefix(lines[0], "Href: ")); page.Status != 200 {
+		t.Errorf("the printed Href: HTTP %d", page.Status)
 	}
 }

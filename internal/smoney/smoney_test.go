@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -99,42 +98,17 @@ func (g *gateway) payment(orderID string, amount int64) map[string]any {
 		"extraParameters": map[string]any{"profilName": "3DSV2"}}
 }
 
-var hiddenField = regexp.MustCompile(`<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"`)
-
-type page struct {
-	status int
-	body   string
-	header http.Header
-}
-
-func (p page) form() url.Values {
-	v := url.Values{}
-	for _, m := range hiddenField.FindAllStringSubmatch(p.body, -1) {
-		v.Set(m[1], strings.ReplaceAll(m[2], "&amp;", "&"))
-	}
-	return v
-}
+// page is a page of the payment page as the test's browser got it.
+type page = fronttest.Page
 
 func (g *gateway) get(u string) page {
 	g.t.Helper()
-	resp, err := g.client.Get(u)
-	if err != nil {
-		g.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return page{resp.StatusCode, string(b), resp.Header}
+	return fronttest.Get(g.t, g.client, u)
 }
 
 func (g *gateway) post(u string, form url.Values) page {
 	g.t.Helper()
-	resp, err := g.client.PostForm(u, form)
-	if err != nil {
-		g.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return page{resp.StatusCode, string(b), resp.Header}
+	return fronttest.Post(g.t, g.client, u, form)
 }
 
 // pay goes through the payment page of href as the payer: the brand, the
@@ -142,25 +116,25 @@ func (g *gateway) post(u string, form url.Values) page {
 func (g *gateway) pay(href, brand, pan string) string {
 	g.t.Helper()
 	choice := g.get(href)
-	if choice.status != 200 {
-		g.t.Fatalf("page: HTTP %d\n%s", choice.status, choice.body)
+	if choice.Status != 200 {
+		g.t.Fatalf("page: HTTP %d\n%s", choice.Status, choice.Body)
 	}
 	cardPage := g.post(href+"/choose", url.Values{"method": {brand}})
-	form := cardPage.form()
+	form := cardPage.Hidden()
 	form.Set("number", pan)
 	form.Set("expiry", "12/30")
 	form.Set("cvv", "123")
 	next := g.post(href+"/card", form)
-	if next.status == http.StatusSeeOther {
-		return next.header.Get("Location")
+	if next.Status == http.StatusSeeOther {
+		return next.Header.Get("Location")
 	}
-	form = next.form()
+	form = next.Hidden()
 	form.Set("outcome", "ok")
 	done := g.post(href+"/3ds", form)
-	if done.status != http.StatusSeeOther {
-		g.t.Fatalf("after 3-D Secure: HTTP %d\n%s", done.status, done.body)
+	if done.Status != http.StatusSeeOther {
+		g.t.Fatalf("after 3-D Secure: HTTP %d\n%s", done.Status, done.Body)
 	}
-	return done.header.Get("Location")
+	return done.Header.Get("Location")
 }
 
 func (g *gateway) advance(d time.Duration) {
@@ -356,13 +330,13 @@ func TestRiskData(t *testing.T) {
 		_, _, created := g.call("POST", "payins/cardpayments", p)
 		href := created["Href"].(string)
 		g.get(href)
-		form := g.post(href+"/choose", url.Values{"method": {"CB"}}).form()
+		form := g.post(href+"/choose", url.Values{"method": {"CB"}}).Hidden()
 		form.Set("number", testCard)
 		form.Set("expiry", "12/30")
 		form.Set("cvv", "123")
 		next := g.post(href+"/card", form)
-		if challenged := next.status == 200 && strings.Contains(next.body, `name="otp"`); challenged != c.challenge {
-			t.Errorf("account created %s: challenged %v, want %v (HTTP %d)", c.created, challenged, c.challenge, next.status)
+		if challenged := next.Status == 200 && strings.Contains(next.Body, `name="otp"`); challenged != c.challenge {
+			t.Errorf("account created %s: challenged %v, want %v (HTTP %d)", c.created, challenged, c.challenge, next.Status)
 		}
 	}
 }
@@ -483,8 +457,8 @@ func TestCancelAndExpiry(t *testing.T) {
 	href := created["Href"].(string)
 	g.get(href)
 	back := g.post(href+"/cancel", url.Values{})
-	if back.status != http.StatusSeeOther || !strings.HasSuffix(back.header.Get("Location"), "Id=cancel-1&Type=1&Result=0") {
-		t.Fatalf("cancel: HTTP %d %s", back.status, back.header.Get("Location"))
+	if back.Status != http.StatusSeeOther || !strings.HasSuffix(back.Header.Get("Location"), "Id=cancel-1&Type=1&Result=0") {
+		t.Fatalf("cancel: HTTP %d %s", back.Status, back.Header.Get("Location"))
 	}
 	if _, _, got := g.call("GET", "payins/cardpayments/cancel-1", nil); number(got["Status"]) != 5 {
 		t.Errorf("cancelled: %v", got)
