@@ -70,14 +70,10 @@ func TestBrowserBackOffice(t *testing.T) {
 	// browser, by the scenarios of their own tests.
 	pm := newBrowserMerchant(t, base)
 	var paybox browserResult
-	if raw := runBrowser(t, node, root, filepath.Join(root, "e2e", "paybox_system.mjs"), serverLog, pm.URL, "kwixo"); json.Unmarshal(raw, &paybox) != nil {
-		t.Fatalf("RESULT line %q", raw)
-	}
+	runBrowser(t, node, root, filepath.Join(root, "e2e", "paybox_system.mjs"), serverLog, &paybox, pm.URL, "kwixo")
 	sm := newSmoneyMerchant(t, base)
 	smoney := map[string]smoneyResult{}
-	if raw := runBrowser(t, node, root, filepath.Join(root, "e2e", "smoney_cardpayment.mjs"), serverLog, sm.URL, "paid"); json.Unmarshal(raw, &smoney) != nil {
-		t.Fatalf("RESULT line %q", raw)
-	}
+	runBrowser(t, node, root, filepath.Join(root, "e2e", "smoney_cardpayment.mjs"), serverLog, &smoney, sm.URL, "paid")
 	kwixoRef, smoneyRef := paybox["kwixo"].Ref, smoney["paid"].Ref
 	if kwixoRef == "" || smoneyRef == "" {
 		t.Fatalf("payments made in the browser: %v %v", paybox, smoney)
@@ -102,7 +98,11 @@ func TestBrowserBackOffice(t *testing.T) {
 		t.Fatalf("user add: %v\n%s", err, errs.String())
 	}
 
-	runBrowser(t, node, root, script, serverLog, base, user, password, "alice", "merchant-password-42", kwixoRef, smoneyRef)
+	var office browserResult
+	runBrowser(t, node, root, script, serverLog, &office, base, user, password, "alice", "merchant-password-42", kwixoRef, smoneyRef)
+	if office["operator"].URL == "" || office["merchant"].URL == "" {
+		t.Fatalf("the back office scenarios did not all run: %v", office)
+	}
 
 	// The resent callback is the first one again; the refund made in
 	// the back office is called back too, with the payment's state (a

@@ -171,10 +171,11 @@ func browserScript(t *testing.T, name string) (node, root, script string) {
 	return node, root, filepath.Join(root, "e2e", name)
 }
 
-// runBrowser runs a scenario script with its arguments and returns what it
-// printed on its RESULT line, failing the test (with the gateway's log)
-// when a scenario failed.
-func runBrowser(t *testing.T, node, root, script string, serverLog fmt.Stringer, args ...string) []byte {
+// runBrowser runs a scenario script with its arguments and decodes what it
+// printed on its RESULT line into results, failing the test (with the
+// gateway's log) when a scenario failed or the line is not what results
+// holds.
+func runBrowser(t *testing.T, node, root, script string, serverLog fmt.Stringer, results any, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -198,7 +199,9 @@ func runBrowser(t *testing.T, node, root, script string, serverLog fmt.Stringer,
 	if result == nil {
 		t.Fatal("the scenarios printed no RESULT line")
 	}
-	return result
+	if err := json.Unmarshal(result, results); err != nil {
+		t.Fatalf("RESULT line %q: %v", result, err)
+	}
 }
 
 // TestBrowserPayboxSystem goes through Paybox System's hosted pages in a
@@ -215,9 +218,7 @@ func TestBrowserPayboxSystem(t *testing.T) {
 	m := newBrowserMerchant(t, base)
 
 	var results browserResult
-	if raw := runBrowser(t, node, root, script, serverLog, m.URL); json.Unmarshal(raw, &results) != nil {
-		t.Fatalf("RESULT line %q", raw)
-	}
+	runBrowser(t, node, root, script, serverLog, &results, m.URL)
 	paid, ok := results["paid"]
 	if !ok || paid.Ref == "" {
 		t.Fatalf("no result for the paid scenario in %v", results)
