@@ -74,6 +74,9 @@ type statement struct {
 	// check, when set, judges the statement by its command tag; its error
 	// does not abort the database transaction.
 	check func(pgconn.CommandTag) error
+	// rows, when set, tells that the statement inserts rows that a group
+	// commit may join to other inserts into their table (see group.go).
+	rows *insertRows
 }
 
 // failure turns the error the statement raised into the error to report.
@@ -456,6 +459,7 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		t.queue(statement{
 			sql:   insertTransaction,
 			args:  tables.Transactions.Append(dialect, nil, *tr),
+			rows:  rowsOf(&tables.Transactions, 1),
 			doing: "insert transaction",
 			conflict: func() *guichet.Error {
 				return &guichet.Error{Code: guichet.CodeConflict, Message: "transaction already exists"}
@@ -472,6 +476,7 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			t.queue(statement{
 				sql:   tables.Operations.Insert(dialect, len(tr.Operations)),
 				args:  args,
+				rows:  rowsOf(&tables.Operations, len(tr.Operations)),
 				doing: "save transaction",
 				conflict: func() *guichet.Error {
 					return &guichet.Error{Code: guichet.CodeConflict, Message: "operation already exists"}
@@ -622,6 +627,7 @@ func (t *tx) queueClaim(c guichet.Claim) error {
 	t.queue(statement{
 		sql:      insertClaim,
 		args:     tables.Claims.Append(dialect, nil, c),
+		rows:     rowsOf(&tables.Claims, 1),
 		doing:    "claim",
 		conflict: duplicate,
 	})
@@ -653,6 +659,7 @@ func (t *tx) Emit(events ...guichet.Event) error {
 	t.queue(statement{
 		sql:   tables.Events.Insert(dialect, len(events)),
 		args:  args,
+		rows:  rowsOf(&tables.Events, len(events)),
 		doing: "emit event",
 		conflict: func() *guichet.Error {
 			return &guichet.Error{Code: guichet.CodeConflict, Message: "event already exists"}
