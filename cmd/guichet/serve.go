@@ -40,6 +40,9 @@ type config struct {
 	drain    time.Duration
 	// acquirerTimeout bounds each call to the acquirer.
 	acquirerTimeout time.Duration
+	// claimFirst has every request claim its key before the simulator is
+	// asked, as a remote acquirer needs (core.SetLocalAcquirer).
+	claimFirst bool
 	// retention bounds the exchange log, which takes requests from
 	// anyone, authenticated or not.
 	retention core.ExchangeRetention
@@ -59,6 +62,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&c.noDemo, "no-demo", false, "do not create the demo shops on first start")
 	fs.StringVar(&c.logLevel, "log-level", envOr(getenv, "GUICHET_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&c.pprof, "pprof", false, "serve Go profiles under /debug/pprof/ (for operators measuring guichet)")
+	fs.BoolVar(&c.claimFirst, "claim-first", false, "claim each request's key in a commit of its own before asking the simulated acquirer, as a remote acquirer needs (to measure that path)")
 	for _, d := range []struct {
 		v          *time.Duration
 		flag, env  string
@@ -140,6 +144,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	clock := realClock{}
 	svc := core.New(store, sim.New(clock.Now), v, clock, log)
 	svc.SetAcquirerTimeout(cfg.acquirerTimeout)
+	// The simulator answers in process and holds no money: its requests
+	// claim their key with their record (see core.SetLocalAcquirer).
+	svc.SetLocalAcquirer(!cfg.claimFirst)
 	// Instances sharing the database must share the master key too;
 	// one with another key refuses to start before it seals anything.
 	if err := svc.CheckMasterKey(ctx); err != nil {

@@ -30,6 +30,36 @@ import (
 // of a due job, by the job when it runs again (claimJob), so that the
 // answer is recorded with the job's own side effects.
 
+// An acquirer that answers in process, from the request alone, and keeps
+// nothing that matters outside the store (the simulator) needs no claim of
+// its own: an answer it gave that is never recorded authorized nothing
+// anywhere, so there is no approval to lose and nothing to settle. Its
+// requests ask it first, then claim their key with their record, in one
+// unit of work: one commit per payment instead of two, and the key is
+// still used once, since a duplicate's record fails on the claim and
+// writes nothing. The payments of due jobs keep the claim first, which is
+// how their runs find each other (claimJob).
+
+// SetLocalAcquirer tells the core whether its acquirer is local in that
+// sense. Only an acquirer with no effect outside guichet may be: one that
+// reaches a bank or a processor never is.
+func (s *Service) SetLocalAcquirer(local bool) { s.localAcquirer = local }
+
+// claimsFirst tells whether a request asking the acquirer claims its key
+// in a unit of work of its own before it does: always, but for the
+// requests other than a due job's of a local acquirer.
+func (s *Service) claimsFirst(job bool) bool { return job || !s.localAcquirer }
+
+// recordClaim ends, in the unit of work that records a request's outcome
+// in transaction id, the claim the request took first, or takes its key
+// now when it took none.
+func (s *Service) recordClaim(tx guichet.Tx, shop *guichet.Shop, key string, claimed bool, id string, now time.Time) error {
+	if claimed {
+		return tx.EndClaim(shop.ID, key, guichet.ClaimDone, id)
+	}
+	return claim(tx, shop, key, now)
+}
+
 // defaultAcquirerTimeout bounds one acquirer call. Card networks answer
 // within seconds or not at all.
 const defaultAcquirerTimeout = 30 * time.Second

@@ -571,3 +571,123 @@ func TestLostTokenRegistrationRecovered(t *testing.T) {
 		}
 	})
 }
+
+// countingStore counts the units of work written through it.
+type countingStore struct {
+	guichet.Store
+	updates atomic.Int64
+}
+
+func (s *countingStore) Update(ctx context.Context, fn func(guichet.Tx) error) error {
+	s.updates.Add(1)
+	return s.Store.Update(ctx, fn)
+}
+
+// TestLocalAcquirer: with a local acquirer (the simulator), a request
+// commits once, its claim taken with its record, where a remote acquirer
+// costs two units of work. The key is still used once: of 50 concurrent
+// authorizations with one key, one is recorded and 49 are duplicates that
+// write nothing. A record that fails leaves nothing behind: no
+// transaction, no pending claim for the janitor, and the key free for the
+// retry. A capture claims its key the same way.
+func TestLocalAcquirer(t *testing.T) {
+	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
+		ctx := context.Background()
+		faulty := &faultyStore{Store: svc.Store()}
+		counted := &countingStore{Store: faulty}
+		acq := &countingAcquirer{Acquirer: sim.New(clk.Now)}
+		remote := withAcquirer(counted, acq, clk)
+		local := withAcquirer(counted, acq, clk)
+		local.SetLocalAcquirer(true)
+
+		for _, c := range []struct {
+			svc     *core.Service
+			name    string
+			updates int64
+		}{{remote, "remote", 2}, {local, "local", 1}} {
+			before := counted.updates.Load()
+			_, err := c.svc.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "one-" + c.name, Amount: eur(100), Card: testCard,
+				RequestKey: "k-" + c.name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := counted.updates.Load() - before; n != c.updates {
+				t.Errorf("%s acquirer: %d units of work for a payment, want %d", c.name, n, c.updates)
+			}
+			err = svc.Store().View(ctx, func(tx guichet.Tx) error {
+				cl, err := tx.ClaimOf(shop.ID, "k-"+c.name)
+				if err == nil && cl.State != guichet.ClaimDone {
+					t.Errorf("%s acquirer: claim %s after the payment", c.name, cl.State)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		var approved, duplicates atomic.Int64
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() {
+				tr, err := local.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "fifty", Amount: eur(100), Card: testCard, RequestKey: "fifty"})
+				switch {
+				case err == nil && tr.Status == guichet.StatusAuthorized:
+					approved.Add(1)
+				case guichet.ErrorReason(err) == guichet.ReasonDuplicate:
+					duplicates.Add(1)
+				default:
+					t.Errorf("unexpected answer %v, %v", tr, err)
+				}
+			})
+		}
+		wg.Wait()
+		if approved.Load() != 1 || duplicates.Load() != 49 {
+			t.Errorf("%d approved, %d duplicates; want 1 and 49", approved.Load(), duplicates.Load())
+		}
+		err := svc.Store().View(ctx, func(tx guichet.Tx) error {
+			list, err := tx.Transactions(guichet.TransactionFilter{ShopID: shop.ID, Reference: "fifty"})
+			if len(list) != 1 {
+				t.Errorf("%d transactions recorded for one key, want 1", len(list))
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		acq.during = func(context.Context) { faulty.armed.Store(true) }
+		_, err = local.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "lost", Amount: eur(700), Card: testCard, RequestKey: "lost"})
+		if !errors.Is(err, errInjected) {
+			t.Fatalf("authorization through a failing store: %v", err)
+		}
+		acq.during = nil
+		faulty.armed.Store(false)
+		if _, err := svc.Find(ctx, shop, "lost", 700, ""); guichet.ErrorCode(err) != guichet.CodeNotFound {
+			t.Errorf("a payment whose record failed: %v, want not found", err)
+		}
+		clk.t = clk.t.Add(2 * time.Minute)
+		if n, err := svc.SettleClaims(ctx); err != nil || n != 0 {
+			t.Errorf("janitor settled %d (%v), want nothing to settle", n, err)
+		}
+		tr, err := local.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "lost", Amount: eur(700), Card: testCard, RequestKey: "lost"})
+		if err != nil || tr.Status != guichet.StatusAuthorized {
+			t.Fatalf("retry of a payment whose record failed: %v, %v", tr, err)
+		}
+
+		before := counted.updates.Load()
+		capture := core.OperationRequest{Shop: shop, Kind: guichet.OpCapture, Number: tr.Number, Amount: eur(200), RequestKey: "cap"}
+		if _, _, err := local.Operate(ctx, capture); err != nil {
+			t.Fatal(err)
+		}
+		if n := counted.updates.Load() - before; n != 1 {
+			t.Errorf("%d units of work for a capture, want 1", n)
+		}
+		if _, _, err := local.Operate(ctx, capture); guichet.ErrorReason(err) != guichet.ReasonDuplicate {
+			t.Errorf("capture with a used key: %v, want a duplicate", err)
+		}
+		if got, _ := svc.Find(ctx, shop, "lost", 700, ""); got.Captured != 200 {
+			t.Errorf("captured %d after a duplicate capture, want 200", got.Captured)
+		}
+	})
+}

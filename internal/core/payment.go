@@ -198,8 +198,10 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 		r.CaptureBy.Sub(now) > maxAuthorizationWait
 
 	// A payment declined beforehand or forced by the merchant asks the
-	// acquirer nothing: its claim is taken with its record.
+	// acquirer nothing: its claim is taken with its record, as is that of
+	// a payment a local acquirer answers (see claim.go).
 	asks := r.Decline == "" && !r.Forced
+	claimed := asks && s.claimsFirst(r.Job)
 	res := guichet.AcquirerResult{Approved: true, Code: "00", AuthCode: r.AuthCode}
 	key := r.RequestKey
 	switch {
@@ -207,10 +209,11 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 		res = guichet.AcquirerResult{Code: r.Decline}
 	case asks:
 		var earlier *guichet.AcquirerResult
-		if r.Job {
+		switch {
+		case r.Job:
 			p.Job = true
 			key, earlier, err = s.claimJob(ctx, r.Shop, key, now, p)
-		} else {
+		case claimed:
 			key = s.claimKey(key)
 			err = s.beginClaim(ctx, r.Shop, key, now, p)
 		}
@@ -243,17 +246,13 @@ func (s *Service) newTransactionWith(ctx context.Context, r CardRequest, kind gu
 
 	t, typ := s.buildTransaction(r.Shop, p, res, now)
 	err = s.store.Update(context.WithoutCancel(ctx), func(tx guichet.Tx) error {
-		if asks {
-			if err := tx.EndClaim(r.Shop.ID, key, guichet.ClaimDone, t.ID); err != nil {
-				return err
-			}
-		} else if err := claim(tx, r.Shop, key, now); err != nil {
+		if err := s.recordClaim(tx, r.Shop, key, claimed, t.ID, now); err != nil {
 			return err
 		}
 		return s.writeTransaction(tx, r.Shop, p, t, typ, now, also)
 	})
 	if err != nil {
-		if asks {
+		if claimed {
 			s.recordFailed(ctx, r.Shop, key, res, err)
 		}
 		return nil, err
@@ -321,14 +320,17 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 	if r.Shop.IsTest() {
 		p.Force = r.ForceCode
 	}
-	key := s.claimKey(r.RequestKey)
-	if err := s.beginClaim(ctx, r.Shop, key, now, p); err != nil {
-		return nil, nil, err
+	key, claimed := r.RequestKey, s.claimsFirst(false)
+	if claimed {
+		key = s.claimKey(key)
+		if err := s.beginClaim(ctx, r.Shop, key, now, p); err != nil {
+			return nil, nil, err
+		}
 	}
 	res, err := s.callAcquirer(ctx, guichet.AcquirerRequest{Shop: r.Shop, Kind: r.Kind, Amount: r.Amount, Transaction: t, Front: r.Front,
 		ForceCode: p.Force, Key: key})
 	if err != nil {
-		// As for a payment: the claim waits for the janitor.
+		// As for a payment: a claim taken waits for the janitor.
 		return nil, nil, err
 	}
 
@@ -337,10 +339,12 @@ func (s *Service) Operate(ctx context.Context, r OperationRequest) (*guichet.Tra
 		if t, op, err = s.writeOperation(tx, r.Shop, p, res, now); err != nil {
 			return err
 		}
-		return tx.EndClaim(r.Shop.ID, key, guichet.ClaimDone, t.ID)
+		return s.recordClaim(tx, r.Shop, key, claimed, t.ID, now)
 	})
 	if err != nil {
-		s.recordFailed(ctx, r.Shop, key, res, err)
+		if claimed {
+			s.recordFailed(ctx, r.Shop, key, res, err)
+		}
 		return nil, nil, err
 	}
 	return t, op, nil

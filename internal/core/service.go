@@ -35,6 +35,9 @@ type Service struct {
 	wakeDeliveries chan struct{}
 	// acquirerTimeout bounds each acquirer call.
 	acquirerTimeout time.Duration
+	// localAcquirer tells that the acquirer answers in process and keeps
+	// nothing outside the store (SetLocalAcquirer).
+	localAcquirer bool
 	// observer, when set, is told of authorizations and acquirer calls.
 	observer Observer
 	// NewID makes object identifiers; tests replace it to get stable ones.
