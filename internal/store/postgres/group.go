@@ -95,7 +95,7 @@ func (s *Store) writeUnits() {
 			gather()
 			s.writeGroup(batch)
 			clear(batch)
-		case <-s.stop:
+		case <-s.unitsStop:
 			for {
 				batch = batch[:0]
 				gather()

@@ -85,8 +85,11 @@ type Store struct {
 	claims     chan claimRequest
 	claimsDone chan struct{}
 	// units queues the write-only units of work for the group writers
-	// (group.go), which close unitsDone once they have all stopped.
+	// (group.go), which close unitsDone once they have all stopped. They
+	// stop at unitsStop, after the exchange writer, whose last exchanges
+	// go through them.
 	units     chan unitRequest
+	unitsStop chan struct{}
 	unitsDone chan struct{}
 
 	// mu guards closed and exchangeErr. RecordExchange and Exchanges hold
@@ -135,6 +138,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		claims:     make(chan claimRequest, 4*claimBatch),
 		claimsDone: make(chan struct{}),
 		units:      make(chan unitRequest, 4*groupUnits),
+		unitsStop:  make(chan struct{}),
 		unitsDone:  make(chan struct{}),
 	}
 	go s.writeExchanges()
@@ -340,6 +344,7 @@ func (s *Store) Close() error {
 	close(s.stop)
 	<-s.stopped
 	<-s.claimsDone
+	close(s.unitsStop)
 	<-s.unitsDone
 	s.pool.Close()
 	s.mu.RLock()
@@ -393,9 +398,10 @@ func (s *Store) writeQueued(buf []guichet.Exchange) []guichet.Exchange {
 }
 
 // insertExchanges writes list in one statement, which adds what it
-// inserted to the exchange totals: one round trip, and one commit. The text
-// is made storable first, so that the sizes counted are those of what is
-// kept.
+// inserted to the exchange totals, and which commits with the payments'
+// next group (group.go) rather than on its own: a commit, and the WAL
+// flush it waits for, fewer. The text is made storable first, so that the
+// sizes counted are those of what is kept.
 func (s *Store) insertExchanges(list []guichet.Exchange) error {
 	ctx, cancel := context.WithTimeout(context.Background(), exchangeTimeout)
 	defer cancel()
@@ -409,12 +415,8 @@ func (s *Store) insertExchanges(list []guichet.Exchange) error {
 		references[i], codes[i], requests[i], responses[i] = e.Reference, e.Code, e.Request, e.Response
 		ats[i], durations[i], sizes[i] = timeArg(e.At), int64(e.Duration), guichet.ExchangeSize(e)
 	}
-	_, err := s.pool.Exec(ctx, insertExchanges,
-		ids, shops, protocols, operations, references, codes, requests, responses, ats, durations, sizes)
-	if err != nil {
-		return convert(err, "record exchanges")
-	}
-	return nil
+	return s.commitGrouped(ctx, []statement{{sql: insertExchanges, doing: "record exchanges",
+		args: []any{ids, shops, protocols, operations, references, codes, requests, responses, ats, durations, sizes}}})
 }
 
 // insertExchanges inserts exchanges from one array per column, the arrays
