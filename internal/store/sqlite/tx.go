@@ -159,8 +159,8 @@ var (
 	// again.
 	updateTransaction = tables.Transactions.Update(dialect, "id", "shop_id", "number", "created_at")
 
-	operationsOf    = "SELECT " + tables.Operations.Columns + " FROM operations WHERE transaction_id = ? ORDER BY number"
-	insertOperation = tables.Operations.Insert(dialect, 1)
+	operationsOf     = "SELECT " + tables.Operations.Columns + " FROM operations WHERE transaction_id = ? ORDER BY number"
+	insertOperations = newInserts(&tables.Operations)
 )
 
 const newestTransactions = " ORDER BY created_at DESC, number DESC LIMIT ?"
@@ -275,12 +275,18 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			return tables.NotFound("transaction")
 		}
 	}
-	for _, op := range tr.Operations[stored:] {
-		if op.ID == "" {
-			return &guichet.Error{Code: guichet.CodeInvalid, Message: "operation ID missing", Param: "id"}
+	if added := tr.Operations[stored:]; len(added) > 0 {
+		// One statement for all the new operations: on the writer, which
+		// every Update waits for, each statement costs more than each row.
+		args := make([]any, 0, tables.Operations.Len()*len(added))
+		for _, op := range added {
+			if op.ID == "" {
+				return &guichet.Error{Code: guichet.CodeInvalid, Message: "operation ID missing", Param: "id"}
+			}
+			op.TransactionID = tr.ID
+			args = tables.Operations.Append(dialect, args, op)
 		}
-		op.TransactionID = tr.ID
-		if _, err := t.run.exec(insertOperation, tables.Operations.Append(dialect, nil, op)...); err != nil {
+		if _, err := t.run.exec(insertOperations.rows(len(added)), args...); err != nil {
 			return convert(err, "insert operation")
 		}
 	}
@@ -373,8 +379,8 @@ var (
 	// whatever became of that claim.
 	insertClaim = tables.Claims.Insert(dialect, 1) + " ON CONFLICT DO NOTHING"
 
-	insertEvent = tables.Events.Insert(dialect, 1)
-	eventsOf    = "SELECT " + tables.Events.Columns + " FROM events WHERE transaction_id = ? ORDER BY at, rowid"
+	insertEvents = newInserts(&tables.Events)
+	eventsOf     = "SELECT " + tables.Events.Columns + " FROM events WHERE transaction_id = ? ORDER BY at, rowid"
 )
 
 // Claim inserts a claim in its final state, done.
@@ -407,13 +413,20 @@ func (t *tx) Emit(events ...guichet.Event) error {
 	if err := t.check(true); err != nil {
 		return err
 	}
+	if len(events) == 0 {
+		return nil
+	}
+	// One statement for all the events; the rows of a VALUES list are
+	// inserted in order, so their rowids keep the order of events.
+	args := make([]any, 0, tables.Events.Len()*len(events))
 	for _, e := range events {
 		if e.ID == "" {
 			e.ID = guichet.NewID("", time.Now())
 		}
-		if _, err := t.run.exec(insertEvent, tables.Events.Append(dialect, nil, e)...); err != nil {
-			return convert(err, "emit event")
-		}
+		args = tables.Events.Append(dialect, args, e)
+	}
+	if _, err := t.run.exec(insertEvents.rows(len(events)), args...); err != nil {
+		return convert(err, "emit event")
 	}
 	return nil
 }
@@ -433,4 +446,27 @@ func (t *tx) NextNumber() (int64, error) {
 		return 0, err
 	}
 	return t.store.nextNumber()
+}
+
+// inserts holds the INSERT of one to len(few) rows into a table, each text
+// built once: the writer prepares a statement once per text.
+type inserts struct {
+	few    [8]string
+	insert func(n int) string
+}
+
+func newInserts[T any](t *tables.Table[T]) *inserts {
+	in := &inserts{insert: func(n int) string { return t.Insert(dialect, n) }}
+	for i := range in.few {
+		in.few[i] = in.insert(i + 1)
+	}
+	return in
+}
+
+// rows returns the INSERT of n rows.
+func (in *inserts) rows(n int) string {
+	if n <= len(in.few) {
+		return in.few[n-1]
+	}
+	return in.insert(n)
 }
