@@ -53,6 +53,12 @@ func (t *tx) ResetShop(shopID string) (int, error) {
 	for _, id := range ids {
 		delete(t.loaded, id)
 	}
+	// And the keys it claimed for the shop are free again.
+	for k := range t.unit.claimed {
+		if k[0] == shopID {
+			delete(t.unit.claimed, k)
+		}
+	}
 	return len(ids), nil
 }
 

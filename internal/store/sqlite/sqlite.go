@@ -7,7 +7,9 @@
 // goroutine that runs every Update queued while the previous commit was
 // under way in a single database transaction (group commit): each function
 // runs inside its own savepoint, so a failing one is undone alone, and the
-// batch pays for one fsync. Reads (View, Exchanges) use a separate pool of
+// batch pays for one fsync. The functions that only insert rows, such as
+// a payment's record, share one savepoint and one statement per table
+// (group.go). Reads (View, Exchanges) use a separate pool of
 // query-only connections and, thanks to WAL, never wait for the writer.
 //
 // The file must be used by one Store at a time: numbers are handed out from
@@ -15,6 +17,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -83,6 +86,9 @@ type Store struct {
 
 	// number is the last number handed out by NextNumber.
 	number atomic.Int64
+	// left holds the inserts the functions of the batch under way left
+	// for the writer (group.go). Only the writer goroutine uses it.
+	left []left
 
 	requests chan *request
 	// nudge wakes the writer when exchanges are waiting and no Update is.
@@ -515,21 +521,27 @@ func (s *Store) commit(batch []*request, exchanges []guichet.Exchange) (answered
 			s.mu.Unlock()
 		}
 	}
+	s.left = s.left[:0]
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = cancelled(err)
 			continue
 		}
-		err, broken := s.apply(r.fn)
-		results[i] = err
+		broken := s.apply(r.fn, &results[i])
 		if broken != nil {
-			// The savepoint could not be released or rolled back:
+			// A savepoint could not be released or rolled back:
 			// SQLite has already rolled the whole transaction back, so
 			// every function up to this one lost its writes.
+			s.left = nil
 			w.exec("ROLLBACK")
 			answer(i+1, &guichet.Error{Code: guichet.CodeUnavailable, Message: "store write failed, retry", Err: broken})
 			return i + 1, false
 		}
+	}
+	if err := s.runLeft(); err != nil {
+		w.exec("ROLLBACK")
+		answer(len(batch), &guichet.Error{Code: guichet.CodeUnavailable, Message: "store write failed, retry", Err: err})
+		return len(batch), false
 	}
 	if _, err := w.exec("COMMIT"); err != nil {
 		w.exec("ROLLBACK")
@@ -544,30 +556,45 @@ func (s *Store) commit(batch []*request, exchanges []guichet.Exchange) (answered
 	return len(batch), true
 }
 
-// apply runs fn inside a savepoint and keeps its writes only if it
-// succeeds. err is what the caller of Update gets; broken reports that the
-// enclosing transaction is gone.
-func (s *Store) apply(fn func(guichet.Tx) error) (err, broken error) {
+// apply runs fn, inside a savepoint from its first statement that is not
+// a deferred insert (see group.go), and keeps its writes only if it
+// succeeds. The outcome of its Update goes to *result, at once or, when
+// fn left deferred inserts to the writer, once they have run. broken
+// reports that the enclosing transaction is gone.
+func (s *Store) apply(fn func(guichet.Tx) error, result *error) (broken error) {
 	w := s.writer
-	if _, err := w.exec("SAVEPOINT fn"); err != nil {
-		return convert(err, "savepoint"), err
-	}
-	t := &tx{store: s, run: w, write: true}
-	err = s.call(fn, t)
+	u := &unit{s: s}
+	t := &tx{store: s, run: u, unit: u, write: true}
+	err := s.call(fn, t)
 	t.end()
+	if u.broken != nil {
+		*result = cmp.Or(err, convert(u.broken, "savepoint"))
+		return u.broken
+	}
+	err = cmp.Or(u.failed, err)
+	*result = err
+	if !u.open {
+		// Nothing was written yet: what fn deferred runs with the
+		// batch's other inserts, unless fn failed.
+		if err == nil && len(u.deferred) > 0 {
+			s.left = append(s.left, left{inserts: u.deferred, result: result})
+		}
+		return nil
+	}
 	if err == nil {
 		if _, rerr := w.exec("RELEASE fn"); rerr != nil {
-			return convert(rerr, "release savepoint"), rerr
+			*result = convert(rerr, "release savepoint")
+			return rerr
 		}
-		return nil, nil
+		return nil
 	}
 	if _, rerr := w.exec("ROLLBACK TO fn"); rerr != nil {
-		return err, rerr
+		return rerr
 	}
 	if _, rerr := w.exec("RELEASE fn"); rerr != nil {
-		return err, rerr
+		return rerr
 	}
-	return err, nil
+	return nil
 }
 
 // call runs fn, turning a panic into an error so that one faulty function

@@ -20,6 +20,9 @@ type runner interface {
 type tx struct {
 	store *Store
 	run   runner
+	// unit, in Update, is the writer's work for this function, which
+	// takes the inserts it may defer (see group.go); nil in View.
+	unit  *unit
 	write bool
 	ended bool
 	// loaded maps each transaction this tx read or wrote to the number of
@@ -153,14 +156,12 @@ var (
 	transactionsByReference        = selectTransactions + " WHERE reference = ?" + newestTransactions
 	allTransactions                = selectTransactions + newestTransactions
 
-	insertTransaction = tables.Transactions.Insert(dialect, 1)
 	// updateTransaction saves a transaction loaded before. The shop,
 	// number and creation time never change, so they are not written
 	// again.
 	updateTransaction = tables.Transactions.Update(dialect, "id", "shop_id", "number", "created_at")
 
-	operationsOf     = "SELECT " + tables.Operations.Columns + " FROM operations WHERE transaction_id = ? ORDER BY number"
-	insertOperations = newInserts(&tables.Operations)
+	operationsOf = "SELECT " + tables.Operations.Columns + " FROM operations WHERE transaction_id = ? ORDER BY number"
 )
 
 const newestTransactions = " ORDER BY created_at DESC, number DESC LIMIT ?"
@@ -260,8 +261,12 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 	}
 	stored, loaded := t.loaded[tr.ID]
 	if !loaded {
-		if _, err := t.run.exec(insertTransaction, tables.Transactions.Append(dialect, nil, *tr)...); err != nil {
-			return convert(err, "insert transaction")
+		err := t.unit.add(insert{into: transactionRows, args: tables.Transactions.Append(dialect, nil, *tr), doing: "insert transaction",
+			conflict: func() *guichet.Error {
+				return &guichet.Error{Code: guichet.CodeConflict, Message: "transaction already exists"}
+			}})
+		if err != nil {
+			return err
 		}
 	} else {
 		if len(tr.Operations) < stored {
@@ -286,8 +291,8 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 			op.TransactionID = tr.ID
 			args = tables.Operations.Append(dialect, args, op)
 		}
-		if _, err := t.run.exec(insertOperations.rows(len(added)), args...); err != nil {
-			return convert(err, "insert operation")
+		if err := t.unit.add(insert{into: operationRows, args: args, doing: "insert operation"}); err != nil {
+			return err
 		}
 	}
 	if t.loaded == nil {
@@ -375,12 +380,7 @@ func (t *tx) DeleteToken(shopID, reference string) error {
 // Claims, events, numbers.
 
 var (
-	// insertClaim inserts a claim unless its key was claimed before,
-	// whatever became of that claim.
-	insertClaim = tables.Claims.Insert(dialect, 1) + " ON CONFLICT DO NOTHING"
-
-	insertEvents = newInserts(&tables.Events)
-	eventsOf     = "SELECT " + tables.Events.Columns + " FROM events WHERE transaction_id = ? ORDER BY at, rowid"
+	eventsOf = "SELECT " + tables.Events.Columns + " FROM events WHERE transaction_id = ? ORDER BY at, rowid"
 )
 
 // Claim inserts a claim in its final state, done.
@@ -391,20 +391,17 @@ func (t *tx) Claim(shopID, key string, at time.Time) error {
 	return t.insertClaim(guichet.Claim{ShopID: shopID, Key: key, At: at, State: guichet.ClaimDone})
 }
 
-// insertClaim inserts c, reporting a key claimed before as a duplicate.
+// insertClaim inserts c; a key claimed before, whatever became of that
+// claim, is a duplicate, reported when the insert runs (see group.go).
+// A key claimed twice within one Update is reported at once.
 func (t *tx) insertClaim(c guichet.Claim) error {
-	res, err := t.run.exec(insertClaim, tables.Claims.Append(dialect, nil, c)...)
-	if err != nil {
-		return convert(err, "claim")
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return convert(err, "claim")
-	}
-	if n == 0 {
+	duplicate := func() *guichet.Error {
 		return &guichet.Error{Code: guichet.CodeConflict, Reason: guichet.ReasonDuplicate, Message: "request already processed"}
 	}
-	return nil
+	if !t.unit.claim(c.ShopID, c.Key) {
+		return duplicate()
+	}
+	return t.unit.add(insert{into: claimRows, args: tables.Claims.Append(dialect, nil, c), doing: "claim", conflict: duplicate})
 }
 
 // Emit writes events to the outbox, due for delivery at once. An event
@@ -425,10 +422,7 @@ func (t *tx) Emit(events ...guichet.Event) error {
 		}
 		args = tables.Events.Append(dialect, args, e)
 	}
-	if _, err := t.run.exec(insertEvents.rows(len(events)), args...); err != nil {
-		return convert(err, "emit event")
-	}
-	return nil
+	return t.unit.add(insert{into: eventRows, args: args, doing: "emit event"})
 }
 
 func (t *tx) Events(transactionID string) ([]guichet.Event, error) {
@@ -446,27 +440,4 @@ func (t *tx) NextNumber() (int64, error) {
 		return 0, err
 	}
 	return t.store.nextNumber()
-}
-
-// inserts holds the INSERT of one to len(few) rows into a table, each text
-// built once: the writer prepares a statement once per text.
-type inserts struct {
-	few    [8]string
-	insert func(n int) string
-}
-
-func newInserts[T any](t *tables.Table[T]) *inserts {
-	in := &inserts{insert: func(n int) string { return t.Insert(dialect, n) }}
-	for i := range in.few {
-		in.few[i] = in.insert(i + 1)
-	}
-	return in
-}
-
-// rows returns the INSERT of n rows.
-func (in *inserts) rows(n int) string {
-	if n <= len(in.few) {
-		return in.few[n-1]
-	}
-	return in.insert(n)
 }
