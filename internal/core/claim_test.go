@@ -65,27 +65,35 @@ func TestOneKeyReachesTheAcquirerOnce(t *testing.T) {
 	stores(t, func(t *testing.T, svc *core.Service, shop *guichet.Shop, clk *clock) {
 		acq := &countingAcquirer{Acquirer: sim.New(clk.Now)}
 		svc = withAcquirer(svc.Store(), acq, clk)
-		var approved, duplicates atomic.Int64
-		var wg sync.WaitGroup
-		for range 50 {
-			wg.Go(func() {
-				tr, err := svc.Authorize(context.Background(), core.CardRequest{Shop: shop, Reference: "once", Amount: eur(100),
-					Card: testCard, RequestKey: "question:1"})
-				switch {
-				case err == nil && tr.Status == guichet.StatusAuthorized:
-					approved.Add(1)
-				case guichet.ErrorReason(err) == guichet.ReasonDuplicate:
-					duplicates.Add(1)
-				default:
-					t.Errorf("unexpected answer %v, %v", tr, err)
-				}
-			})
-		}
-		wg.Wait()
-		if acq.calls.Load() != 1 || approved.Load() != 1 || duplicates.Load() != 49 {
-			t.Errorf("acquirer called %d times, %d approved, %d duplicates; want 1, 1, 49", acq.calls.Load(), approved.Load(), duplicates.Load())
+		approved, duplicates := authorizeAtOnce(t, svc, shop, "once", "question:1", 50)
+		if acq.calls.Load() != 1 || approved != 1 || duplicates != 49 {
+			t.Errorf("acquirer called %d times, %d approved, %d duplicates; want 1, 1, 49", acq.calls.Load(), approved, duplicates)
 		}
 	})
+}
+
+// authorizeAtOnce sends n concurrent authorizations with one reference and
+// one request key, and counts those approved and those refused as
+// duplicates; any other answer fails the test.
+func authorizeAtOnce(t *testing.T, svc *core.Service, shop *guichet.Shop, reference, key string, n int) (approved, duplicates int64) {
+	var a, d atomic.Int64
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			tr, err := svc.Authorize(context.Background(), core.CardRequest{Shop: shop, Reference: reference, Amount: eur(100),
+				Card: testCard, RequestKey: key})
+			switch {
+			case err == nil && tr.Status == guichet.StatusAuthorized:
+				a.Add(1)
+			case guichet.ErrorReason(err) == guichet.ReasonDuplicate:
+				d.Add(1)
+			default:
+				t.Errorf("unexpected answer %v, %v", tr, err)
+			}
+		})
+	}
+	wg.Wait()
+	return a.Load(), d.Load()
 }
 
 // TestClientGoneAfterApproval: the client's request is cancelled while the
@@ -626,24 +634,8 @@ func TestLocalAcquirer(t *testing.T) {
 			}
 		}
 
-		var approved, duplicates atomic.Int64
-		var wg sync.WaitGroup
-		for range 50 {
-			wg.Go(func() {
-				tr, err := local.Authorize(ctx, core.CardRequest{Shop: shop, Reference: "fifty", Amount: eur(100), Card: testCard, RequestKey: "fifty"})
-				switch {
-				case err == nil && tr.Status == guichet.StatusAuthorized:
-					approved.Add(1)
-				case guichet.ErrorReason(err) == guichet.ReasonDuplicate:
-					duplicates.Add(1)
-				default:
-					t.Errorf("unexpected answer %v, %v", tr, err)
-				}
-			})
-		}
-		wg.Wait()
-		if approved.Load() != 1 || duplicates.Load() != 49 {
-			t.Errorf("%d approved, %d duplicates; want 1 and 49", approved.Load(), duplicates.Load())
+		if approved, duplicates := authorizeAtOnce(t, local, shop, "fifty", "fifty", 50); approved != 1 || duplicates != 49 {
+			t.Errorf("%d approved, %d duplicates; want 1 and 49", approved, duplicates)
 		}
 		err := svc.Store().View(ctx, func(tx guichet.Tx) error {
 			list, err := tx.Transactions(guichet.TransactionFilter{ShopID: shop.ID, Reference: "fifty"})

@@ -9,6 +9,7 @@ import (
 
 	"guichet"
 	"guichet/internal/store/postgres/pgtest"
+	"guichet/internal/store/storetest"
 )
 
 // queued returns what fn queues on a write tx that never talks to the
@@ -25,24 +26,9 @@ func queued(t *testing.T, s *Store, fn func(*tx) error) []statement {
 	return u.pending
 }
 
-// payment queues what a payment's record writes: its claim, its
-// transaction with an authorization and a capture, and two events.
-func payment(s *Store, id, key string, number int64, at time.Time) func(*tx) error {
-	return func(u *tx) error {
-		if err := u.Claim("shop", key, at); err != nil {
-			return err
-		}
-		tr := &guichet.Transaction{ID: id, ShopID: "shop", Number: number, Reference: id, Currency: "EUR", Amount: 100,
-			Status: guichet.StatusCaptured, CreatedAt: at, Operations: []guichet.Operation{
-				{ID: id + "-a", Number: number + 1, Kind: guichet.OpAuthorize, Amount: 100, Approved: true, CreatedAt: at},
-				{ID: id + "-c", Number: number + 2, Kind: guichet.OpCapture, Amount: 100, Approved: true, CreatedAt: at},
-			}}
-		if err := u.PutTransaction(tr); err != nil {
-			return err
-		}
-		return u.Emit(guichet.Event{ShopID: "shop", TransactionID: id, Type: "transaction.authorized", At: at},
-			guichet.Event{ShopID: "shop", TransactionID: id, Type: "transaction.captured", At: at})
-	}
+// payment queues what a payment's record writes (storetest.WritePayment).
+func payment(id, key string, number int64, at time.Time) func(*tx) error {
+	return func(u *tx) error { return storetest.WritePayment(u, "shop", id, key, number, at) }
 }
 
 // TestGroupCommit writes payments' records as one group: their inserts go
@@ -57,7 +43,7 @@ func TestGroupCommit(t *testing.T) {
 	defer s.Close()
 	at := time.Now().UTC().Truncate(time.Microsecond)
 	unit := func(id, key string, number int64) unitRequest {
-		return unitRequest{stmts: queued(t, s, payment(s, id, key, number, at)), done: make(chan error, 1)}
+		return unitRequest{stmts: queued(t, s, payment(id, key, number, at)), done: make(chan error, 1)}
 	}
 
 	batch := []unitRequest{unit("t1", "k1", 10), unit("t2", "k2", 20), unit("t3", "k3", 30)}
@@ -142,7 +128,7 @@ func TestGroupedUpdates(t *testing.T) {
 				key = fmt.Sprintf("k%d", i-1)
 			}
 			errs[i] = s.Update(t.Context(), func(t guichet.Tx) error {
-				return payment(s, fmt.Sprintf("p%d", i), key, int64(1000+10*i), at)(t.(*tx))
+				return storetest.WritePayment(t, "shop", fmt.Sprintf("p%d", i), key, int64(1000+10*i), at)
 			})
 		})
 	}

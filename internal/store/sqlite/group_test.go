@@ -8,28 +8,17 @@ import (
 	"time"
 
 	"guichet"
+	"guichet/internal/store/storetest"
 )
 
-// payment writes what a payment's record writes: its claim, its
-// transaction with an authorization and a capture, and two events.
+// payment writes what a payment's record writes (storetest.WritePayment),
+// numbered by the store.
 func payment(tx guichet.Tx, id, key string, at time.Time) error {
-	if err := tx.Claim("shop", key, at); err != nil {
-		return err
-	}
 	n, err := tx.NextNumber()
 	if err != nil {
 		return err
 	}
-	tr := &guichet.Transaction{ID: id, ShopID: "shop", Number: n, Reference: id, Currency: "EUR", Amount: 100,
-		Status: guichet.StatusCaptured, CreatedAt: at, Operations: []guichet.Operation{
-			{ID: id + "-a", Number: n + 100000, Kind: guichet.OpAuthorize, Amount: 100, Approved: true, CreatedAt: at},
-			{ID: id + "-c", Number: n + 200000, Kind: guichet.OpCapture, Amount: 100, Approved: true, CreatedAt: at},
-		}}
-	if err := tx.PutTransaction(tr); err != nil {
-		return err
-	}
-	return tx.Emit(guichet.Event{ShopID: "shop", TransactionID: id, Type: "transaction.authorized", At: at},
-		guichet.Event{ShopID: "shop", TransactionID: id, Type: "transaction.captured", At: at})
+	return storetest.WritePayment(tx, "shop", id, key, n*10, at)
 }
 
 // TestDeferredInserts puts functions in one batch, in a known order, by

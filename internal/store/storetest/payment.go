@@ -1,0 +1,27 @@
+package storetest
+
+import (
+	"time"
+
+	"guichet"
+)
+
+// WritePayment writes in tx what the record of a captured payment writes:
+// its claim of key, its transaction id of shop, numbered number, with an
+// authorization and a capture numbered after it, and their two events.
+// The stores' tests of their group commits write payments with it.
+func WritePayment(tx guichet.Tx, shop, id, key string, number int64, at time.Time) error {
+	if err := tx.Claim(shop, key, at); err != nil {
+		return err
+	}
+	tr := &guichet.Transaction{ID: id, ShopID: shop, Number: number, Reference: id, Currency: "EUR", Amount: 100,
+		Status: guichet.StatusCaptured, CreatedAt: at, Operations: []guichet.Operation{
+			{ID: id + "-a", Number: number + 1, Kind: guichet.OpAuthorize, Amount: 100, Approved: true, CreatedAt: at},
+			{ID: id + "-c", Number: number + 2, Kind: guichet.OpCapture, Amount: 100, Approved: true, CreatedAt: at},
+		}}
+	if err := tx.PutTransaction(tr); err != nil {
+		return err
+	}
+	return tx.Emit(guichet.Event{ShopID: shop, TransactionID: id, Type: "transaction.authorized", At: at},
+		guichet.Event{ShopID: shop, TransactionID: id, Type: "transaction.captured", At: at})
+}
