@@ -102,7 +102,10 @@ type Tx interface {
 
 	// Claim records that the request key was used by the shop, in state
 	// done; it returns an *Error with CodeConflict and ReasonDuplicate when
-	// the key was claimed before.
+	// the key was claimed before. A store may defer the insert, and report
+	// a key claimed by another unit of work from a later call of this one
+	// or from Update: the unit of work then fails whole with that error,
+	// whatever its function returns.
 	Claim(shopID, key string, at time.Time) error
 	// BeginClaim records a pending claim, with the same conflict as Claim.
 	BeginClaim(c *Claim) error
