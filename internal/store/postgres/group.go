@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"time"
 
 	"guichet/internal/store/tables"
 
@@ -36,6 +37,9 @@ const (
 	groupWriters = 1
 	// maxParams is the most parameters PostgreSQL takes in one statement.
 	maxParams = 65535
+	// groupTimeout bounds the writing of one group, its units run alone
+	// included, which no caller bounds with a context of its own.
+	groupTimeout = 30 * time.Second
 )
 
 // unitRequest is the work of a write-only unit of work waiting for a group
@@ -112,7 +116,7 @@ func (s *Store) writeUnits() {
 // writeGroup commits the units of batch together and tells each its
 // outcome. When PostgreSQL refused a statement, each unit runs alone.
 func (s *Store) writeGroup(batch []unitRequest) {
-	ctx, cancel := context.WithTimeout(context.Background(), claimTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
 	defer cancel()
 	if len(batch) == 1 {
 		batch[0].done <- s.commitAlone(ctx, batch[0].stmts)
