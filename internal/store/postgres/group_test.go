@@ -82,22 +82,7 @@ func TestGroupCommit(t *testing.T) {
 		t.Errorf("group with a duplicate key: %v, want nil, a duplicate, nil", errs)
 	}
 	err = s.View(t.Context(), func(tx guichet.Tx) error {
-		for id, present := range map[string]bool{"t1": true, "t4": true, "t5": false, "t6": true} {
-			tr, err := tx.Transaction(id)
-			switch {
-			case present && (err != nil || len(tr.Operations) != 2):
-				t.Errorf("transaction %s: %v, %v", id, tr, err)
-			case !present && guichet.ErrorCode(err) != guichet.CodeNotFound:
-				t.Errorf("transaction %s of the refused unit: %v, want not found", id, err)
-			}
-			events, err := tx.Events(id)
-			if err != nil {
-				return err
-			}
-			if n := map[bool]int{true: 2}[present]; len(events) != n {
-				t.Errorf("transaction %s: %d events, want %d", id, len(events), n)
-			}
-		}
+		storetest.CheckPayments(t, tx, map[string]bool{"t1": true, "t4": true, "t5": false, "t6": true})
 		return nil
 	})
 	if err != nil {
