@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"guichet/internal/store/tables"
@@ -152,44 +153,46 @@ func (s *Store) commitAlone(ctx context.Context, stmts []statement) error {
 // breaks that order fails, and its units run alone.
 func merge(batch []unitRequest) []statement {
 	var out []statement
-	at := map[string]int{} // table → index in out of the statement that takes its rows
+	at := map[*tableInsert]int{} // index in out of the statement that takes a table's rows
 	for _, r := range batch {
 		for _, st := range r.stmts {
-			if st.rows == nil {
+			if st.into == nil {
 				out = append(out, st)
 				continue
 			}
-			i, ok := at[st.rows.table]
-			if ok && len(out[i].args)+len(st.args) <= maxParams {
-				m := &out[i]
-				m.args = append(m.args, st.args...)
-				m.rows = &insertRows{table: st.rows.table, n: m.rows.n + st.rows.n, insert: st.rows.insert}
-				m.sql = ""
+			if i, ok := at[st.into]; ok && len(out[i].args)+len(st.args) <= maxParams {
+				out[i].args = append(out[i].args, st.args...)
+				out[i].rows += st.rows
+				out[i].sql = ""
 				continue
 			}
-			at[st.rows.table] = len(out)
-			st.args = append([]any(nil), st.args...)
+			at[st.into] = len(out)
+			st.args = slices.Clone(st.args)
 			out = append(out, st)
 		}
 	}
 	for i := range out {
 		if out[i].sql == "" {
-			out[i].sql = out[i].rows.insert(out[i].rows.n)
+			out[i].sql = out[i].into.insert(dialect, out[i].rows)
 		}
 	}
 	return out
 }
 
-// insertRows marks a statement that inserts n rows into table, in the form
-// insert gives for any number of rows, so that a group can join it to
-// other inserts into that table.
-type insertRows struct {
+// tableInsert builds the INSERT of any number of rows into one table, so
+// that a group can join the inserts of several units into it.
+type tableInsert struct {
 	table  string
-	n      int
-	insert func(n int) string
+	insert func(d tables.Dialect, rows int) string
 }
 
-// rowsOf marks the insert of n rows into table t.
-func rowsOf[T any](t *tables.Table[T], n int) *insertRows {
-	return &insertRows{table: t.Name, n: n, insert: func(n int) string { return t.Insert(dialect, n) }}
+func newTableInsert[T any](t *tables.Table[T]) *tableInsert {
+	return &tableInsert{table: t.Name, insert: t.Insert}
 }
+
+var (
+	claimInsert       = newTableInsert(&tables.Claims)
+	transactionInsert = newTableInsert(&tables.Transactions)
+	operationInsert   = newTableInsert(&tables.Operations)
+	eventInsert       = newTableInsert(&tables.Events)
+)

@@ -53,8 +53,11 @@ func TestGroupCommit(t *testing.T) {
 	}
 	want := map[string]int{"claims": 3, "transactions": 3, "operations": 6, "events": 6}
 	for _, st := range merged {
-		if st.rows == nil || st.rows.n != want[st.rows.table] {
-			t.Errorf("merged statement %.40q: %+v, want %d rows", st.sql, st.rows, want[st.rows.table])
+		switch {
+		case st.into == nil:
+			t.Errorf("merged statement %.40q inserts no rows", st.sql)
+		case st.rows != want[st.into.table]:
+			t.Errorf("merged statement %.40q: %d rows, want %d", st.sql, st.rows, want[st.into.table])
 		}
 	}
 	s.writeGroup(batch)

@@ -74,9 +74,11 @@ type statement struct {
 	// check, when set, judges the statement by its command tag; its error
 	// does not abort the database transaction.
 	check func(pgconn.CommandTag) error
-	// rows, when set, tells that the statement inserts rows that a group
-	// commit may join to other inserts into their table (see group.go).
-	rows *insertRows
+	// into, when set, tells that the statement inserts rows rows into a
+	// table, which a group commit may join to other inserts into that
+	// table (see group.go).
+	into *tableInsert
+	rows int
 }
 
 // failure turns the error the statement raised into the error to report.
@@ -457,9 +459,9 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 		// A new transaction and its operations are queued: a conflict
 		// will fail the whole Update when they are sent.
 		t.queue(statement{
-			sql:   insertTransaction,
-			args:  tables.Transactions.Append(dialect, nil, *tr),
-			rows:  rowsOf(&tables.Transactions, 1),
+			sql:  insertTransaction,
+			args: tables.Transactions.Append(dialect, nil, *tr),
+			into: transactionInsert, rows: 1,
 			doing: "insert transaction",
 			conflict: func() *guichet.Error {
 				return &guichet.Error{Code: guichet.CodeConflict, Message: "transaction already exists"}
@@ -474,9 +476,9 @@ func (t *tx) PutTransaction(tr *guichet.Transaction) error {
 				args = tables.Operations.Append(dialect, args, op)
 			}
 			t.queue(statement{
-				sql:   tables.Operations.Insert(dialect, len(tr.Operations)),
-				args:  args,
-				rows:  rowsOf(&tables.Operations, len(tr.Operations)),
+				sql:  tables.Operations.Insert(dialect, len(tr.Operations)),
+				args: args,
+				into: operationInsert, rows: len(tr.Operations),
 				doing: "save transaction",
 				conflict: func() *guichet.Error {
 					return &guichet.Error{Code: guichet.CodeConflict, Message: "operation already exists"}
@@ -625,9 +627,9 @@ func (t *tx) queueClaim(c guichet.Claim) error {
 	}
 	t.claimed[k] = true
 	t.queue(statement{
-		sql:      insertClaim,
-		args:     tables.Claims.Append(dialect, nil, c),
-		rows:     rowsOf(&tables.Claims, 1),
+		sql:  insertClaim,
+		args: tables.Claims.Append(dialect, nil, c),
+		into: claimInsert, rows: 1,
 		doing:    "claim",
 		conflict: duplicate,
 	})
@@ -657,9 +659,9 @@ func (t *tx) Emit(events ...guichet.Event) error {
 		args = tables.Events.Append(dialect, args, e)
 	}
 	t.queue(statement{
-		sql:   tables.Events.Insert(dialect, len(events)),
-		args:  args,
-		rows:  rowsOf(&tables.Events, len(events)),
+		sql:  tables.Events.Insert(dialect, len(events)),
+		args: args,
+		into: eventInsert, rows: len(events),
 		doing: "emit event",
 		conflict: func() *guichet.Error {
 			return &guichet.Error{Code: guichet.CodeConflict, Message: "event already exists"}
