@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -400,26 +397,9 @@ func TestFrontBackfill(t *testing.T) {
 		t.Fatal(err)
 	}
 	queries := []string{`CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`}
-	names, err := filepath.Glob("migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := filepath.Base(name)
-		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if version >= 20 {
-			break
-		}
-		script, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		queries = append(queries, string(script),
-			fmt.Sprintf("INSERT INTO schema_migrations (version, name) VALUES (%d, '%s')", version, base))
+	for _, m := range storetest.MigrationsBefore(t, 20) {
+		queries = append(queries, m.Script,
+			fmt.Sprintf("INSERT INTO schema_migrations (version, name) VALUES (%d, '%s')", m.Version, m.Name))
 	}
 	queries = append(queries,
 		`INSERT INTO orders (id, shop_id, protocol, reference, amount, currency, status) VALUES

@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -243,26 +240,8 @@ func TestFrontBackfill(t *testing.T) {
 		t.Fatal(err)
 	}
 	queries := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`}
-	names, err := filepath.Glob("migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := filepath.Base(name)
-		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if version >= 19 {
-			break
-		}
-		script, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		queries = append(queries, string(script),
-			fmt.Sprintf("INSERT INTO schema_migrations VALUES (%d, '%s', 1)", version, base))
+	for _, m := range storetest.MigrationsBefore(t, 19) {
+		queries = append(queries, m.Script, fmt.Sprintf("INSERT INTO schema_migrations VALUES (%d, '%s', 1)", m.Version, m.Name))
 	}
 	queries = append(queries, frontBackfillRows...)
 	for _, q := range queries {
