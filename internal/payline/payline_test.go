@@ -112,7 +112,6 @@ func (g *gateway) runDue() {
 	}
 }
 
-// page is an HTML page of the payment page, with its forms' fields.
 // page is a page of the payment page as the test's browser got it.
 type page = fronttest.Page
 
